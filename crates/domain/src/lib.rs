@@ -1,0 +1,1 @@
+//! The case-management domain (see ARCHITECTURE.md).
