@@ -1,0 +1,10 @@
+//! The application core: who is acting, what time it is, and what they are allowed to do.
+//!
+//! Use cases take the acting user first, check a permission here, and have the store write the audit record in the
+//! same transaction as the change or read. HTTP handlers and CLI commands never decide permissions themselves.
+
+pub mod access;
+pub mod clock;
+
+pub use access::{Actor, Permission, Role};
+pub use clock::{Clock, FixedClock, SystemClock};
