@@ -64,7 +64,14 @@ impl Role {
         use Permission::*;
         match self {
             Role::Applicant => &[ApplyOwn],
-            Role::Caseworker => &[ReadCase, EditCase, Decide, PreparePayments, ApprovePayments, EditPlan],
+            Role::Caseworker => &[
+                ReadCase,
+                EditCase,
+                Decide,
+                PreparePayments,
+                ApprovePayments,
+                EditPlan,
+            ],
             Role::JobCoach => &[ReadCase, EditPlan],
             Role::UnitManager => &[ReadCase, ApprovePayments, ReadAggregates, ReadUnitCosts],
             Role::Controller => &[ReadAggregates, ReadUnitCosts],
@@ -132,7 +139,11 @@ pub enum Denied {
 
 impl Actor {
     pub fn require(&self, permission: Permission) -> Result<(), Denied> {
-        if self.role.may(permission) { Ok(()) } else { Err(Denied::Role) }
+        if self.role.may(permission) {
+            Ok(())
+        } else {
+            Err(Denied::Role)
+        }
     }
 
     /// May this actor see the personal data of a household in `unit` whose members include the given protected
@@ -142,7 +153,10 @@ impl Actor {
         if self.role != Role::Auditor && !self.units.contains(&unit) {
             return Err(Denied::Unit);
         }
-        if protected_persons.iter().any(|p| !self.protected_grants.contains(p)) {
+        if protected_persons
+            .iter()
+            .any(|p| !self.protected_grants.contains(p))
+        {
             return Err(Denied::ProtectedIdentity);
         }
         Ok(())
@@ -167,7 +181,10 @@ mod tests {
     fn board_members_see_aggregates_only() {
         let p = Role::BoardMember.permissions();
         assert_eq!(p, &[Permission::ReadAggregates]);
-        assert_eq!(actor(Role::BoardMember, &[1]).may_read_household(1, &[]), Err(Denied::Role));
+        assert_eq!(
+            actor(Role::BoardMember, &[1]).may_read_household(1, &[]),
+            Err(Denied::Role)
+        );
     }
 
     #[test]
@@ -182,7 +199,13 @@ mod tests {
 
     #[test]
     fn only_personal_roles_read_cases() {
-        let readers: Vec<Role> = Role::ALL.into_iter().filter(|r| r.may(Permission::ReadCase)).collect();
-        assert_eq!(readers, [Role::Caseworker, Role::JobCoach, Role::UnitManager, Role::Auditor]);
+        let readers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| r.may(Permission::ReadCase))
+            .collect();
+        assert_eq!(
+            readers,
+            [Role::Caseworker, Role::JobCoach, Role::UnitManager, Role::Auditor]
+        );
     }
 }

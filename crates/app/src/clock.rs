@@ -13,7 +13,10 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    #[expect(clippy::disallowed_methods, reason = "this is the one clock module allowed to read the time")]
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "this is the one clock module allowed to read the time"
+    )]
     fn now(&self) -> Timestamp {
         Timestamp::now()
     }

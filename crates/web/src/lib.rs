@@ -1,0 +1,13 @@
+//! The web application: a server-rendered Swedish (and English) interface that works without JavaScript.
+//!
+//! Only this crate knows HTTP. Handlers parse input, call a use case in `app` with the signed-in actor, and render a
+//! template; permission checks and audit records happen in the application core, not here.
+
+pub mod config;
+pub mod i18n;
+pub mod pages;
+pub mod router;
+pub mod security;
+
+pub use config::Config;
+pub use router::router;
