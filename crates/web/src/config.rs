@@ -175,6 +175,14 @@ mod tests {
     }
 
     #[test]
+    fn the_commented_example_file_is_valid_and_matches_the_defaults() {
+        let text = include_str!("../../../stegvis.example.toml");
+        let c = Config::from_toml(text).unwrap();
+        c.validate().unwrap();
+        assert_eq!(format!("{c:?}"), format!("{:?}", Config::default()));
+    }
+
+    #[test]
     fn debug_hides_database_password() {
         let c = Config {
             database_url: "postgres://u:secret@db/x".into(),
