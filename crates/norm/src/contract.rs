@@ -113,6 +113,12 @@ pub struct IncomeIn {
 pub struct CalcResponse {
     pub month: Month,
     pub rule_table: String,
+    /// Version hash of the table data used (extension of the contract: lets a decision be reproduced later).
+    #[serde(default)]
+    pub rule_table_version: String,
+    /// Name of the rule set used, e.g. `sol-2025-400` (extension of the contract).
+    #[serde(default)]
+    pub rule_set: String,
     pub norm: i64,
     pub reasonable_costs: i64,
     pub counted_income: i64,
