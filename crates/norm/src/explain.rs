@@ -117,7 +117,7 @@ impl Explained {
             if !items.is_empty() {
                 out.push(format!(
                     "Riksnormen {year}: beloppen för {} {intro}. Kontrollera beloppen mot förordningen innan beslut.",
-                    items.join(", ")
+                    items.join("; ")
                 ));
             }
         }

@@ -142,7 +142,7 @@ fn run<S: Sink>(
         let size = usize::from(n);
         let common = table.common(size).map_err(overflow)?;
         sink.used(common.provenance, || {
-            format!("hushållsgemensamma kostnader, {}", persons(size))
+            format!("hushållsgemensamma kostnader för {}", persons(size))
         });
         let share = share_rounded(common.money, i64::from(n));
         sink.line(Part::Norm, share, &b.norm, || {
@@ -246,7 +246,7 @@ fn run<S: Sink>(
         let size = hh.size();
         let common = table.common(size).map_err(overflow)?;
         sink.used(common.provenance, || {
-            format!("hushållsgemensamma kostnader, {}", persons(size))
+            format!("hushållsgemensamma kostnader för {}", persons(size))
         });
         sink.line(Part::Norm, common.money, &b.norm, || {
             if size > crate::tables::COMMON_ROWS {
@@ -338,10 +338,9 @@ fn run<S: Sink>(
                     if started_now {
                         sink.finding(|| {
                             format!(
-                                "Jobbstimulans börjar gälla {}{} denna månad ({}). Registrera startmånaden: regeln \
+                                "Jobbstimulans börjar gälla för {} denna månad ({}). Registrera startmånaden: regeln \
                                  gäller i 24 månader, till och med {}.",
-                                name.to_lowercase(),
-                                who(),
+                                inc.member.map_or("?", |m| hh.id(m)),
                                 hh.month,
                                 from.plus(JOBBSTIMULANS_MONTHS - 1).unwrap_or(Month::MAX)
                             )
@@ -352,8 +351,8 @@ fn run<S: Sink>(
                 Jobbstimulans::NotYet { months } => {
                     sink.line(Part::CountedIncome, inc.amount, &b.income, || {
                         format!(
-                            "{name}{} (jobbstimulans gäller inte ännu: {months} av 6 månader i följd med \
-                             försörjningsstöd)",
+                            "{name}{}, jobbstimulans gäller inte ännu: {months} av 6 månader i följd med \
+                             försörjningsstöd",
                             who()
                         )
                     });
@@ -362,8 +361,8 @@ fn run<S: Sink>(
                 Jobbstimulans::Ended { from, new_months } => {
                     sink.line(Part::CountedIncome, inc.amount, &b.income, || {
                         format!(
-                            "{name}{} (jobbstimulans från {from} har gällt i 24 månader; {new_months} av 6 nya \
-                             månader i följd med försörjningsstöd)",
+                            "{name}{}, jobbstimulans från {from} har gällt i 24 månader; {new_months} av 6 nya \
+                             månader i följd med försörjningsstöd",
                             who()
                         )
                     });
