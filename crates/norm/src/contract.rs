@@ -113,6 +113,12 @@ pub struct IncomeIn {
 pub struct CalcResponse {
     pub month: Month,
     pub rule_table: String,
+    /// Version hash of the table data used (extension of the contract: lets a decision be reproduced later).
+    #[serde(default)]
+    pub rule_table_version: String,
+    /// Name of the rule set used, e.g. `sol-2025-400` (extension of the contract).
+    #[serde(default)]
+    pub rule_set: String,
     pub norm: i64,
     pub reasonable_costs: i64,
     pub counted_income: i64,
@@ -120,6 +126,35 @@ pub struct CalcResponse {
     pub assistance: i64,
     pub lines: Vec<LineOut>,
     pub findings: Vec<String>,
+}
+
+impl CalcResponse {
+    /// A readable breakdown (one line per explained amount, grouped by part), for golden tests and people.
+    pub fn breakdown(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} · {} · {} (version {})",
+            self.month, self.rule_set, self.rule_table, self.rule_table_version
+        );
+        for (part, total) in [
+            ("norm", self.norm),
+            ("reasonable_costs", self.reasonable_costs),
+            ("counted_income", self.counted_income),
+            ("assets", self.assets),
+        ] {
+            let _ = writeln!(out, "{part:<17}{total:>9}");
+            for l in self.lines.iter().filter(|l| l.part == part) {
+                let _ = writeln!(out, "  {:>8}  {}  [{}]", l.amount, l.text, l.basis);
+            }
+        }
+        let _ = writeln!(out, "{:<17}{:>9}", "assistance", self.assistance);
+        for f in &self.findings {
+            let _ = writeln!(out, "! {f}");
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

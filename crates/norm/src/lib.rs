@@ -1,10 +1,23 @@
 //! Rules as code for Swedish försörjningsstöd (SoL 2025:400 12 kap., before 2025-07 SoL 2001:453 4 kap.).
 //!
 //! This crate is pure: it does no IO and reads no clock. Every rule takes the month it computes for.
+//!
+//! Entry points: [`RuleBook::standard`] once, then [`calculate`] (the contract, with explanation lines) or, for
+//! bulk work, [`Household::from_request`] followed by [`calculate_totals`] (no text, no allocation).
 
 pub mod contract;
+pub mod explain;
+pub mod guidelines;
+pub mod household;
 pub mod money;
 pub mod month;
+pub mod rules;
+pub mod ruleset;
+pub mod tables;
 
+pub use guidelines::{Guidelines, RentCeiling};
+pub use household::{Household, InputError, household_from_json, parse_request};
 pub use money::Money;
 pub use month::Month;
+pub use rules::{Totals, calculate, calculate_in, calculate_totals, calculate_totals_in, calculate_with};
+pub use ruleset::{RuleBook, RuleModule, RuleSet};

@@ -21,6 +21,14 @@ pub enum MonthError {
 }
 
 impl Month {
+    /// The earliest month the type holds (1900-01), e.g. the open start of a rule set.
+    pub const MIN: Month = Month { year: 1900, month: 1 };
+    /// The latest month the type holds (9999-12).
+    pub const MAX: Month = Month {
+        year: 9999,
+        month: 12,
+    };
+
     pub fn new(year: u16, month: u8) -> Result<Month, MonthError> {
         if !(1900..=9999).contains(&year) || !(1..=12).contains(&month) {
             return Err(MonthError::Range(format!("{year:04}-{month:02}")));

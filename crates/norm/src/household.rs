@@ -1,0 +1,326 @@
+//! Validated input: a `CalcRequest` parsed into amounts in öre and member indices, or an error naming the field.
+//!
+//! Everything the contract calls bad input is refused here, so the rules never see an impossible household.
+
+use std::fmt;
+
+use crate::contract::{CalcRequest, CostsIn, IncomeKind, Role};
+use crate::{Money, Month};
+
+/// Bad input: the field (as a JSON path, e.g. `members[1].age`) and what is wrong with it.
+///
+/// `Display` is the one line the CLI prints: `members[1].age must be 0-120`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct InputError {
+    pub field: String,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> InputError {
+        InputError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.message)
+    }
+}
+
+/// Any single amount above this is refused: no household has it, and the bound makes overflow impossible.
+pub const MAX_AMOUNT_KRONOR: i64 = 1_000_000_000;
+/// Largest household accepted (the table extends above 7 persons; this only stops absurd input).
+pub const MAX_MEMBERS: usize = 50;
+/// Largest household community for `shared_household_size`.
+pub const MAX_SHARED_SIZE: u8 = 50;
+/// Longest run of months with assistance accepted (100 years).
+pub const MAX_MONTHS_WITH_ASSISTANCE: i64 = 1200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    Adult {
+        /// Consecutive months with försörjningsstöd right before the month.
+        months_with_assistance: u16,
+        /// First month the 25 % rule applied to this person, if recorded.
+        jobbstimulans_from: Option<Month>,
+    },
+    Child {
+        lunch_outside_home: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub age: u8,
+    pub kind: MemberKind,
+}
+
+impl Member {
+    pub const fn is_adult(&self) -> bool {
+        matches!(self.kind, MemberKind::Adult { .. })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Costs {
+    pub rent: Money,
+    pub electricity: Money,
+    pub home_insurance: Money,
+    pub work_travel: Money,
+    pub union_fees: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Income {
+    /// Index into `Household::members`.
+    pub member: Option<u16>,
+    pub kind: IncomeKind,
+    pub amount: Money,
+    /// A child's work income earlier this calendar year (zero otherwise).
+    pub earned_earlier_this_year: Money,
+}
+
+/// How the adults' personal costs are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adults {
+    /// Two adults living as a couple: one couple amount.
+    Couple,
+    /// Every adult gets the single amount.
+    Singles,
+}
+
+/// One household for one month, validated. Build it with [`Household::from_request`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Household {
+    pub month: Month,
+    pub members: Vec<Member>,
+    /// Member ids, same order as `members` (only the explanation needs them).
+    pub ids: Vec<String>,
+    pub adults: Adults,
+    /// A single adult applying alone in a household community of this many persons.
+    pub shared_household_size: Option<u8>,
+    pub costs: Costs,
+    pub incomes: Vec<Income>,
+    pub assets: Money,
+}
+
+fn amount(field: impl FnOnce() -> String, kronor: i64) -> Result<Money, InputError> {
+    if kronor < 0 {
+        return Err(InputError::new(field(), "must not be negative"));
+    }
+    if kronor > MAX_AMOUNT_KRONOR {
+        return Err(InputError::new(field(), "must be at most 1000000000"));
+    }
+    Money::from_kronor(kronor).map_err(|_| InputError::new(field(), "is too large"))
+}
+
+fn costs(c: &CostsIn) -> Result<Costs, InputError> {
+    Ok(Costs {
+        rent: amount(|| "costs.rent".into(), c.rent)?,
+        electricity: amount(|| "costs.electricity".into(), c.electricity)?,
+        home_insurance: amount(|| "costs.home_insurance".into(), c.home_insurance)?,
+        work_travel: amount(|| "costs.work_travel".into(), c.work_travel)?,
+        union_fees: amount(|| "costs.union_fees".into(), c.union_fees)?,
+    })
+}
+
+impl Household {
+    /// Validates the contract input. Whether a rule table exists for the month is checked by the calculation,
+    /// which knows the rule book.
+    pub fn from_request(req: &CalcRequest) -> Result<Household, InputError> {
+        if req.members.len() > MAX_MEMBERS {
+            return Err(InputError::new("members", "must have at most 50 persons"));
+        }
+        let mut members = Vec::with_capacity(req.members.len());
+        let mut ids: Vec<String> = Vec::with_capacity(req.members.len());
+        for (i, m) in req.members.iter().enumerate() {
+            let field = |name: &str| format!("members[{i}].{name}");
+            if m.id.trim().is_empty() {
+                return Err(InputError::new(field("id"), "must not be empty"));
+            }
+            if let Some(j) = ids.iter().position(|id| *id == m.id) {
+                return Err(InputError::new(
+                    field("id"),
+                    format!("{:?} is already used by members[{j}]", m.id),
+                ));
+            }
+            let age = u8::try_from(m.age)
+                .ok()
+                .filter(|a| *a <= 120)
+                .ok_or_else(|| InputError::new(field("age"), "must be 0-120"))?;
+            if m.months_with_assistance < 0 {
+                return Err(InputError::new(
+                    field("months_with_assistance"),
+                    "must not be negative",
+                ));
+            }
+            let kind = match m.role {
+                Role::Adult => {
+                    let months_with_assistance = u16::try_from(m.months_with_assistance)
+                        .ok()
+                        .filter(|n| i64::from(*n) <= MAX_MONTHS_WITH_ASSISTANCE)
+                        .ok_or_else(|| {
+                            InputError::new(field("months_with_assistance"), "must be at most 1200")
+                        })?;
+                    if let Some(from) = m.jobbstimulans_from
+                        && from > req.month
+                    {
+                        return Err(InputError::new(
+                            field("jobbstimulans_from"),
+                            format!("must not be after month ({})", req.month),
+                        ));
+                    }
+                    MemberKind::Adult {
+                        months_with_assistance,
+                        jobbstimulans_from: m.jobbstimulans_from,
+                    }
+                }
+                Role::Child => {
+                    if age > 20 {
+                        return Err(InputError::new(field("age"), "must be 0-20 for a child"));
+                    }
+                    if m.months_with_assistance != 0 {
+                        return Err(InputError::new(
+                            field("months_with_assistance"),
+                            "applies to adults only",
+                        ));
+                    }
+                    if m.jobbstimulans_from.is_some() {
+                        return Err(InputError::new(
+                            field("jobbstimulans_from"),
+                            "applies to adults only",
+                        ));
+                    }
+                    MemberKind::Child {
+                        lunch_outside_home: m.lunch_outside_home,
+                    }
+                }
+            };
+            members.push(Member { age, kind });
+            ids.push(m.id.clone());
+        }
+
+        let n_adults = members.iter().filter(|m| m.is_adult()).count();
+        if n_adults == 0 {
+            return Err(InputError::new("members", "must include at least one adult"));
+        }
+        let adults = match (n_adults, req.couple) {
+            (2, Some(true)) => Adults::Couple,
+            (2, Some(false)) | (1, None | Some(false)) => Adults::Singles,
+            (2, None) => {
+                return Err(InputError::new(
+                    "couple",
+                    "must be given when there are two adults",
+                ));
+            }
+            (1, Some(true)) => return Err(InputError::new("couple", "cannot be true with only one adult")),
+            (_, Some(_)) => {
+                return Err(InputError::new(
+                    "couple",
+                    "must not be given when there are more than two adults",
+                ));
+            }
+            (_, None) => Adults::Singles,
+        };
+
+        let shared_household_size = match req.shared_household_size {
+            None => None,
+            Some(n) => {
+                if members.len() != 1 {
+                    return Err(InputError::new(
+                        "shared_household_size",
+                        "applies only to a single adult applying alone without children",
+                    ));
+                }
+                let n = u8::try_from(n)
+                    .ok()
+                    .filter(|n| (2..=MAX_SHARED_SIZE).contains(n))
+                    .ok_or_else(|| InputError::new("shared_household_size", "must be 2-50"))?;
+                Some(n)
+            }
+        };
+
+        let mut incomes = Vec::with_capacity(req.incomes.len());
+        for (i, inc) in req.incomes.iter().enumerate() {
+            let field = |name: &str| format!("incomes[{i}].{name}");
+            let member = match &inc.member {
+                None if inc.kind == IncomeKind::Salary => {
+                    return Err(InputError::new(field("member"), "must be given for salary"));
+                }
+                None => None,
+                Some(id) => {
+                    let idx = ids
+                        .iter()
+                        .position(|m| m == id)
+                        .ok_or_else(|| InputError::new(field("member"), format!("{id:?} is not a member")))?;
+                    Some(u16::try_from(idx).map_err(|_| InputError::new(field("member"), "out of range"))?)
+                }
+            };
+            let money = amount(|| field("amount"), inc.amount)?;
+            let is_child_salary = inc.kind == IncomeKind::Salary
+                && member
+                    .and_then(|m| members.get(usize::from(m)))
+                    .is_some_and(|m| !m.is_adult());
+            let earned_earlier_this_year = match inc.earned_earlier_this_year {
+                None => Money::ZERO,
+                Some(_) if !is_child_salary => {
+                    return Err(InputError::new(
+                        field("earned_earlier_this_year"),
+                        "applies only to a child's salary",
+                    ));
+                }
+                Some(k) => amount(|| field("earned_earlier_this_year"), k)?,
+            };
+            incomes.push(Income {
+                member,
+                kind: inc.kind,
+                amount: money,
+                earned_earlier_this_year,
+            });
+        }
+
+        Ok(Household {
+            month: req.month,
+            members,
+            ids,
+            adults,
+            shared_household_size,
+            costs: costs(&req.costs)?,
+            incomes,
+            assets: amount(|| "assets".into(), req.assets)?,
+        })
+    }
+
+    /// Number of persons in the household.
+    pub fn size(&self) -> usize {
+        self.members.len()
+    }
+
+    /// The member's id for explanation texts.
+    pub fn id(&self, index: u16) -> &str {
+        self.ids.get(usize::from(index)).map_or("?", String::as_str)
+    }
+}
+
+/// Reads the contract's input JSON; errors name the field (`members[0].age is invalid: ...`).
+pub fn parse_request(json: &str) -> Result<CalcRequest, InputError> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path.is_empty() || path == "." {
+            "input".to_owned()
+        } else {
+            path
+        };
+        InputError::new(field, format!("is invalid: {}", e.inner()))
+    })
+}
+
+/// Parses and validates in one step.
+pub fn household_from_json(json: &str) -> Result<Household, InputError> {
+    Household::from_request(&parse_request(json)?)
+}

@@ -1,0 +1,636 @@
+//! The monthly calculation: riksnorm + reasonable costs − counted income − assets, never below zero.
+//!
+//! Written once against [`Sink`], so the bulk path ([`calculate_totals`]) and the explained path ([`calculate`])
+//! are the same rules. All amounts are whole kronor held as öre: the two roundings (jobbstimulans rounds the
+//! disregard up, a household-community share rounds half up) happen where the rule says.
+
+use crate::contract::{CalcRequest, CalcResponse, IncomeKind, LineOut};
+use crate::explain::{Explained, Part, Quiet, Sink};
+use crate::guidelines::Guidelines;
+use crate::household::{Adults, Household, InputError, Member, MemberKind};
+use crate::ruleset::{Adjustment, Parts, RuleBook, RuleSet};
+use crate::tables::{ChildBand, YearTable};
+use crate::{Money, Month};
+
+/// The totals of one household-month, whole kronor (as öre).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Totals {
+    pub norm: Money,
+    pub reasonable_costs: Money,
+    pub counted_income: Money,
+    pub assets: Money,
+    /// `max(0, norm + reasonable_costs − counted_income − assets)`.
+    pub assistance: Money,
+}
+
+static NO_GUIDELINES: Guidelines = Guidelines {
+    rent_ceilings: Vec::new(),
+};
+
+/// The jobbstimulans disregard, in months since its start.
+pub const JOBBSTIMULANS_MONTHS: i32 = 24;
+/// Consecutive months with försörjningsstöd needed before the disregard starts.
+pub const JOBBSTIMULANS_QUALIFYING: u16 = 6;
+
+/// Whether the 25 % disregard applies to an adult's salary this month, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jobbstimulans {
+    /// Applies in a 24-month period that started in `from`. `started_now`: the period starts this month (the
+    /// caller should record `from`).
+    Applies { from: Month, started_now: bool },
+    /// Fewer than six consecutive months with assistance.
+    NotYet { months: u16 },
+    /// The period that started in `from` has ended and six new consecutive months have not yet passed.
+    Ended { from: Month, new_months: u16 },
+}
+
+/// The jobbstimulans rule (SoL 12:8, before 2025-07 SoL 4:1 b) for one adult in one month.
+pub fn jobbstimulans(month: Month, months_with_assistance: u16, from: Option<Month>) -> Jobbstimulans {
+    match from {
+        // The clock runs from the first month even if the household leaves assistance in between.
+        Some(f) if f.months_until(month) < JOBBSTIMULANS_MONTHS => Jobbstimulans::Applies {
+            from: f,
+            started_now: false,
+        },
+        Some(f) => {
+            // Only months with assistance after the period ended count towards a new period.
+            let since_end = f.months_until(month).saturating_sub(JOBBSTIMULANS_MONTHS);
+            let new_months = months_with_assistance.min(u16::try_from(since_end).unwrap_or(u16::MAX));
+            if new_months >= JOBBSTIMULANS_QUALIFYING {
+                Jobbstimulans::Applies {
+                    from: month,
+                    started_now: true,
+                }
+            } else {
+                Jobbstimulans::Ended { from: f, new_months }
+            }
+        }
+        None if months_with_assistance >= JOBBSTIMULANS_QUALIFYING => Jobbstimulans::Applies {
+            from: month,
+            started_now: true,
+        },
+        None => Jobbstimulans::NotYet {
+            months: months_with_assistance,
+        },
+    }
+}
+
+fn overflow(_: crate::money::Overflow) -> InputError {
+    InputError::new("input", "amounts are too large to add up")
+}
+
+/// `amount × 25 %` rounded up to whole kronor (the disregard favours the person).
+fn quarter_rounded_up(amount: Money) -> Money {
+    let kronor = amount.ore().div_euclid(100);
+    Money::from_ore((kronor + 3).div_euclid(4) * 100)
+}
+
+/// `amount ÷ n` rounded to whole kronor, halves up.
+fn share_rounded(amount: Money, n: i64) -> Money {
+    let per = n.saturating_mul(100).max(1);
+    Money::from_ore((amount.ore() + per / 2).div_euclid(per) * 100)
+}
+
+fn income_name(kind: IncomeKind) -> &'static str {
+    match kind {
+        IncomeKind::Salary => "Lön",
+        IncomeKind::UnemploymentBenefit => "Arbetslöshetsersättning",
+        IncomeKind::ActivitySupport => "Aktivitetsstöd",
+        IncomeKind::SicknessBenefit => "Sjukpenning",
+        IncomeKind::ParentalBenefit => "Föräldrapenning",
+        IncomeKind::SicknessCompensation => "Sjuk- eller aktivitetsersättning",
+        IncomeKind::ChildAllowance => "Barnbidrag och flerbarnstillägg",
+        IncomeKind::MaintenanceSupport => "Underhållsstöd",
+        IncomeKind::HousingAllowance => "Bostadsbidrag",
+        IncomeKind::StudentAid => "Studiemedel",
+        IncomeKind::EstablishmentBenefit => "Etableringsersättning",
+        IncomeKind::Pension => "Pension",
+        IncomeKind::TaxRefund => "Skatteåterbäring",
+        IncomeKind::OtherCounted => "Annan inkomst",
+        IncomeKind::DisabilityCompensation => "Skattefri ersättning vid funktionsnedsättning",
+        IncomeKind::ExemptGrant => "Mindre engångsbidrag från stiftelse eller fond",
+        IncomeKind::OtherExempt => "Annan inkomst som inte räknas",
+    }
+}
+
+fn persons(n: usize) -> String {
+    if n == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{n} personer")
+    }
+}
+
+/// Runs the rules of `rs` for one household and returns the four parts.
+fn run<S: Sink>(
+    table: &YearTable,
+    rs: &RuleSet,
+    hh: &Household,
+    guidelines: &Guidelines,
+    sink: &mut S,
+) -> Result<Parts, InputError> {
+    let b = &rs.bases;
+    let mut norm = Money::ZERO;
+
+    // Personal costs of the adults.
+    if let Some(n) = hh.shared_household_size {
+        let single = table.adult_single;
+        sink.used(single.provenance, || "ensamstående vuxen".into());
+        sink.line(Part::Norm, single.money, &b.norm, || {
+            format!("Personliga kostnader, ensamstående vuxen ({})", hh.id(0))
+        });
+        let size = usize::from(n);
+        let common = table.common(size).map_err(overflow)?;
+        sink.used(common.provenance, || {
+            format!("hushållsgemensamma kostnader för {}", persons(size))
+        });
+        let share = share_rounded(common.money, i64::from(n));
+        sink.line(Part::Norm, share, &b.norm, || {
+            format!(
+                "Andel av hushållsgemensamma kostnader i en hushållsgemenskap med {}: {} ÷ {n}, avrundat till hela kronor",
+                persons(size),
+                common.money
+            )
+        });
+        norm = single.money.checked_add(share).map_err(overflow)?;
+    } else {
+        let n_adults = hh.members.iter().filter(|m| m.is_adult()).count();
+        match hh.adults {
+            Adults::Couple => {
+                let c = table.adult_couple;
+                sink.used(c.provenance, || "sammanboende vuxna".into());
+                sink.line(Part::Norm, c.money, &b.norm, || {
+                    "Personliga kostnader, makar eller sambor".to_owned()
+                });
+                norm = norm.checked_add(c.money).map_err(overflow)?;
+            }
+            Adults::Singles => {
+                let s = table.adult_single;
+                for (i, _) in hh.members.iter().enumerate().filter(|(_, m)| m.is_adult()) {
+                    sink.used(s.provenance, || "ensamstående vuxen".into());
+                    sink.line(Part::Norm, s.money, &b.norm, || {
+                        let id = hh.ids.get(i).map_or("?", String::as_str);
+                        if n_adults == 1 {
+                            format!("Personliga kostnader, ensamstående vuxen ({id})")
+                        } else {
+                            format!("Personliga kostnader, vuxen som inte lever i par ({id})")
+                        }
+                    });
+                    norm = norm.checked_add(s.money).map_err(overflow)?;
+                }
+                if n_adults > 2 {
+                    sink.finding(|| {
+                        format!(
+                            "Hushållet har {n_adults} vuxna och alla räknas som ensamstående. Kontrollera om två av \
+                             dem är makar eller sambor, eller om någon ska söka för sig själv i en hushållsgemenskap."
+                        )
+                    });
+                }
+            }
+        }
+
+        // Personal costs of the children, by age band.
+        for (i, m) in hh.members.iter().enumerate() {
+            let Member {
+                age,
+                kind: MemberKind::Child { lunch_outside_home },
+            } = *m
+            else {
+                continue;
+            };
+            let Some(band) = ChildBand::for_age(age) else {
+                return Err(InputError::new(
+                    format!("members[{i}].age"),
+                    "must be 0-20 for a child",
+                ));
+            };
+            let lunch = lunch_outside_home && band.has_lunch_rule();
+            let a = table.child(band, lunch);
+            sink.used(a.provenance, || {
+                if lunch {
+                    format!("barn {} med lunch utanför hemmet", band.label())
+                } else {
+                    format!("barn {}", band.label())
+                }
+            });
+            sink.line(Part::Norm, a.money, &b.norm, || {
+                let id = hh.ids.get(i).map_or("?", String::as_str);
+                let who = if band == ChildBand::Age19To20 {
+                    "skolungdom"
+                } else {
+                    "barn"
+                };
+                let lunch_text = if lunch {
+                    ", äter lunch utanför hemmet fem dagar i veckan"
+                } else {
+                    ""
+                };
+                format!(
+                    "Personliga kostnader, {who} ({id}), {age} år, åldersgrupp {}{lunch_text}",
+                    band.label()
+                )
+            });
+            if band == ChildBand::Age19To20 {
+                sink.finding(|| {
+                    let id = hh.ids.get(i).map_or("?", String::as_str);
+                    format!(
+                        "{id} är {age} år: normen för 19–20 år gäller bara ungdom som går i skolan, bor hemma och som \
+                         föräldrarna har försörjningsplikt för. Kontrollera skolgången."
+                    )
+                });
+            }
+            norm = norm.checked_add(a.money).map_err(overflow)?;
+        }
+
+        // Household-common costs for the household's size.
+        let size = hh.size();
+        let common = table.common(size).map_err(overflow)?;
+        sink.used(common.provenance, || {
+            format!("hushållsgemensamma kostnader för {}", persons(size))
+        });
+        sink.line(Part::Norm, common.money, &b.norm, || {
+            if size > crate::tables::COMMON_ROWS {
+                let step = table.common_step().unwrap_or(Money::ZERO);
+                format!(
+                    "Hushållsgemensamma kostnader, {} (7 personer och {} × {step} för varje person utöver sju)",
+                    persons(size),
+                    size - crate::tables::COMMON_ROWS
+                )
+            } else {
+                format!("Hushållsgemensamma kostnader, {}", persons(size))
+            }
+        });
+        norm = norm.checked_add(common.money).map_err(overflow)?;
+    }
+
+    // Reasonable actual costs.
+    let c = &hh.costs;
+    let mut rent = c.rent;
+    let size = hh.size();
+    if let Some((name, ceiling)) = guidelines.rent_ceiling(hh.month, size)
+        && rent > ceiling
+    {
+        sink.line(Part::ReasonableCosts, ceiling, &b.costs, || {
+            format!(
+                "Hyra {}, godtas med {ceiling} enligt kommunens riktlinje för {} ({name})",
+                c.rent,
+                persons(size)
+            )
+        });
+        sink.finding(|| {
+            format!(
+                "Hyran {} är högre än riktlinjens tak {ceiling} för {} ({name}); {ceiling} har godtagits. Pröva om \
+                 det finns särskilda skäl att godta hela hyran, eller om hushållet ska få tid att skaffa en \
+                 billigare bostad.",
+                c.rent,
+                persons(size)
+            )
+        });
+        rent = ceiling;
+    } else if rent > Money::ZERO {
+        sink.line(Part::ReasonableCosts, rent, &b.costs, || "Hyra".to_owned());
+    }
+    for (amount, text) in [
+        (c.electricity, "Hushållsel"),
+        (c.home_insurance, "Hemförsäkring"),
+        (c.work_travel, "Arbetsresor"),
+        (c.union_fees, "Avgift till fackförening och arbetslöshetskassa"),
+    ] {
+        if amount > Money::ZERO {
+            sink.line(Part::ReasonableCosts, amount, &b.costs, || text.to_owned());
+        }
+    }
+    let reasonable_costs =
+        Money::checked_sum([rent, c.electricity, c.home_insurance, c.work_travel, c.union_fees])
+            .map_err(overflow)?;
+
+    // Incomes.
+    let mut counted_income = Money::ZERO;
+    for inc in &hh.incomes {
+        let who = || inc.member.map(|m| format!(" ({})", hh.id(m))).unwrap_or_default();
+        let name = income_name(inc.kind);
+        if inc.kind.is_exempt() {
+            sink.line(Part::CountedIncome, Money::ZERO, &b.income, || {
+                format!("{name}{} {}, räknas inte som inkomst", who(), inc.amount)
+            });
+            continue;
+        }
+        let member = inc.member.and_then(|m| hh.members.get(usize::from(m)));
+        let counted = match (inc.kind, member.map(|m| m.kind)) {
+            (
+                IncomeKind::Salary,
+                Some(MemberKind::Adult {
+                    months_with_assistance,
+                    jobbstimulans_from,
+                }),
+            ) => match jobbstimulans(hh.month, months_with_assistance, jobbstimulans_from) {
+                Jobbstimulans::Applies { from, started_now } => {
+                    let disregard = quarter_rounded_up(inc.amount);
+                    let counted = inc.amount.checked_sub(disregard).map_err(overflow)?;
+                    let basis = format!("{}, {}", b.income, b.jobbstimulans);
+                    sink.line(Part::CountedIncome, counted, &basis, || {
+                        format!(
+                            "{name}{} {}, 25 % jobbstimulans ({disregard}) undantas",
+                            who(),
+                            inc.amount
+                        )
+                    });
+                    if started_now {
+                        sink.finding(|| {
+                            format!(
+                                "Jobbstimulans börjar gälla för {} denna månad ({}). Registrera startmånaden: regeln \
+                                 gäller i 24 månader, till och med {}.",
+                                inc.member.map_or("?", |m| hh.id(m)),
+                                hh.month,
+                                from.plus(JOBBSTIMULANS_MONTHS - 1).unwrap_or(Month::MAX)
+                            )
+                        });
+                    }
+                    counted
+                }
+                Jobbstimulans::NotYet { months } => {
+                    sink.line(Part::CountedIncome, inc.amount, &b.income, || {
+                        format!(
+                            "{name}{}, jobbstimulans gäller inte ännu: {months} av 6 månader i följd med \
+                             försörjningsstöd",
+                            who()
+                        )
+                    });
+                    inc.amount
+                }
+                Jobbstimulans::Ended { from, new_months } => {
+                    sink.line(Part::CountedIncome, inc.amount, &b.income, || {
+                        format!(
+                            "{name}{}, jobbstimulans från {from} har gällt i 24 månader; {new_months} av 6 nya \
+                             månader i följd med försörjningsstöd",
+                            who()
+                        )
+                    });
+                    inc.amount
+                }
+            },
+            (IncomeKind::Salary, Some(MemberKind::Child { .. })) => {
+                // Only the part of the year's work income above one prisbasbelopp counts.
+                let pbb = table.prisbasbelopp;
+                let room = pbb
+                    .checked_sub(inc.earned_earlier_this_year)
+                    .map_err(overflow)?
+                    .max(Money::ZERO);
+                let counted = inc.amount.checked_sub(room).map_err(overflow)?.max(Money::ZERO);
+                sink.line(Part::CountedIncome, counted, &b.child_income, || {
+                    let earlier = inc.earned_earlier_this_year;
+                    if counted == Money::ZERO {
+                        format!(
+                            "{name}{} {}, barns arbetsinkomst inom prisbasbeloppet {pbb} för {} (tidigare i år \
+                             {earlier}), räknas inte",
+                            who(),
+                            inc.amount,
+                            hh.month.year()
+                        )
+                    } else {
+                        format!(
+                            "{name}{} {}, barns arbetsinkomst: den del som överstiger prisbasbeloppet {pbb} för {} \
+                             räknas (tidigare i år {earlier})",
+                            who(),
+                            inc.amount,
+                            hh.month.year()
+                        )
+                    }
+                });
+                counted
+            }
+            _ => {
+                sink.line(Part::CountedIncome, inc.amount, &b.income, || {
+                    format!("{name}{}", who())
+                });
+                inc.amount
+            }
+        };
+        counted_income = counted_income.checked_add(counted).map_err(overflow)?;
+    }
+
+    // Assets are used before assistance.
+    if hh.assets > Money::ZERO {
+        sink.line(Part::Assets, hh.assets, &b.assets, || {
+            "Tillgångar som ska användas först".to_owned()
+        });
+    }
+
+    let mut parts = Parts {
+        norm,
+        reasonable_costs,
+        counted_income,
+        assets: hh.assets,
+    };
+
+    // Rule modules of the rule set (reforms): each adjustment is a line and moves its part.
+    for module in &rs.modules {
+        for adj in module.adjust(hh, table, &parts).map_err(overflow)? {
+            let slot = match adj.part {
+                Part::Norm => &mut parts.norm,
+                Part::ReasonableCosts => &mut parts.reasonable_costs,
+                Part::CountedIncome => &mut parts.counted_income,
+                Part::Assets => &mut parts.assets,
+            };
+            *slot = slot.checked_add(adj.amount).map_err(overflow)?;
+            let Adjustment { text, basis, .. } = adj;
+            sink.line(adj.part, adj.amount, &basis, || text);
+        }
+    }
+    Ok(parts)
+}
+
+fn totals_of(parts: &Parts) -> Result<Totals, InputError> {
+    let before = parts
+        .norm
+        .checked_add(parts.reasonable_costs)
+        .and_then(|m| m.checked_sub(parts.counted_income))
+        .and_then(|m| m.checked_sub(parts.assets))
+        .map_err(overflow)?;
+    Ok(Totals {
+        norm: parts.norm,
+        reasonable_costs: parts.reasonable_costs,
+        counted_income: parts.counted_income,
+        assets: parts.assets,
+        assistance: before.max(Money::ZERO),
+    })
+}
+
+fn no_table(book: &RuleBook, rs: &RuleSet, month: Month) -> InputError {
+    let covered = book
+        .years(&rs.series)
+        .map(|(a, b)| format!(" ({} covers {a}-{b})", rs.series))
+        .unwrap_or_default();
+    InputError::new("month", format!("{month} has no rule table{covered}"))
+}
+
+fn resolve(book: &RuleBook, month: Month) -> Result<(&RuleSet, &YearTable), InputError> {
+    let rs = book
+        .rule_set_for(month)
+        .ok_or_else(|| InputError::new("month", format!("{month} has no rule set")))?;
+    let table = book
+        .table(&rs.series, month.year())
+        .ok_or_else(|| no_table(book, rs, month))?;
+    Ok((rs, table))
+}
+
+/// Totals only, with the rule set in force for the household's month and no guidelines: the bulk path. It builds
+/// no text and does not allocate.
+pub fn calculate_totals(book: &RuleBook, hh: &Household) -> Result<Totals, InputError> {
+    let (rs, table) = resolve(book, hh.month)?;
+    totals_of(&run(table, rs, hh, &NO_GUIDELINES, &mut Quiet)?)
+}
+
+/// Totals only, for a given rule set and guidelines (e.g. to simulate a proposal over a population).
+pub fn calculate_totals_in(
+    book: &RuleBook,
+    rs: &RuleSet,
+    hh: &Household,
+    guidelines: &Guidelines,
+) -> Result<Totals, InputError> {
+    let table = book
+        .table(&rs.series, hh.month.year())
+        .ok_or_else(|| no_table(book, rs, hh.month))?;
+    totals_of(&run(table, rs, hh, guidelines, &mut Quiet)?)
+}
+
+/// The full contract calculation with explanation lines, the rule set in force for the month, no guidelines.
+pub fn calculate(book: &RuleBook, req: &CalcRequest) -> Result<CalcResponse, InputError> {
+    calculate_with(book, req, &Guidelines::none())
+}
+
+/// The full calculation with the municipality's guidelines.
+pub fn calculate_with(
+    book: &RuleBook,
+    req: &CalcRequest,
+    guidelines: &Guidelines,
+) -> Result<CalcResponse, InputError> {
+    let rs = book
+        .rule_set_for(req.month)
+        .ok_or_else(|| InputError::new("month", format!("{} has no rule set", req.month)))?;
+    calculate_in(book, rs, req, guidelines)
+}
+
+/// The full calculation under a chosen rule set (by name via [`RuleBook::rule_set`]).
+pub fn calculate_in(
+    book: &RuleBook,
+    rs: &RuleSet,
+    req: &CalcRequest,
+    guidelines: &Guidelines,
+) -> Result<CalcResponse, InputError> {
+    let hh = Household::from_request(req)?;
+    let table = book
+        .table(&rs.series, hh.month.year())
+        .ok_or_else(|| no_table(book, rs, hh.month))?;
+    let mut ex = Explained::default();
+    let parts = run(table, rs, &hh, guidelines, &mut ex)?;
+    let totals = totals_of(&parts)?;
+    let before = parts
+        .norm
+        .checked_add(parts.reasonable_costs)
+        .and_then(|m| m.checked_sub(parts.counted_income))
+        .and_then(|m| m.checked_sub(parts.assets))
+        .map_err(overflow)?;
+    let mut findings = ex.provenance_findings(table.year);
+    findings.append(&mut ex.findings);
+    if before.is_negative() {
+        findings.push(format!(
+            "Inkomster och tillgångar överstiger behovet med {} denna månad, så inget försörjningsstöd betalas. Om \
+             överskottet ska räknas som inkomst kommande månader avgör kommunens praxis (se HFD 2017 ref. 51).",
+            Money::ZERO.checked_sub(before).map_err(overflow)?
+        ));
+    }
+    Ok(CalcResponse {
+        month: hh.month,
+        rule_table: table.label(&rs.series),
+        rule_table_version: table.version_hex(),
+        rule_set: rs.name.clone(),
+        norm: totals.norm.kronor_rounded(),
+        reasonable_costs: totals.reasonable_costs.kronor_rounded(),
+        counted_income: totals.counted_income.kronor_rounded(),
+        assets: totals.assets.kronor_rounded(),
+        assistance: totals.assistance.kronor_rounded(),
+        lines: ex
+            .lines
+            .into_iter()
+            .map(|l| LineOut {
+                part: l.part.as_str().to_owned(),
+                text: l.text,
+                amount: l.amount.kronor_rounded(),
+                basis: l.basis,
+            })
+            .collect(),
+        findings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn jobbstimulans_window() {
+        assert_eq!(
+            jobbstimulans(m("2026-03"), 5, None),
+            Jobbstimulans::NotYet { months: 5 }
+        );
+        assert_eq!(
+            jobbstimulans(m("2026-03"), 6, None),
+            Jobbstimulans::Applies {
+                from: m("2026-03"),
+                started_now: true
+            }
+        );
+        // 24 months: 2024-03 .. 2026-02 inclusive
+        assert!(matches!(
+            jobbstimulans(m("2026-02"), 0, Some(m("2024-03"))),
+            Jobbstimulans::Applies {
+                started_now: false,
+                ..
+            }
+        ));
+        assert!(matches!(
+            jobbstimulans(m("2026-03"), 30, Some(m("2024-03"))),
+            Jobbstimulans::Ended { new_months: 0, .. }
+        ));
+        assert!(matches!(
+            jobbstimulans(m("2026-09"), 30, Some(m("2024-03"))),
+            Jobbstimulans::Applies {
+                started_now: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            jobbstimulans(m("2026-09"), 5, Some(m("2024-03"))),
+            Jobbstimulans::Ended { new_months: 5, .. }
+        ));
+    }
+
+    #[test]
+    fn roundings() {
+        assert_eq!(
+            quarter_rounded_up(Money::from_ore(900_000)),
+            Money::from_ore(225_000)
+        );
+        assert_eq!(
+            quarter_rounded_up(Money::from_ore(100_100)),
+            Money::from_ore(25_100)
+        ); // 250.25 -> 251
+        assert_eq!(
+            share_rounded(Money::from_ore(179_000), 3),
+            Money::from_ore(59_700)
+        ); // 596.67 -> 597
+        assert_eq!(
+            share_rounded(Money::from_ore(141_000), 4),
+            Money::from_ore(35_300)
+        ); // 352.5 -> 353
+        assert_eq!(
+            share_rounded(Money::from_ore(141_000), 3),
+            Money::from_ore(47_000)
+        );
+    }
+}

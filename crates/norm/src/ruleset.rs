@@ -1,0 +1,222 @@
+//! Rule sets and the rule book: which law, legal bases, table series and extra rule modules apply to a month.
+//!
+//! The standard book has two rule sets, SoL 2001:453 (until 2025-06) and SoL 2025:400 (from 2025-07), both on the
+//! `riksnorm` table series. A proposed reform is added as data (a table series via [`RuleBook::add_series`]) plus a
+//! [`RuleSet`] that may carry small [`RuleModule`]s; the core calculation does not change.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::Month;
+use crate::household::Household;
+use crate::money::Overflow;
+use crate::tables::{self, TableError, YearTable};
+
+/// The legal basis quoted on each kind of explanation line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bases {
+    /// Riksnorm amounts (personal and household-common costs).
+    pub norm: String,
+    /// Reasonable actual costs (rent, electricity, ...).
+    pub costs: String,
+    /// Counted income and exempt income.
+    pub income: String,
+    /// The jobbstimulans disregard.
+    pub jobbstimulans: String,
+    /// Children's and school youth's own work income.
+    pub child_income: String,
+    /// Assets to be used first.
+    pub assets: String,
+}
+
+/// The four parts of the calculation, in öre, that rule modules may adjust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Parts {
+    pub norm: crate::Money,
+    pub reasonable_costs: crate::Money,
+    pub counted_income: crate::Money,
+    pub assets: crate::Money,
+}
+
+/// One adjustment a rule module made: added to a part, explained in Swedish with its basis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adjustment {
+    pub part: crate::explain::Part,
+    pub amount: crate::Money,
+    pub text: String,
+    pub basis: String,
+}
+
+/// A small rule added by a rule set (e.g. a reform's cap). It sees the validated household, the year's table and
+/// the parts computed so far, and returns adjustments; the engine adds them to the parts and to the explanation,
+/// so lines always add up to the totals.
+pub trait RuleModule: fmt::Debug + Send + Sync {
+    fn name(&self) -> &str;
+    fn adjust(
+        &self,
+        household: &Household,
+        table: &YearTable,
+        parts: &Parts,
+    ) -> Result<Vec<Adjustment>, Overflow>;
+}
+
+/// A set of rules valid for a span of months.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Stable name to pick it by (`sol-2025-400`).
+    pub name: String,
+    /// Human title (Swedish).
+    pub title: String,
+    /// First month it applies to.
+    pub from: Month,
+    /// Last month it applies to, if it ends.
+    pub until: Option<Month>,
+    /// Which table series it reads (`riksnorm`).
+    pub series: String,
+    pub bases: Bases,
+    /// Extra rules, applied in order after the standard calculation.
+    pub modules: Vec<Arc<dyn RuleModule>>,
+}
+
+impl RuleSet {
+    pub fn covers(&self, month: Month) -> bool {
+        month >= self.from && self.until.is_none_or(|u| month <= u)
+    }
+}
+
+/// A named series of yearly tables (the standard riksnorm, or a reform's amounts).
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub years: Vec<YearTable>,
+}
+
+/// All tables and rule sets the engine knows. Built once, shared read-only.
+#[derive(Debug, Clone)]
+pub struct RuleBook {
+    series: Vec<Series>,
+    /// Rule sets chosen by month are the ones marked `by_date`; named ones may be picked explicitly.
+    rule_sets: Vec<(RuleSet, bool)>,
+}
+
+fn month(y: u16, m: u8) -> Month {
+    // Both constants are valid months; the fallback only satisfies the type.
+    Month::new(y, m).unwrap_or(Month::MIN)
+}
+
+impl RuleBook {
+    /// The embedded riksnorm 2021-2026 and prisbasbelopp, with the rule sets of SoL 2001:453 and SoL 2025:400.
+    #[expect(
+        clippy::expect_used,
+        reason = "the embedded tables are compile-time data checked by the crate's tests; failing here is a build defect"
+    )]
+    pub fn standard() -> RuleBook {
+        RuleBook::from_csv(tables::RIKSNORM_CSV, tables::PRISBASBELOPP_CSV)
+            .expect("embedded rule tables are valid")
+    }
+
+    /// The standard rule sets over a given riksnorm and prisbasbelopp (e.g. a municipality's updated copy).
+    pub fn from_csv(riksnorm_csv: &str, prisbasbelopp_csv: &str) -> Result<RuleBook, TableError> {
+        let years = tables::parse_tables(riksnorm_csv, prisbasbelopp_csv)?;
+        let series = vec![Series {
+            name: "riksnorm".into(),
+            years,
+        }];
+        let old = RuleSet {
+            name: "sol-2001-453".into(),
+            title: "Socialtjänstlagen (2001:453) 4 kap.".into(),
+            from: Month::MIN,
+            until: Some(month(2025, 6)),
+            series: "riksnorm".into(),
+            bases: Bases {
+                norm: "SoL 4:3, SoF 2 a §".into(),
+                costs: "SoL 4:3".into(),
+                income: "SoL 4:1".into(),
+                jobbstimulans: "SoL 4:1 b".into(),
+                child_income: "SoL 4:1 a".into(),
+                assets: "SoL 4:1".into(),
+            },
+            modules: Vec::new(),
+        };
+        let new = RuleSet {
+            name: "sol-2025-400".into(),
+            title: "Socialtjänstlagen (2025:400) 12 kap.".into(),
+            from: month(2025, 7),
+            until: None,
+            series: "riksnorm".into(),
+            bases: Bases {
+                norm: "SoL 12:7, SoF 12:2".into(),
+                costs: "SoL 12:7".into(),
+                income: "SoL 12:1".into(),
+                jobbstimulans: "SoL 12:8".into(),
+                child_income: "SoL 12:9".into(),
+                assets: "SoL 12:1".into(),
+            },
+            modules: Vec::new(),
+        };
+        Ok(RuleBook {
+            series,
+            rule_sets: vec![(old, true), (new, true)],
+        })
+    }
+
+    /// Adds (or replaces) a table series, e.g. a reform's amounts, read from CSVs of the standard format.
+    pub fn add_series(
+        &mut self,
+        name: &str,
+        riksnorm_csv: &str,
+        prisbasbelopp_csv: &str,
+    ) -> Result<(), TableError> {
+        let years = tables::parse_tables(riksnorm_csv, prisbasbelopp_csv)?;
+        self.series.retain(|s| s.name != name);
+        self.series.push(Series {
+            name: name.to_owned(),
+            years,
+        });
+        Ok(())
+    }
+
+    /// Adds a rule set. With `by_date` it takes over the months it covers (the latest added wins), otherwise it is
+    /// only used when picked by name (a proposal to simulate).
+    pub fn add_rule_set(&mut self, rule_set: RuleSet, by_date: bool) {
+        self.rule_sets.retain(|(r, _)| r.name != rule_set.name);
+        self.rule_sets.push((rule_set, by_date));
+    }
+
+    /// The rule set in force for a month.
+    pub fn rule_set_for(&self, month: Month) -> Option<&RuleSet> {
+        self.rule_sets
+            .iter()
+            .rev()
+            .find(|(r, by_date)| *by_date && r.covers(month))
+            .map(|(r, _)| r)
+    }
+
+    /// A rule set by its name.
+    pub fn rule_set(&self, name: &str) -> Option<&RuleSet> {
+        self.rule_sets
+            .iter()
+            .find(|(r, _)| r.name == name)
+            .map(|(r, _)| r)
+    }
+
+    pub fn rule_sets(&self) -> impl Iterator<Item = &RuleSet> {
+        self.rule_sets.iter().map(|(r, _)| r)
+    }
+
+    /// The year's table of a series.
+    pub fn table(&self, series: &str, year: u16) -> Option<&YearTable> {
+        self.series
+            .iter()
+            .find(|s| s.name == series)?
+            .years
+            .iter()
+            .find(|t| t.year == year)
+    }
+
+    /// Years covered by a series (for error messages).
+    pub fn years(&self, series: &str) -> Option<(u16, u16)> {
+        let s = self.series.iter().find(|s| s.name == series)?;
+        Some((s.years.first()?.year, s.years.last()?.year))
+    }
+}
