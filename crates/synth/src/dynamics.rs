@@ -381,7 +381,8 @@ impl Sim<'_> {
             .recent
             .iter()
             .map(|(h, exit)| {
-                if self.eligible(*h, t) {
+                // At least one month off assistance: otherwise the "two spells" would be one.
+                if self.eligible(*h, t) && exit.months_until(t) >= 2 {
                     (-f64::from(exit.months_until(t)) / REENTRY_DECAY_MONTHS).exp()
                 } else {
                     0.0

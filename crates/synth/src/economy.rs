@@ -264,12 +264,10 @@ pub(crate) fn build_request(
     let mut incomes = Vec::new();
     let under_16 = i64::try_from(children.iter().filter(|(_, a)| *a < 16).count()).unwrap_or(0);
     let total_children = i64::try_from(children.len()).unwrap_or(0);
-    if total_children > 0 {
-        incomes.push(income(
-            None,
-            IncomeKind::ChildAllowance,
-            child_allowance(under_16, total_children),
-        ));
+    // A lone 16-18-year-old gets studiebidrag (below), no barnbidrag and no supplement.
+    let allowance = child_allowance(under_16, total_children);
+    if allowance > 0 {
+        incomes.push(income(None, IncomeKind::ChildAllowance, allowance));
     }
     // Studiebidrag for 16-18-year-olds in upper secondary school, paid September-June.
     let school_youth = i64::try_from(children.iter().filter(|(_, a)| *a >= 16).count()).unwrap_or(0);

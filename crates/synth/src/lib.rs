@@ -33,8 +33,10 @@
 //!   `stock_per_inhabitant × inhabitants`. Entrants follow the recipient mix (58 % single adults, 24 % single
 //!   parents, 12 % couples with children, 6 % couples) among households whose adults are 18-66; a share
 //!   (`reentry_share`) are households that left within the last year, more likely the more recently they left.
-//! - **Duration**: every spell belongs to a fast group (exit hazard 40 %/month) or a slow group (3.5 %/month),
-//!   README §8; the hazard falls with time on assistance (duration dependence). A burn-in (60 months, not stored)
+//! - **Duration**: every spell belongs to a fast group (exit hazard 45 %/month at the start, about 40 % on
+//!   average) or a slow group (2 %/month), README §8; the hazard falls with time on assistance (duration
+//!   dependence, [`Dynamics::duration_dependence`]). Only 4.5 % of entrants are slow, but they make up most of the
+//!   monthly stock: that is what 40 % long-term with 6.5 months per household-year implies. A burn-in (60 months, not stored)
 //!   that starts from a steady-state stock gives the first stored month a realistic spread of durations, so spells
 //!   can start before `first_month`.
 //! - **Economy**: rents near the guideline ceilings by household size (4,500-9,300 kr, indexed by year), household
