@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use norm::Month;
+use rand::Rng;
 
 use crate::config::{Config, Dynamics, SynthError};
 use crate::economy::{self, AdultIn, AdultIncome, SpellEconomy};
@@ -71,6 +72,9 @@ struct AdultState {
     reason: Forsorjningshinder,
     months_in_reason: u32,
     step: u8,
+    /// The highest step this adult reaches in this spell: obstacles (health, language, debts) keep many in the
+    /// slow group from climbing all the way.
+    max_step: u8,
     income: AdultIncome,
     plan: Plan,
 }
@@ -105,7 +109,8 @@ struct Sim<'a> {
     households: &'a [Household],
     state: Vec<HouseholdState>,
     active: Vec<usize>,
-    recent: Vec<(usize, Month)>,
+    /// Leavers of the last [`RECENT_MONTHS`] months, by exit month.
+    recent: BTreeMap<Month, Vec<usize>>,
     pools: Vec<Vec<usize>>,
     caseworkers: BTreeMap<UnitId, Vec<StaffId>>,
     job_coaches: Vec<StaffId>,
@@ -145,7 +150,7 @@ pub(crate) fn simulate(
         households: &pop.households,
         state: pop.households.iter().map(|_| HouseholdState::default()).collect(),
         active: Vec::new(),
-        recent: Vec::new(),
+        recent: BTreeMap::new(),
         pools,
         caseworkers,
         job_coaches: staff
@@ -182,8 +187,7 @@ pub(crate) fn simulate(
             }
         }
         sim.active = still;
-        sim.recent
-            .retain(|(_, exit)| exit.months_until(t) < RECENT_MONTHS);
+        sim.recent.retain(|exit, _| exit.months_until(t) < RECENT_MONTHS);
         if t >= cfg.last_month {
             break;
         }
@@ -376,23 +380,36 @@ impl Sim<'_> {
         None
     }
 
+    /// A household that left recently, more likely the more recently it left: first the exit month (weighted by
+    /// the number of leavers then and the decay), then a leaver of that month. Needs at least one month off
+    /// assistance: otherwise the "two spells" would be one.
     fn pick_recent(&mut self, rng: &mut Rand, t: Month) -> Option<usize> {
-        let weights: Vec<f64> = self
-            .recent
+        let months: Vec<Month> = self.recent.keys().copied().collect();
+        let weights: Vec<f64> = months
             .iter()
-            .map(|(h, exit)| {
-                // At least one month off assistance: otherwise the "two spells" would be one.
-                if self.eligible(*h, t) && exit.months_until(t) >= 2 {
-                    (-f64::from(exit.months_until(t)) / REENTRY_DECAY_MONTHS).exp()
+            .map(|exit| {
+                let since = exit.months_until(t);
+                let n = self.recent.get(exit).map_or(0, Vec::len);
+                if since >= 2 {
+                    n as f64 * (-f64::from(since) / REENTRY_DECAY_MONTHS).exp()
                 } else {
                     0.0
                 }
             })
             .collect();
-        let i = weighted_index(rng, &weights)?;
-        let (h, _) = *self.recent.get(i)?;
-        self.recent.remove(i);
-        Some(h)
+        for _ in 0..20 {
+            let exit = *months.get(weighted_index(rng, &weights)?)?;
+            let bucket = self.recent.get(&exit)?;
+            let i = rng.gen_range(0..bucket.len().max(1));
+            let h = *bucket.get(i)?;
+            if self.eligible(h, t) {
+                if let Some(bucket) = self.recent.get_mut(&exit) {
+                    bucket.swap_remove(i);
+                }
+                return Some(h);
+            }
+        }
+        None
     }
 
     /// Starts a spell in `start`; `seen` is the month the household is drawn in (later than `start` for the
@@ -419,6 +436,10 @@ impl Sim<'_> {
             }
             let reason = draw_reason(rng, group, has_baby);
             let step = initial_step(rng, reason);
+            let max_step = match group {
+                LatentGroup::Fast => LADDER_STEPS,
+                LatentGroup::Slow => u8::try_from(between(rng, 2, 4)).unwrap_or(3).max(step),
+            };
             let activity = first_activity(reason).map(|(kind, hours)| Activity {
                 kind,
                 start,
@@ -436,6 +457,7 @@ impl Sim<'_> {
                 reason,
                 months_in_reason: 0,
                 step,
+                max_step,
                 income: economy::draw_adult_income(rng, reason),
                 plan: Plan {
                     person: p.id,
@@ -499,7 +521,7 @@ impl Sim<'_> {
         let mwa = i64::from(active.start.months_until(t));
         let up = match active.group {
             LatentGroup::Fast => 0.12,
-            LatentGroup::Slow => 0.04,
+            LatentGroup::Slow => 0.03,
         };
 
         let mut adults_in = Vec::with_capacity(active.adults.len());
@@ -528,7 +550,7 @@ impl Sim<'_> {
                 a.income.benefit = None;
             }
             // Ladder: small steps up, now and then one back.
-            if a.step < LADDER_STEPS && chance(rng, up) {
+            if a.step < a.max_step && chance(rng, up) {
                 a.step += 1;
                 let current = a.plan.activities.last().map(|x| x.kind);
                 let next = match a.step {
@@ -560,7 +582,7 @@ impl Sim<'_> {
                         a.plan.job_coach = pick(rng, &self.job_coaches).copied();
                     }
                 }
-            } else if a.step > 1 && chance(rng, 0.01) {
+            } else if a.step > 1 && chance(rng, 0.015) {
                 a.step -= 1;
             }
             // Jobbstimulans clock (per person; it runs on after the spell ends).
@@ -659,7 +681,7 @@ impl Sim<'_> {
         };
         if let Some(t) = end {
             state.last_exit = Some(t);
-            self.recent.push((h, t));
+            self.recent.entry(t).or_default().push(h);
             if exit == Some(ExitReason::Moved) {
                 state.moved = Some(t);
                 self.moved_out.push((h, t));

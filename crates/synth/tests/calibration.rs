@@ -428,3 +428,37 @@ fn bad_configs_are_refused() {
     assert!(UnemploymentSeries::from_points([(m(2021, 1), -1.0)]).is_err());
     assert!(UnemploymentSeries::from_points([]).is_err());
 }
+
+/// Everything scales with the number of inhabitants. Ignored by default (slow in a debug build):
+/// `cargo test -p synth --release -- --ignored million`.
+#[test]
+#[ignore = "a million inhabitants: run in release"]
+fn a_million_inhabitants_scales_proportionally() {
+    let mut cfg = Config::kristianstad(m(2026, 11));
+    cfg.inhabitants = 1_000_000;
+    let town = generate(&cfg).unwrap();
+    let persons: usize = town.households.iter().map(|h| h.members.len()).sum();
+    assert_eq!(persons, 1_000_000);
+    let per_inhabitant = 1_000_000.0 / 86_500.0;
+    for (month, n) in town.monthly_stock() {
+        let scaled = f64::from(n) / per_inhabitant;
+        assert!((650.0..=850.0).contains(&scaled), "{month}: {n}");
+    }
+    for year in 2021..=2025 {
+        let mean = town.mean_months_per_household_year(year).unwrap();
+        let long = town.long_term_share(year).unwrap();
+        assert!(
+            (6.0..=7.0).contains(&mean) && (0.40..=0.60).contains(&long),
+            "{year}: {mean} {long}"
+        );
+    }
+    let caseworkers = town
+        .staff
+        .iter()
+        .filter(|s| s.role == StaffRole::Caseworker)
+        .count();
+    assert!(
+        caseworkers > 150,
+        "{caseworkers} caseworkers for a million inhabitants"
+    );
+}
