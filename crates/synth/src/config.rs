@@ -15,7 +15,8 @@ pub struct Config {
     pub seed: u64,
     /// First month with stored assistance records (2021-01: the first year the riksnorm tables cover).
     pub first_month: Month,
-    /// The "current month": last month with records. An input, never read from a clock.
+    /// The "current month": last month with records. An input, never read from a clock. The engine needs a
+    /// riksnorm table for every month from `first_month` to here (today 2021-2026).
     pub last_month: Month,
     /// Registered unemployment that drives the inflow to assistance.
     pub unemployment: UnemploymentSeries,

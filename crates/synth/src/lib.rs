@@ -6,6 +6,17 @@
 //! (`ChaCha8Rng`, only ordered collections in the output). The loader stores the output and runs each month's
 //! [`norm::contract::CalcRequest`] through the engine to make the decisions and payments.
 //!
+//! # For the loader
+//! - `units`, `staff`, `households` (with `members`): the register. Persons with `protected_identity` need the
+//!   product's extra care; `Household::composition(month)` says who lives there in a month.
+//! - Per [`Case`] and [`AssistanceMonth`]: the application (received on `application_received`), the decision made
+//!   on `decided` from the engine's answer to `request`, and the payment on `paid` of the engine's `assistance`.
+//!   `adults` gives each adult's försörjningshinder and ladder step for the month; members in `request` are named
+//!   by [`PersonId::member_id`].
+//! - [`Spell`]s give start, end, exit reason and the plans with their activities.
+//! - [`Appeal`]s point at a household-month's decision; [`Recovery`]s carry the undeclared income: the wrongly
+//!   paid amount is the month's assistance minus the engine's answer with that income added to `request.incomes`.
+//!
 //! # No real person's data
 //! Everything is drawn at random. Names come from short lists of common Swedish given and family names; birth
 //! dates are real calendar dates; personnummer are `YYYYMMDD-9NNC` with a valid Luhn check digit: the serial
