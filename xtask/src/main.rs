@@ -6,7 +6,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 /// Crates that must stay pure: no IO, no clock, no async runtime in their dependency tree.
-const PURE_CRATES: &[&str] = &["norm", "domain", "forecast"];
+const PURE_CRATES: &[&str] = &["norm", "domain", "forecast", "synth"];
 /// Dependencies that mean IO, a database, a network or a runtime.
 const FORBIDDEN_IN_PURE: &[&str] = &[
     "sqlx",
