@@ -310,7 +310,13 @@ pub(crate) fn build_request(
         + costs.home_insurance
         + costs.work_travel
         + costs.union_fees;
-    let limit = floor * 9 / 10;
+    let assets = if month == economy.first_month {
+        economy.first_month_assets
+    } else {
+        0
+    };
+    // Usable assets are counted in full, so they eat into the same margin as income.
+    let limit = (floor * 9 / 10 - assets).max(0);
     let fixed: i64 = incomes.iter().map(|i: &IncomeIn| i.amount).sum();
     let mut excess = fixed + personal.iter().map(|p| p.2).sum::<i64>() - limit;
     for p in personal.iter_mut().rev() {
@@ -360,11 +366,7 @@ pub(crate) fn build_request(
         shared_household_size: None,
         costs,
         incomes,
-        assets: if month == economy.first_month {
-            economy.first_month_assets
-        } else {
-            0
-        },
+        assets,
     }
 }
 

@@ -471,3 +471,26 @@ fn a_million_inhabitants_scales_proportionally() {
         "{caseworkers} caseworkers for a million inhabitants"
     );
 }
+
+/// Every generated month is a valid engine input that really gives assistance: the generator's own estimate of
+/// the norm is cross-checked against the calculation engine itself.
+#[test]
+fn every_generated_month_gives_assistance_through_the_engine() {
+    let town = default_town(1290);
+    let book = norm::RuleBook::standard();
+    let mut months = 0usize;
+    for case in &town.cases {
+        for month in &case.months {
+            let out = norm::calculate(&book, &month.request)
+                .unwrap_or_else(|e| panic!("household {:?} {}: {e}", case.household, month.month));
+            assert!(
+                out.assistance > 0,
+                "household {:?} {}: no assistance: {out:?}",
+                case.household,
+                month.month
+            );
+            months += 1;
+        }
+    }
+    assert!(months > 40_000, "{months}");
+}
