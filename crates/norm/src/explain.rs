@@ -38,6 +38,8 @@ pub struct Line {
 
 /// Receives what the rules explain. Texts are closures so that [`Quiet`] never builds them.
 pub trait Sink {
+    /// Whether lines are wanted at all: lets the rules skip per-person loops that only explain.
+    const EXPLAIN: bool;
     fn line(&mut self, part: Part, amount: Money, basis: &str, text: impl FnOnce() -> String);
     fn finding(&mut self, text: impl FnOnce() -> String);
     /// A table amount was used; `what` names it in Swedish for a provenance finding.
@@ -49,6 +51,7 @@ pub trait Sink {
 pub struct Quiet;
 
 impl Sink for Quiet {
+    const EXPLAIN: bool = false;
     #[inline(always)]
     fn line(&mut self, _: Part, _: Money, _: &str, _: impl FnOnce() -> String) {}
     #[inline(always)]
@@ -67,6 +70,7 @@ pub struct Explained {
 }
 
 impl Sink for Explained {
+    const EXPLAIN: bool = true;
     fn line(&mut self, part: Part, amount: Money, basis: &str, text: impl FnOnce() -> String) {
         self.lines.push(Line {
             part,

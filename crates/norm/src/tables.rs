@@ -157,6 +157,7 @@ pub struct YearTable {
 
 impl YearTable {
     /// A child's personal amount; `lunch_out` only changes it for ages 0-6.
+    #[inline]
     pub fn child(&self, band: ChildBand, lunch_out: bool) -> Amount {
         let lunch = if lunch_out && band.has_lunch_rule() {
             self.child_lunch_out.get(band.index())
