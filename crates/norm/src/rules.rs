@@ -4,7 +4,7 @@
 //! are the same rules. All amounts are whole kronor held as öre: the two roundings (jobbstimulans rounds the
 //! disregard up, a household-community share rounds half up) happen where the rule says.
 
-use crate::contract::{CalcRequest, CalcResponse, IncomeKind, LineOut};
+use crate::contract::{CalcRequest, CalcResponse, IncomeKind};
 use crate::explain::{Explained, Part, Quiet, Sink};
 use crate::guidelines::Guidelines;
 use crate::household::{Adults, Household, HouseholdRef, IncomeClass, InputError, Member, MemberKind};
@@ -547,7 +547,7 @@ fn respond(
     hh: HouseholdRef<'_>,
     guidelines: &Guidelines,
 ) -> Result<CalcResponse, InputError> {
-    let mut ex = Explained::default();
+    let mut ex = Explained::with_capacity(hh.members.len() + hh.incomes.len() + 8);
     let parts = run(table, rs, hh, guidelines, &mut ex)?;
     let totals = totals_of(&parts)?;
     let before = parts
@@ -567,24 +567,15 @@ fn respond(
     }
     Ok(CalcResponse {
         month: hh.month,
-        rule_table: table.label(&rs.series),
-        rule_table_version: table.version_hex(),
+        rule_table: table.label.clone(),
+        rule_table_version: table.version_hex.clone(),
         rule_set: rs.name.clone(),
         norm: totals.norm.kronor_rounded(),
         reasonable_costs: totals.reasonable_costs.kronor_rounded(),
         counted_income: totals.counted_income.kronor_rounded(),
         assets: totals.assets.kronor_rounded(),
         assistance: totals.assistance.kronor_rounded(),
-        lines: ex
-            .lines
-            .into_iter()
-            .map(|l| LineOut {
-                part: l.part.as_str().to_owned(),
-                text: l.text,
-                amount: l.amount.kronor_rounded(),
-                basis: l.basis,
-            })
-            .collect(),
+        lines: ex.lines,
         findings,
     })
 }

@@ -223,7 +223,10 @@ impl RuleBook {
         riksnorm_csv: &str,
         prisbasbelopp_csv: &str,
     ) -> Result<(), TableError> {
-        let years = tables::parse_tables(riksnorm_csv, prisbasbelopp_csv)?;
+        let mut years = tables::parse_tables(riksnorm_csv, prisbasbelopp_csv)?;
+        for t in &mut years {
+            t.label = t.label_in(name);
+        }
         self.series.retain(|s| s.name != name);
         self.series.push(Series {
             name: name.to_owned(),

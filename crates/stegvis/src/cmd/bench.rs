@@ -31,9 +31,12 @@ struct NormArgs {
     /// Number of household-months in the synthetic population.
     #[arg(long, default_value_t = 1_000_000)]
     households: usize,
-    /// Also time the full calculation with explanation lines (validation and Swedish texts included).
+    /// Also time the full calculation with explanation lines (Swedish texts, the contract's response).
     #[arg(long)]
     lines: bool,
+    /// Time only the calculation with explanation lines (implies --lines).
+    #[arg(long)]
+    only_lines: bool,
     /// Seed of the population generator.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -210,12 +213,29 @@ fn now() -> Instant {
     Instant::now()
 }
 
-/// Runs `pass` over the population until `min` has passed; returns household-months per second.
-fn timed(
-    n: usize,
-    min: Duration,
-    mut pass: impl FnMut() -> anyhow::Result<i64>,
-) -> anyhow::Result<(f64, i64)> {
+/// CPU time this thread has run, in nanoseconds (Linux `/proc/thread-self/schedstat`), to tell the engine's speed
+/// from time lost to other processes on a shared machine. `None` where unavailable.
+fn cpu_ns() -> Option<u64> {
+    fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[derive(Debug)]
+struct Timing {
+    per_s: f64,
+    per_cpu_s: Option<f64>,
+    passes: u32,
+    checksum: i64,
+}
+
+/// Runs `pass` over the population until `min` has passed: household-months per second of wall-clock time and
+/// per second of this thread's CPU time.
+fn timed(n: usize, min: Duration, mut pass: impl FnMut() -> anyhow::Result<i64>) -> anyhow::Result<Timing> {
+    let cpu0 = cpu_ns();
     let start = now();
     let mut passes = 0u32;
     let mut checksum = 0i64;
@@ -227,7 +247,29 @@ fn timed(
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    Ok((n as f64 * f64::from(passes) / secs, checksum / i64::from(passes)))
+    let done = n as f64 * f64::from(passes);
+    let per_cpu_s = match (cpu0, cpu_ns()) {
+        (Some(a), Some(b)) if b > a => Some(done / ((b - a) as f64 / 1e9)),
+        _ => None,
+    };
+    Ok(Timing {
+        per_s: done / secs,
+        per_cpu_s,
+        passes,
+        checksum: checksum / i64::from(passes),
+    })
+}
+
+fn report(out: &mut impl Write, mode: &str, n: usize, t: &Timing) -> io::Result<()> {
+    let cpu = t
+        .per_cpu_s
+        .map(|c| format!(" households_per_cpu_s={c:.0}"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "mode={mode} households={n} passes={} assistance_total_kr={} households_per_s={:.0}{cpu}",
+        t.passes, t.checksum, t.per_s
+    )
 }
 
 fn bench_norm(a: &NormArgs) -> anyhow::Result<()> {
@@ -249,36 +291,28 @@ fn bench_norm(a: &NormArgs) -> anyhow::Result<()> {
     let min = Duration::from_secs_f64(a.min_seconds.max(0.0));
     let mut out = io::stdout().lock();
 
-    let (per_s, total) = timed(a.households, min, || {
-        let mut sum = 0i64;
-        for hh in pop.iter() {
-            sum += norm::calculate_totals_view(&book, black_box(hh))?
-                .assistance
-                .ore();
-        }
-        Ok(sum / 100)
-    })?;
-    writeln!(
-        out,
-        "mode=totals households={} assistance_total_kr={total} households_per_s={per_s:.0}",
-        a.households
-    )?;
-
-    if a.lines {
-        let no_guidelines = Guidelines::none();
-        let (per_s, total) = timed(a.households, min, || {
+    if !a.only_lines {
+        let t = timed(a.households, min, || {
             let mut sum = 0i64;
             for hh in pop.iter() {
-                let resp = black_box(norm::explain_view(&book, black_box(hh), &no_guidelines)?);
+                sum += norm::calculate_totals_view(&book, hh)?.assistance.ore();
+            }
+            Ok(sum / 100)
+        })?;
+        report(&mut out, "totals", a.households, &t)?;
+    }
+
+    if a.lines || a.only_lines {
+        let no_guidelines = Guidelines::none();
+        let t = timed(a.households, min, || {
+            let mut sum = 0i64;
+            for hh in pop.iter() {
+                let resp = black_box(norm::explain_view(&book, hh, &no_guidelines)?);
                 sum += resp.assistance;
             }
             Ok(sum)
         })?;
-        writeln!(
-            out,
-            "mode=lines households={} assistance_total_kr={total} households_per_s={per_s:.0}",
-            a.households
-        )?;
+        report(&mut out, "lines", a.households, &t)?;
     }
     Ok(())
 }
