@@ -5,6 +5,7 @@
 //! the totals.
 
 use crate::Money;
+use crate::contract::LineOut;
 use crate::tables::Provenance;
 
 /// Which total a line belongs to (the contract's `part`).
@@ -27,17 +28,10 @@ impl Part {
     }
 }
 
-/// One explained amount: Swedish text and legal basis.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    pub part: Part,
-    pub text: String,
-    pub amount: Money,
-    pub basis: String,
-}
-
 /// Receives what the rules explain. Texts are closures so that [`Quiet`] never builds them.
 pub trait Sink {
+    /// Whether lines are wanted at all: lets the rules skip per-person loops that only explain.
+    const EXPLAIN: bool;
     fn line(&mut self, part: Part, amount: Money, basis: &str, text: impl FnOnce() -> String);
     fn finding(&mut self, text: impl FnOnce() -> String);
     /// A table amount was used; `what` names it in Swedish for a provenance finding.
@@ -49,6 +43,7 @@ pub trait Sink {
 pub struct Quiet;
 
 impl Sink for Quiet {
+    const EXPLAIN: bool = false;
     #[inline(always)]
     fn line(&mut self, _: Part, _: Money, _: &str, _: impl FnOnce() -> String) {}
     #[inline(always)]
@@ -60,18 +55,20 @@ impl Sink for Quiet {
 /// Collects lines, findings (without duplicates) and the non-official table amounts used.
 #[derive(Debug, Clone, Default)]
 pub struct Explained {
-    pub lines: Vec<Line>,
+    /// Lines in the contract's shape (whole kronor), so the response takes them without copying.
+    pub lines: Vec<LineOut>,
     pub findings: Vec<String>,
     /// Non-official amounts used, by provenance, in order of first use.
     pub weak_sources: Vec<(Provenance, String)>,
 }
 
 impl Sink for Explained {
+    const EXPLAIN: bool = true;
     fn line(&mut self, part: Part, amount: Money, basis: &str, text: impl FnOnce() -> String) {
-        self.lines.push(Line {
-            part,
+        self.lines.push(LineOut {
+            part: part.as_str().to_owned(),
             text: text(),
-            amount,
+            amount: amount.kronor_rounded(),
             basis: basis.to_owned(),
         });
     }
@@ -94,6 +91,13 @@ impl Sink for Explained {
 }
 
 impl Explained {
+    pub fn with_capacity(lines: usize) -> Explained {
+        Explained {
+            lines: Vec::with_capacity(lines),
+            ..Explained::default()
+        }
+    }
+
     /// One finding per kind of non-official source, naming the amounts that came from it.
     pub fn provenance_findings(&self, year: u16) -> Vec<String> {
         let mut out = Vec::new();

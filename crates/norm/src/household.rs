@@ -5,6 +5,7 @@
 use std::fmt;
 
 use crate::contract::{CalcRequest, CostsIn, IncomeKind, Role};
+use crate::tables::ChildBand;
 use crate::{Money, Month};
 
 /// Bad input: the field (as a JSON path, e.g. `members[1].age`) and what is wrong with it.
@@ -49,7 +50,10 @@ pub enum MemberKind {
         jobbstimulans_from: Option<Month>,
     },
     Child {
-        lunch_outside_home: bool,
+        /// The riksnorm age band (ages above 20 are refused for children).
+        band: ChildBand,
+        /// Lunch outside the home five days a week *and* an age band where that lowers the amount (0-6).
+        lunch_out: bool,
     },
 }
 
@@ -74,8 +78,22 @@ pub struct Costs {
     pub union_fees: Money,
 }
 
+/// Which income rule applies, decided once at validation from the kind and the member it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncomeClass {
+    /// Counted in full.
+    Counted,
+    /// Listed, never counted.
+    Exempt,
+    /// An adult's salary: the jobbstimulans rule may disregard 25 %.
+    AdultSalary,
+    /// A child's salary: only the part above the year's prisbasbelopp counts.
+    ChildSalary,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Income {
+    pub class: IncomeClass,
     /// Index into `Household::members`.
     pub member: Option<u16>,
     pub kind: IncomeKind,
@@ -101,6 +119,8 @@ pub struct Household {
     /// Member ids, same order as `members` (only the explanation needs them).
     pub ids: Vec<String>,
     pub adults: Adults,
+    /// Number of adults (1 to `MAX_MEMBERS`).
+    pub n_adults: u8,
     /// A single adult applying alone in a household community of this many persons.
     pub shared_household_size: Option<u8>,
     pub costs: Costs,
@@ -195,8 +215,11 @@ impl Household {
                             "applies to adults only",
                         ));
                     }
+                    let band = ChildBand::for_age(age)
+                        .ok_or_else(|| InputError::new(field("age"), "must be 0-20 for a child"))?;
                     MemberKind::Child {
-                        lunch_outside_home: m.lunch_outside_home,
+                        band,
+                        lunch_out: m.lunch_outside_home && band.has_lunch_rule(),
                     }
                 }
             };
@@ -275,7 +298,17 @@ impl Household {
                 }
                 Some(k) => amount(|| field("earned_earlier_this_year"), k)?,
             };
+            let class = if inc.kind.is_exempt() {
+                IncomeClass::Exempt
+            } else if is_child_salary {
+                IncomeClass::ChildSalary
+            } else if inc.kind == IncomeKind::Salary {
+                IncomeClass::AdultSalary
+            } else {
+                IncomeClass::Counted
+            };
             incomes.push(Income {
+                class,
                 member,
                 kind: inc.kind,
                 amount: money,
@@ -288,6 +321,8 @@ impl Household {
             members,
             ids,
             adults,
+            n_adults: u8::try_from(n_adults)
+                .map_err(|_| InputError::new("members", "has too many adults"))?,
             shared_household_size,
             costs: costs(&req.costs)?,
             incomes,
@@ -295,6 +330,42 @@ impl Household {
         })
     }
 
+    /// A borrowed view, the form the rules read.
+    pub fn view(&self) -> HouseholdRef<'_> {
+        HouseholdRef {
+            month: self.month,
+            members: &self.members,
+            ids: &self.ids,
+            adults: self.adults,
+            n_adults: self.n_adults,
+            shared_household_size: self.shared_household_size,
+            costs: self.costs,
+            incomes: &self.incomes,
+            assets: self.assets,
+        }
+    }
+
+    /// Number of persons in the household.
+    pub fn size(&self) -> usize {
+        self.members.len()
+    }
+}
+
+/// A validated household, borrowed: from a [`Household`] or from a [`Population`]'s flat storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HouseholdRef<'a> {
+    pub month: Month,
+    pub members: &'a [Member],
+    pub ids: &'a [String],
+    pub adults: Adults,
+    pub n_adults: u8,
+    pub shared_household_size: Option<u8>,
+    pub costs: Costs,
+    pub incomes: &'a [Income],
+    pub assets: Money,
+}
+
+impl HouseholdRef<'_> {
     /// Number of persons in the household.
     pub fn size(&self) -> usize {
         self.members.len()
@@ -303,6 +374,102 @@ impl Household {
     /// The member's id for explanation texts.
     pub fn id(&self, index: u16) -> &str {
         self.ids.get(usize::from(index)).map_or("?", String::as_str)
+    }
+}
+
+/// Per household of a [`Population`]: the scalar facts and where its members and incomes lie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Head {
+    month: Month,
+    adults: Adults,
+    n_adults: u8,
+    shared_household_size: Option<u8>,
+    costs: Costs,
+    assets: Money,
+    members: (u32, u32),
+    incomes: (u32, u32),
+}
+
+/// Many validated households in flat storage (members and incomes of all households in two arrays), for bulk
+/// recalculation: walking it reads memory in order instead of chasing two heap allocations per household.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Population {
+    heads: Vec<Head>,
+    members: Vec<Member>,
+    ids: Vec<String>,
+    incomes: Vec<Income>,
+}
+
+impl Population {
+    pub fn new() -> Population {
+        Population::default()
+    }
+
+    /// Adds a validated household.
+    pub fn push(&mut self, hh: &Household) -> Result<(), InputError> {
+        let too_many = || InputError::new("population", "has more than 4 billion members or incomes");
+        let m0 = u32::try_from(self.members.len()).map_err(|_| too_many())?;
+        let i0 = u32::try_from(self.incomes.len()).map_err(|_| too_many())?;
+        self.members.extend_from_slice(&hh.members);
+        self.ids.extend_from_slice(&hh.ids);
+        self.incomes.extend_from_slice(&hh.incomes);
+        let m1 = u32::try_from(self.members.len()).map_err(|_| too_many())?;
+        let i1 = u32::try_from(self.incomes.len()).map_err(|_| too_many())?;
+        self.heads.push(Head {
+            month: hh.month,
+            adults: hh.adults,
+            n_adults: hh.n_adults,
+            shared_household_size: hh.shared_household_size,
+            costs: hh.costs,
+            assets: hh.assets,
+            members: (m0, m1),
+            incomes: (i0, i1),
+        });
+        Ok(())
+    }
+
+    /// Validates and adds every request; the first bad one is an error naming its index.
+    pub fn from_requests<'r>(
+        reqs: impl IntoIterator<Item = &'r CalcRequest>,
+    ) -> Result<Population, InputError> {
+        let mut p = Population::new();
+        for (n, req) in reqs.into_iter().enumerate() {
+            let hh = Household::from_request(req)
+                .map_err(|e| InputError::new(format!("[{n}].{}", e.field), e.message))?;
+            p.push(&hh)?;
+        }
+        Ok(p)
+    }
+
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+
+    fn view<'a>(&'a self, h: &Head) -> HouseholdRef<'a> {
+        let range = |(a, b): (u32, u32)| (a as usize)..(b as usize);
+        HouseholdRef {
+            month: h.month,
+            members: self.members.get(range(h.members)).unwrap_or_default(),
+            ids: self.ids.get(range(h.members)).unwrap_or_default(),
+            adults: h.adults,
+            n_adults: h.n_adults,
+            shared_household_size: h.shared_household_size,
+            costs: h.costs,
+            incomes: self.incomes.get(range(h.incomes)).unwrap_or_default(),
+            assets: h.assets,
+        }
+    }
+
+    pub fn get(&self, index: usize) -> Option<HouseholdRef<'_>> {
+        self.heads.get(index).map(|h| self.view(h))
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = HouseholdRef<'_>> {
+        self.heads.iter().map(|h| self.view(h))
     }
 }
 

@@ -16,8 +16,11 @@ pub mod ruleset;
 pub mod tables;
 
 pub use guidelines::{Guidelines, RentCeiling};
-pub use household::{Household, InputError, household_from_json, parse_request};
+pub use household::{Household, HouseholdRef, InputError, Population, household_from_json, parse_request};
 pub use money::Money;
 pub use month::Month;
-pub use rules::{Totals, calculate, calculate_in, calculate_totals, calculate_totals_in, calculate_with};
+pub use rules::{
+    Totals, calculate, calculate_in, calculate_totals, calculate_totals_in, calculate_totals_view,
+    calculate_with, explain_view,
+};
 pub use ruleset::{RuleBook, RuleModule, RuleSet};

@@ -1,6 +1,6 @@
 //! Money as integer öre with checked arithmetic. Floats never touch an amount.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::{Deserialize, Serialize};
 
@@ -74,24 +74,41 @@ impl Money {
 }
 
 /// Swedish formatting: `12 345 kr` or `12 345,50 kr` (narrow no-break space between thousands).
+///
+/// Formats into a stack buffer: explanation texts format many amounts, and this must not allocate.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "−" } else { "" };
+        if self.0 < 0 {
+            f.write_str("−")?;
+        }
         let abs = self.0.unsigned_abs();
         let kronor = abs / 100;
         let ore = abs % 100;
-        let digits = kronor.to_string();
-        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 3);
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push('\u{202f}');
+        // u64 has at most 20 digits.
+        let mut digits = [0u8; 20];
+        let mut n = 0;
+        let mut k = kronor;
+        loop {
+            if let Some(d) = digits.get_mut(n) {
+                *d = b'0' + (k % 10) as u8;
             }
-            grouped.push(ch);
+            n += 1;
+            k /= 10;
+            if k == 0 || n >= digits.len() {
+                break;
+            }
+        }
+        for i in (0..n).rev() {
+            let d = digits.get(i).copied().unwrap_or(b'0');
+            f.write_char(char::from(d))?;
+            if i > 0 && i % 3 == 0 {
+                f.write_char('\u{202f}')?;
+            }
         }
         if ore == 0 {
-            write!(f, "{sign}{grouped} kr")
+            f.write_str(" kr")
         } else {
-            write!(f, "{sign}{grouped},{ore:02} kr")
+            write!(f, ",{ore:02} kr")
         }
     }
 }

@@ -4,10 +4,10 @@
 //! are the same rules. All amounts are whole kronor held as öre: the two roundings (jobbstimulans rounds the
 //! disregard up, a household-community share rounds half up) happen where the rule says.
 
-use crate::contract::{CalcRequest, CalcResponse, IncomeKind, LineOut};
+use crate::contract::{CalcRequest, CalcResponse, IncomeKind};
 use crate::explain::{Explained, Part, Quiet, Sink};
 use crate::guidelines::Guidelines;
-use crate::household::{Adults, Household, InputError, Member, MemberKind};
+use crate::household::{Adults, Household, HouseholdRef, IncomeClass, InputError, Member, MemberKind};
 use crate::ruleset::{Adjustment, Parts, RuleBook, RuleSet};
 use crate::tables::{ChildBand, YearTable};
 use crate::{Money, Month};
@@ -125,7 +125,7 @@ fn persons(n: usize) -> String {
 fn run<S: Sink>(
     table: &YearTable,
     rs: &RuleSet,
-    hh: &Household,
+    hh: HouseholdRef<'_>,
     guidelines: &Guidelines,
     sink: &mut S,
 ) -> Result<Parts, InputError> {
@@ -154,7 +154,7 @@ fn run<S: Sink>(
         });
         norm = single.money.checked_add(share).map_err(overflow)?;
     } else {
-        let n_adults = hh.members.iter().filter(|m| m.is_adult()).count();
+        let n_adults = usize::from(hh.n_adults);
         match hh.adults {
             Adults::Couple => {
                 let c = table.adult_couple;
@@ -166,18 +166,22 @@ fn run<S: Sink>(
             }
             Adults::Singles => {
                 let s = table.adult_single;
-                for (i, _) in hh.members.iter().enumerate().filter(|(_, m)| m.is_adult()) {
-                    sink.used(s.provenance, || "ensamstående vuxen".into());
-                    sink.line(Part::Norm, s.money, &b.norm, || {
-                        let id = hh.ids.get(i).map_or("?", String::as_str);
-                        if n_adults == 1 {
-                            format!("Personliga kostnader, ensamstående vuxen ({id})")
-                        } else {
-                            format!("Personliga kostnader, vuxen som inte lever i par ({id})")
-                        }
-                    });
-                    norm = norm.checked_add(s.money).map_err(overflow)?;
+                if S::EXPLAIN {
+                    for (i, _) in hh.members.iter().enumerate().filter(|(_, m)| m.is_adult()) {
+                        sink.used(s.provenance, || "ensamstående vuxen".into());
+                        sink.line(Part::Norm, s.money, &b.norm, || {
+                            let id = hh.ids.get(i).map_or("?", String::as_str);
+                            if n_adults == 1 {
+                                format!("Personliga kostnader, ensamstående vuxen ({id})")
+                            } else {
+                                format!("Personliga kostnader, vuxen som inte lever i par ({id})")
+                            }
+                        });
+                    }
                 }
+                norm = norm
+                    .checked_add(s.money.checked_mul(i64::from(hh.n_adults)).map_err(overflow)?)
+                    .map_err(overflow)?;
                 if n_adults > 2 {
                     sink.finding(|| {
                         format!(
@@ -193,21 +197,14 @@ fn run<S: Sink>(
         for (i, m) in hh.members.iter().enumerate() {
             let Member {
                 age,
-                kind: MemberKind::Child { lunch_outside_home },
+                kind: MemberKind::Child { band, lunch_out },
             } = *m
             else {
                 continue;
             };
-            let Some(band) = ChildBand::for_age(age) else {
-                return Err(InputError::new(
-                    format!("members[{i}].age"),
-                    "must be 0-20 for a child",
-                ));
-            };
-            let lunch = lunch_outside_home && band.has_lunch_rule();
-            let a = table.child(band, lunch);
+            let a = table.child(band, lunch_out);
             sink.used(a.provenance, || {
-                if lunch {
+                if lunch_out {
                     format!("barn {} med lunch utanför hemmet", band.label())
                 } else {
                     format!("barn {}", band.label())
@@ -220,7 +217,7 @@ fn run<S: Sink>(
                 } else {
                     "barn"
                 };
-                let lunch_text = if lunch {
+                let lunch_text = if lunch_out {
                     ", äter lunch utanför hemmet fem dagar i veckan"
                 } else {
                     ""
@@ -264,7 +261,7 @@ fn run<S: Sink>(
     }
 
     // Reasonable actual costs.
-    let c = &hh.costs;
+    let c = hh.costs;
     let mut rent = c.rent;
     let size = hh.size();
     if let Some((name, ceiling)) = guidelines.rent_ceiling(hh.month, size)
@@ -306,37 +303,48 @@ fn run<S: Sink>(
 
     // Incomes.
     let mut counted_income = Money::ZERO;
-    for inc in &hh.incomes {
+    for inc in hh.incomes {
         let who = || inc.member.map(|m| format!(" ({})", hh.id(m))).unwrap_or_default();
         let name = income_name(inc.kind);
-        if inc.kind.is_exempt() {
-            sink.line(Part::CountedIncome, Money::ZERO, &b.income, || {
-                format!("{name}{} {}, räknas inte som inkomst", who(), inc.amount)
-            });
-            continue;
-        }
-        let member = inc.member.and_then(|m| hh.members.get(usize::from(m)));
-        let counted = match (inc.kind, member.map(|m| m.kind)) {
-            (
-                IncomeKind::Salary,
-                Some(MemberKind::Adult {
-                    months_with_assistance,
-                    jobbstimulans_from,
-                }),
-            ) => match jobbstimulans(hh.month, months_with_assistance, jobbstimulans_from) {
-                Jobbstimulans::Applies { from, started_now } => {
-                    let disregard = quarter_rounded_up(inc.amount);
-                    let counted = inc.amount.checked_sub(disregard).map_err(overflow)?;
-                    let basis = format!("{}, {}", b.income, b.jobbstimulans);
-                    sink.line(Part::CountedIncome, counted, &basis, || {
-                        format!(
-                            "{name}{} {}, 25 % jobbstimulans ({disregard}) undantas",
-                            who(),
-                            inc.amount
-                        )
-                    });
-                    if started_now {
-                        sink.finding(|| {
+        let adult = |m: Option<u16>| match m.and_then(|m| hh.members.get(usize::from(m))) {
+            Some(Member {
+                kind:
+                    MemberKind::Adult {
+                        months_with_assistance,
+                        jobbstimulans_from,
+                    },
+                ..
+            }) => (*months_with_assistance, *jobbstimulans_from),
+            _ => (0, None),
+        };
+        let counted = match inc.class {
+            IncomeClass::Counted => {
+                sink.line(Part::CountedIncome, inc.amount, &b.income, || {
+                    format!("{name}{}", who())
+                });
+                inc.amount
+            }
+            IncomeClass::Exempt => {
+                sink.line(Part::CountedIncome, Money::ZERO, &b.income, || {
+                    format!("{name}{} {}, räknas inte som inkomst", who(), inc.amount)
+                });
+                Money::ZERO
+            }
+            IncomeClass::AdultSalary => {
+                let (months_with_assistance, jobbstimulans_from) = adult(inc.member);
+                match jobbstimulans(hh.month, months_with_assistance, jobbstimulans_from) {
+                    Jobbstimulans::Applies { from, started_now } => {
+                        let disregard = quarter_rounded_up(inc.amount);
+                        let counted = inc.amount.checked_sub(disregard).map_err(overflow)?;
+                        sink.line(Part::CountedIncome, counted, &b.jobbstimulans, || {
+                            format!(
+                                "{name}{} {}, 25 % jobbstimulans ({disregard}) undantas",
+                                who(),
+                                inc.amount
+                            )
+                        });
+                        if started_now {
+                            sink.finding(|| {
                             format!(
                                 "Jobbstimulans börjar gälla för {} denna månad ({}). Registrera startmånaden: regeln \
                                  gäller i 24 månader, till och med {}.",
@@ -345,31 +353,32 @@ fn run<S: Sink>(
                                 from.plus(JOBBSTIMULANS_MONTHS - 1).unwrap_or(Month::MAX)
                             )
                         });
+                        }
+                        counted
                     }
-                    counted
-                }
-                Jobbstimulans::NotYet { months } => {
-                    sink.line(Part::CountedIncome, inc.amount, &b.income, || {
-                        format!(
-                            "{name}{}, jobbstimulans gäller inte ännu: {months} av 6 månader i följd med \
+                    Jobbstimulans::NotYet { months } => {
+                        sink.line(Part::CountedIncome, inc.amount, &b.income, || {
+                            format!(
+                                "{name}{}, jobbstimulans gäller inte ännu: {months} av 6 månader i följd med \
                              försörjningsstöd",
-                            who()
-                        )
-                    });
-                    inc.amount
-                }
-                Jobbstimulans::Ended { from, new_months } => {
-                    sink.line(Part::CountedIncome, inc.amount, &b.income, || {
+                                who()
+                            )
+                        });
+                        inc.amount
+                    }
+                    Jobbstimulans::Ended { from, new_months } => {
+                        sink.line(Part::CountedIncome, inc.amount, &b.income, || {
                         format!(
                             "{name}{}, jobbstimulans från {from} har gällt i 24 månader; {new_months} av 6 nya \
                              månader i följd med försörjningsstöd",
                             who()
                         )
                     });
-                    inc.amount
+                        inc.amount
+                    }
                 }
-            },
-            (IncomeKind::Salary, Some(MemberKind::Child { .. })) => {
+            }
+            IncomeClass::ChildSalary => {
                 // Only the part of the year's work income above one prisbasbelopp counts.
                 let pbb = table.prisbasbelopp;
                 let room = pbb
@@ -398,12 +407,6 @@ fn run<S: Sink>(
                     }
                 });
                 counted
-            }
-            _ => {
-                sink.line(Part::CountedIncome, inc.amount, &b.income, || {
-                    format!("{name}{}", who())
-                });
-                inc.amount
             }
         };
         counted_income = counted_income.checked_add(counted).map_err(overflow)?;
@@ -465,18 +468,26 @@ fn no_table(book: &RuleBook, rs: &RuleSet, month: Month) -> InputError {
 }
 
 fn resolve(book: &RuleBook, month: Month) -> Result<(&RuleSet, &YearTable), InputError> {
-    let rs = book
-        .rule_set_for(month)
-        .ok_or_else(|| InputError::new("month", format!("{month} has no rule set")))?;
-    let table = book
-        .table(&rs.series, month.year())
-        .ok_or_else(|| no_table(book, rs, month))?;
-    Ok((rs, table))
+    match book.resolve(month) {
+        Some(Ok(found)) => Ok(found),
+        Some(Err(rs)) => Err(no_table(book, rs, month)),
+        None => Err(InputError::new("month", format!("{month} has no rule set"))),
+    }
+}
+
+fn table_in<'b>(book: &'b RuleBook, rs: &RuleSet, month: Month) -> Result<&'b YearTable, InputError> {
+    book.table(&rs.series, month.year())
+        .ok_or_else(|| no_table(book, rs, month))
 }
 
 /// Totals only, with the rule set in force for the household's month and no guidelines: the bulk path. It builds
 /// no text and does not allocate.
 pub fn calculate_totals(book: &RuleBook, hh: &Household) -> Result<Totals, InputError> {
+    calculate_totals_view(book, hh.view())
+}
+
+/// [`calculate_totals`] for a borrowed household, e.g. one of a [`crate::household::Population`].
+pub fn calculate_totals_view(book: &RuleBook, hh: HouseholdRef<'_>) -> Result<Totals, InputError> {
     let (rs, table) = resolve(book, hh.month)?;
     totals_of(&run(table, rs, hh, &NO_GUIDELINES, &mut Quiet)?)
 }
@@ -485,18 +496,16 @@ pub fn calculate_totals(book: &RuleBook, hh: &Household) -> Result<Totals, Input
 pub fn calculate_totals_in(
     book: &RuleBook,
     rs: &RuleSet,
-    hh: &Household,
+    hh: HouseholdRef<'_>,
     guidelines: &Guidelines,
 ) -> Result<Totals, InputError> {
-    let table = book
-        .table(&rs.series, hh.month.year())
-        .ok_or_else(|| no_table(book, rs, hh.month))?;
+    let table = table_in(book, rs, hh.month)?;
     totals_of(&run(table, rs, hh, guidelines, &mut Quiet)?)
 }
 
 /// The full contract calculation with explanation lines, the rule set in force for the month, no guidelines.
 pub fn calculate(book: &RuleBook, req: &CalcRequest) -> Result<CalcResponse, InputError> {
-    calculate_with(book, req, &Guidelines::none())
+    calculate_with(book, req, &NO_GUIDELINES)
 }
 
 /// The full calculation with the municipality's guidelines.
@@ -505,10 +514,8 @@ pub fn calculate_with(
     req: &CalcRequest,
     guidelines: &Guidelines,
 ) -> Result<CalcResponse, InputError> {
-    let rs = book
-        .rule_set_for(req.month)
-        .ok_or_else(|| InputError::new("month", format!("{} has no rule set", req.month)))?;
-    calculate_in(book, rs, req, guidelines)
+    let hh = Household::from_request(req)?;
+    explain_view(book, hh.view(), guidelines)
 }
 
 /// The full calculation under a chosen rule set (by name via [`RuleBook::rule_set`]).
@@ -519,11 +526,29 @@ pub fn calculate_in(
     guidelines: &Guidelines,
 ) -> Result<CalcResponse, InputError> {
     let hh = Household::from_request(req)?;
-    let table = book
-        .table(&rs.series, hh.month.year())
-        .ok_or_else(|| no_table(book, rs, hh.month))?;
-    let mut ex = Explained::default();
-    let parts = run(table, rs, &hh, guidelines, &mut ex)?;
+    let table = table_in(book, rs, hh.month)?;
+    respond(table, rs, hh.view(), guidelines)
+}
+
+/// The full calculation with lines for an already validated household (no second validation), the rule set in
+/// force for its month.
+pub fn explain_view(
+    book: &RuleBook,
+    hh: HouseholdRef<'_>,
+    guidelines: &Guidelines,
+) -> Result<CalcResponse, InputError> {
+    let (rs, table) = resolve(book, hh.month)?;
+    respond(table, rs, hh, guidelines)
+}
+
+fn respond(
+    table: &YearTable,
+    rs: &RuleSet,
+    hh: HouseholdRef<'_>,
+    guidelines: &Guidelines,
+) -> Result<CalcResponse, InputError> {
+    let mut ex = Explained::with_capacity(hh.members.len() + hh.incomes.len() + 8);
+    let parts = run(table, rs, hh, guidelines, &mut ex)?;
     let totals = totals_of(&parts)?;
     let before = parts
         .norm
@@ -542,24 +567,15 @@ pub fn calculate_in(
     }
     Ok(CalcResponse {
         month: hh.month,
-        rule_table: table.label(&rs.series),
-        rule_table_version: table.version_hex(),
+        rule_table: table.label.clone(),
+        rule_table_version: table.version_hex.clone(),
         rule_set: rs.name.clone(),
         norm: totals.norm.kronor_rounded(),
         reasonable_costs: totals.reasonable_costs.kronor_rounded(),
         counted_income: totals.counted_income.kronor_rounded(),
         assets: totals.assets.kronor_rounded(),
         assistance: totals.assistance.kronor_rounded(),
-        lines: ex
-            .lines
-            .into_iter()
-            .map(|l| LineOut {
-                part: l.part.as_str().to_owned(),
-                text: l.text,
-                amount: l.amount.kronor_rounded(),
-                basis: l.basis,
-            })
-            .collect(),
+        lines: ex.lines,
         findings,
     })
 }

@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::Month;
-use crate::household::Household;
+use crate::household::HouseholdRef;
 use crate::money::Overflow;
 use crate::tables::{self, TableError, YearTable};
 
@@ -21,7 +21,7 @@ pub struct Bases {
     pub costs: String,
     /// Counted income and exempt income.
     pub income: String,
-    /// The jobbstimulans disregard.
+    /// A salary counted under the jobbstimulans disregard (income basis and the disregard's own).
     pub jobbstimulans: String,
     /// Children's and school youth's own work income.
     pub child_income: String,
@@ -54,7 +54,7 @@ pub trait RuleModule: fmt::Debug + Send + Sync {
     fn name(&self) -> &str;
     fn adjust(
         &self,
-        household: &Household,
+        household: HouseholdRef<'_>,
         table: &YearTable,
         parts: &Parts,
     ) -> Result<Vec<Adjustment>, Overflow>;
@@ -97,6 +97,17 @@ pub struct RuleBook {
     series: Vec<Series>,
     /// Rule sets chosen by month are the ones marked `by_date`; named ones may be picked explicitly.
     rule_sets: Vec<(RuleSet, bool)>,
+    /// For each rule set, the index of its series in `series` (resolved once: the bulk path must not compare
+    /// names per household).
+    series_of: Vec<Option<usize>>,
+    /// `resolve` answers for every month of the years any series covers, precomputed: (rule set, series, year)
+    /// indices, `None` where nothing applies. Starts at month index `by_month_base`.
+    by_month: Vec<Option<(u16, u16, u16)>>,
+    by_month_base: i32,
+}
+
+fn year_in(years: &[YearTable], year: u16) -> Option<&YearTable> {
+    years.iter().find(|t| t.year == year)
 }
 
 fn month(y: u16, m: u8) -> Month {
@@ -132,7 +143,7 @@ impl RuleBook {
                 norm: "SoL 4:3, SoF 2 a §".into(),
                 costs: "SoL 4:3".into(),
                 income: "SoL 4:1".into(),
-                jobbstimulans: "SoL 4:1 b".into(),
+                jobbstimulans: "SoL 4:1, SoL 4:1 b".into(),
                 child_income: "SoL 4:1 a".into(),
                 assets: "SoL 4:1".into(),
             },
@@ -148,16 +159,61 @@ impl RuleBook {
                 norm: "SoL 12:7, SoF 12:2".into(),
                 costs: "SoL 12:7".into(),
                 income: "SoL 12:1".into(),
-                jobbstimulans: "SoL 12:8".into(),
+                jobbstimulans: "SoL 12:1, SoL 12:8".into(),
                 child_income: "SoL 12:9".into(),
                 assets: "SoL 12:1".into(),
             },
             modules: Vec::new(),
         };
-        Ok(RuleBook {
+        let mut book = RuleBook {
             series,
             rule_sets: vec![(old, true), (new, true)],
-        })
+            series_of: Vec::new(),
+            by_month: Vec::new(),
+            by_month_base: 0,
+        };
+        book.reindex();
+        Ok(book)
+    }
+
+    fn reindex(&mut self) {
+        self.series_of = self
+            .rule_sets
+            .iter()
+            .map(|(r, _)| self.series.iter().position(|s| s.name == r.series))
+            .collect();
+        let years = self.series.iter().flat_map(|s| s.years.iter().map(|t| t.year));
+        let (lo, hi) = years.fold((u16::MAX, 0), |(lo, hi), y| (lo.min(y), hi.max(y)));
+        self.by_month.clear();
+        let (Ok(first), Ok(last)) = (Month::new(lo, 1), Month::new(hi, 12)) else {
+            return;
+        };
+        self.by_month_base = first.index();
+        let mut m = Some(first);
+        while let Some(month) = m.filter(|m| *m <= last) {
+            self.by_month.push(self.resolve_slow(month).and_then(|(r, s, y)| {
+                Some((
+                    u16::try_from(r).ok()?,
+                    u16::try_from(s).ok()?,
+                    u16::try_from(y).ok()?,
+                ))
+            }));
+            m = month.next();
+        }
+    }
+
+    /// (rule set, series, year) indices for a month, searching.
+    fn resolve_slow(&self, month: Month) -> Option<(usize, usize, usize)> {
+        let (r, _) = self
+            .rule_sets
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, (r, by_date))| *by_date && r.covers(month))?;
+        let s = self.series_of.get(r).copied().flatten()?;
+        let years = &self.series.get(s)?.years;
+        let y = years.iter().position(|t| t.year == month.year())?;
+        Some((r, s, y))
     }
 
     /// Adds (or replaces) a table series, e.g. a reform's amounts, read from CSVs of the standard format.
@@ -167,12 +223,16 @@ impl RuleBook {
         riksnorm_csv: &str,
         prisbasbelopp_csv: &str,
     ) -> Result<(), TableError> {
-        let years = tables::parse_tables(riksnorm_csv, prisbasbelopp_csv)?;
+        let mut years = tables::parse_tables(riksnorm_csv, prisbasbelopp_csv)?;
+        for t in &mut years {
+            t.label = t.label_in(name);
+        }
         self.series.retain(|s| s.name != name);
         self.series.push(Series {
             name: name.to_owned(),
             years,
         });
+        self.reindex();
         Ok(())
     }
 
@@ -181,6 +241,28 @@ impl RuleBook {
     pub fn add_rule_set(&mut self, rule_set: RuleSet, by_date: bool) {
         self.rule_sets.retain(|(r, _)| r.name != rule_set.name);
         self.rule_sets.push((rule_set, by_date));
+        self.reindex();
+    }
+
+    /// The rule set in force for a month with its table for the month's year: the bulk path (an index lookup).
+    /// `Some(Err(rule set))` when the rule set exists but its series has no table for the year.
+    pub fn resolve(&self, month: Month) -> Option<Result<(&RuleSet, &YearTable), &RuleSet>> {
+        let cached = usize::try_from(month.index() - self.by_month_base)
+            .ok()
+            .and_then(|i| self.by_month.get(i))
+            .copied()
+            .flatten();
+        let found = cached
+            .map(|(r, s, y)| (usize::from(r), usize::from(s), usize::from(y)))
+            .or_else(|| self.resolve_slow(month));
+        if let Some((r, s, y)) = found {
+            let rs = self.rule_sets.get(r).map(|(rs, _)| rs);
+            let t = self.series.get(s).and_then(|s| s.years.get(y));
+            if let (Some(rs), Some(t)) = (rs, t) {
+                return Some(Ok((rs, t)));
+            }
+        }
+        self.rule_set_for(month).map(Err)
     }
 
     /// The rule set in force for a month.
@@ -206,12 +288,7 @@ impl RuleBook {
 
     /// The year's table of a series.
     pub fn table(&self, series: &str, year: u16) -> Option<&YearTable> {
-        self.series
-            .iter()
-            .find(|s| s.name == series)?
-            .years
-            .iter()
-            .find(|t| t.year == year)
+        year_in(&self.series.iter().find(|s| s.name == series)?.years, year)
     }
 
     /// Years covered by a series (for error messages).

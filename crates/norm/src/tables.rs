@@ -145,28 +145,30 @@ pub struct YearTable {
     pub year: u16,
     pub adult_single: Amount,
     pub adult_couple: Amount,
-    child: [Amount; 8],
-    child_lunch_out: [Amount; 4],
+    /// Children's amounts: the 8 bands with meals at home, then the 4 bands (0-6) with lunch outside the home.
+    child: [Amount; 12],
     common: [Amount; COMMON_ROWS],
     pub prisbasbelopp: Money,
     /// The weakest provenance of any amount in the table.
     pub provenance: Provenance,
     /// FNV-1a 64 over this year's data rows (riksnorm rows as written, then the prisbasbelopp row).
     pub version: u64,
+    /// `version` as 16 hex digits (kept ready: every response carries it).
+    pub version_hex: String,
+    /// The contract's `rule_table` string, e.g. `riksnorm 2026 (official)`; set for the series the table is in.
+    pub label: String,
 }
 
 impl YearTable {
     /// A child's personal amount; `lunch_out` only changes it for ages 0-6.
+    #[inline]
     pub fn child(&self, band: ChildBand, lunch_out: bool) -> Amount {
-        let lunch = if lunch_out && band.has_lunch_rule() {
-            self.child_lunch_out.get(band.index())
-        } else {
-            None
-        };
-        match lunch.or_else(|| self.child.get(band.index())) {
+        let lunch = lunch_out && band.has_lunch_rule();
+        let slot = band.index() + usize::from(lunch) * 8;
+        match self.child.get(slot) {
             Some(a) => *a,
-            // The arrays are indexed by the enum's own discriminants, so this arm is unreachable; returning the
-            // first band keeps the function total without a panic path.
+            // Bands with a lunch rule are the first four, so the slot is always below 12; returning the first band
+            // keeps the function total without a panic path.
             None => self.child[0],
         }
     }
@@ -196,13 +198,9 @@ impl YearTable {
         self.common[6].money.checked_sub(self.common[5].money)
     }
 
-    /// `riksnorm 2026 (official)`: the contract's `rule_table` string.
-    pub fn label(&self, series: &str) -> String {
+    /// The `rule_table` string for this table in a named series (`riksnorm 2026 (official)`).
+    pub fn label_in(&self, series: &str) -> String {
         format!("{series} {} ({})", self.year, self.provenance)
-    }
-
-    pub fn version_hex(&self) -> String {
-        format!("{:016x}", self.version)
     }
 }
 
@@ -361,12 +359,9 @@ pub fn parse_tables(riksnorm_csv: &str, prisbasbelopp_csv: &str) -> Result<Vec<Y
         let all = |slots: &[Option<Amount>], what: &str| -> Result<Vec<Amount>, TableError> {
             slots.iter().map(|s| s.ok_or_else(|| missing(what))).collect()
         };
-        let child: [Amount; 8] = all(&p.child, "a child amount")?
-            .try_into()
-            .map_err(|_| missing("a child amount"))?;
-        let child_lunch_out: [Amount; 4] = all(&p.child_lunch_out, "a lunch-out child amount")?
-            .try_into()
-            .map_err(|_| missing("a lunch-out child amount"))?;
+        let mut child = all(&p.child, "a child amount")?;
+        child.extend(all(&p.child_lunch_out, "a lunch-out child amount")?);
+        let child: [Amount; 12] = child.try_into().map_err(|_| missing("a child amount"))?;
         let common: [Amount; COMMON_ROWS] = all(&p.common, "a common amount")?
             .try_into()
             .map_err(|_| missing("a common amount"))?;
@@ -378,22 +373,23 @@ pub fn parse_tables(riksnorm_csv: &str, prisbasbelopp_csv: &str) -> Result<Vec<Y
             .ok_or_else(|| missing("prisbasbelopp"))?;
         let provenance = child
             .iter()
-            .chain(&child_lunch_out)
             .chain(&common)
             .chain([&adult_single, &adult_couple])
             .map(|a| a.provenance)
             .max()
             .unwrap_or(Provenance::Official);
+        let version = fnv1a(fnv1a(p.hash, pbb_raw.as_bytes()), b"\n");
         out.push(YearTable {
             year,
             adult_single,
             adult_couple,
             child,
-            child_lunch_out,
             common,
             prisbasbelopp: *prisbasbelopp,
             provenance,
-            version: fnv1a(fnv1a(p.hash, pbb_raw.as_bytes()), b"\n"),
+            version,
+            version_hex: format!("{version:016x}"),
+            label: format!("riksnorm {year} ({provenance})"),
         });
     }
     out.sort_by_key(|t| t.year);
@@ -424,10 +420,10 @@ mod tests {
         assert_eq!(y26.common(7).unwrap().money, kr(2830));
         assert_eq!(y26.common(9).unwrap().money, kr(2830 + 2 * 190));
         assert_eq!(y26.prisbasbelopp, kr(59200));
-        assert_eq!(y26.label("riksnorm"), "riksnorm 2026 (official)");
+        assert_eq!(y26.label, "riksnorm 2026 (official)");
         assert_eq!(t[1].provenance, Provenance::Derived);
         assert_eq!(t[1].adult_single.provenance, Provenance::Secondary);
-        assert_eq!(t[3].label("riksnorm"), "riksnorm 2024 (derived)");
+        assert_eq!(t[3].label_in("x"), "x 2024 (derived)");
     }
 
     #[test]

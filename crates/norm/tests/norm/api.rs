@@ -66,7 +66,7 @@ impl RuleModule for Cap {
     }
     fn adjust(
         &self,
-        _: &Household,
+        _: norm::HouseholdRef<'_>,
         _: &YearTable,
         parts: &Parts,
     ) -> Result<Vec<Adjustment>, norm::money::Overflow> {
@@ -120,7 +120,7 @@ fn a_reform_is_a_rule_set_with_a_module_and_its_own_series() {
     assert_eq!(sum, out.reasonable_costs);
     assert!(out.lines.iter().any(|l| l.text == "Bidragstak 10\u{202f}000 kr"));
     let hh = Household::from_request(&r).unwrap();
-    let t = norm::calculate_totals_in(&book, rs, &hh, &Guidelines::none()).unwrap();
+    let t = norm::calculate_totals_in(&book, rs, hh.view(), &Guidelines::none()).unwrap();
     assert_eq!(t.assistance, Money::from_kronor(10_000).unwrap());
 }
 
