@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use crate::error::Result;
 use crate::model::{AuditRecord, AuditVerdict};
-use crate::sql::{from_micros, SqlStore};
+use crate::sql::{SqlStore, from_micros};
 
 /// The hash before the first record.
 pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -27,7 +27,13 @@ impl Canonical {
     pub fn hash(&self, prev_hash: &str) -> String {
         // A JSON array of plain values: unambiguous (strings are quoted and escaped) and stable across versions.
         let canonical = serde_json::json!([
-            self.seq, self.at, self.actor, self.action, self.subject, self.page, self.detail
+            self.seq,
+            self.at,
+            self.actor,
+            self.action,
+            self.subject,
+            self.page,
+            self.detail
         ])
         .to_string();
         let mut h = Sha256::new();
@@ -63,7 +69,10 @@ pub(crate) async fn verify(store: &SqlStore) -> Result<AuditVerdict> {
             }
             let stored_prev: String = row.try_get("prev_hash")?;
             if stored_prev != prev_hash {
-                return Ok(AuditVerdict::Broken { seq, reason: "länken till föregående post stämmer inte".into() });
+                return Ok(AuditVerdict::Broken {
+                    seq,
+                    reason: "länken till föregående post stämmer inte".into(),
+                });
             }
             let record = Canonical {
                 seq,
@@ -76,7 +85,10 @@ pub(crate) async fn verify(store: &SqlStore) -> Result<AuditVerdict> {
             };
             let stored_hash: String = row.try_get("hash")?;
             if record.hash(&prev_hash) != stored_hash {
-                return Ok(AuditVerdict::Broken { seq, reason: "postens innehåll har ändrats".into() });
+                return Ok(AuditVerdict::Broken {
+                    seq,
+                    reason: "postens innehåll har ändrats".into(),
+                });
             }
             prev_hash = stored_hash;
             prev_seq = seq;
@@ -85,7 +97,9 @@ pub(crate) async fn verify(store: &SqlStore) -> Result<AuditVerdict> {
             break;
         }
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(store.pool()).await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(store.pool())
+        .await?;
     let head_seq: i64 = head.try_get("seq")?;
     let head_hash: String = head.try_get("hash")?;
     if head_seq != prev_seq {
@@ -95,7 +109,10 @@ pub(crate) async fn verify(store: &SqlStore) -> Result<AuditVerdict> {
         });
     }
     if head_hash != prev_hash {
-        return Ok(AuditVerdict::Broken { seq: prev_seq, reason: "kedjans huvud stämmer inte med sista posten".into() });
+        return Ok(AuditVerdict::Broken {
+            seq: prev_seq,
+            reason: "kedjans huvud stämmer inte med sista posten".into(),
+        });
     }
     Ok(AuditVerdict::Intact { records: prev_seq })
 }
@@ -106,7 +123,9 @@ pub(crate) fn record_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord> {
         at: from_micros(row.try_get("at")?)?,
         actor: row.try_get("actor")?,
         action: row.try_get("action")?,
-        subject_person: row.try_get::<Option<i64>, _>("subject_person")?.map(domain::PersonId),
+        subject_person: row
+            .try_get::<Option<i64>, _>("subject_person")?
+            .map(domain::PersonId),
         page: row.try_get("page")?,
         detail_json: row.try_get("detail_json")?,
     })

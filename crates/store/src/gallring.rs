@@ -26,28 +26,40 @@ use sqlx::{AnyConnection, Row};
 
 use crate::error::{Result, StoreError};
 use crate::model::{GallringOutcome, GallringReport};
-use crate::sql::{date_text, from_micros, SqlStore};
+use crate::sql::{SqlStore, date_text, from_micros};
 
 /// Adds `(person, micros)` rows into the latest-activity map.
 async fn latest(conn: &mut AnyConnection, sql: &str, into: &mut BTreeMap<i64, i64>) -> Result<()> {
     for row in sqlx::query(sql).fetch_all(conn).await? {
         let p: i64 = row.try_get("person_id")?;
         let at: i64 = row.try_get("last_at")?;
-        into.entry(p).and_modify(|cur| *cur = (*cur).max(at)).or_insert(at);
+        into.entry(p)
+            .and_modify(|cur| *cur = (*cur).max(at))
+            .or_insert(at);
     }
     Ok(())
 }
 
 async fn compute(conn: &mut AnyConnection, on: Date) -> Result<GallringReport> {
     let mut last: BTreeMap<i64, i64> = BTreeMap::new();
-    latest(conn, "SELECT id AS person_id, registered_at AS last_at FROM persons", &mut last).await?;
+    latest(
+        conn,
+        "SELECT id AS person_id, registered_at AS last_at FROM persons",
+        &mut last,
+    )
+    .await?;
     latest(
         conn,
         "SELECT person_id, MAX(written_at) AS last_at FROM journal_notes GROUP BY person_id",
         &mut last,
     )
     .await?;
-    latest(conn, "SELECT person_id, MAX(attached_at) AS last_at FROM documents GROUP BY person_id", &mut last).await?;
+    latest(
+        conn,
+        "SELECT person_id, MAX(attached_at) AS last_at FROM documents GROUP BY person_id",
+        &mut last,
+    )
+    .await?;
     latest(
         conn,
         "SELECT person_id, MAX(recorded_at) AS last_at FROM facts WHERE person_id IS NOT NULL GROUP BY person_id",
@@ -70,8 +82,15 @@ async fn compute(conn: &mut AnyConnection, on: Date) -> Result<GallringReport> {
     .iter()
     .map(|r| r.try_get::<i64, _>("person_id"))
     .collect::<Result<_, _>>()?;
-    let mut report = GallringReport { on, due: vec![], kept_for_research: vec![], kept_live: vec![] };
-    let persons = sqlx::query("SELECT id, pnr FROM persons ORDER BY id").fetch_all(&mut *conn).await?;
+    let mut report = GallringReport {
+        on,
+        due: vec![],
+        kept_for_research: vec![],
+        kept_live: vec![],
+    };
+    let persons = sqlx::query("SELECT id, pnr FROM persons ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?;
     for row in persons {
         let id: i64 = row.try_get("id")?;
         let pnr: String = row.try_get("pnr")?;
@@ -80,7 +99,9 @@ async fn compute(conn: &mut AnyConnection, on: Date) -> Result<GallringReport> {
         if !is_due(last_day, on) {
             continue;
         }
-        let birth = Personnummer::from_canonical(&pnr).map_err(StoreError::corrupt)?.birth_date();
+        let birth = Personnummer::from_canonical(&pnr)
+            .map_err(StoreError::corrupt)?
+            .birth_date();
         if is_research_sample(birth) {
             report.kept_for_research.push(PersonId(id));
         } else if live.contains(&id) {
@@ -111,23 +132,41 @@ pub(crate) async fn report(s: &SqlStore, actor: &Actor, on: Date) -> Result<Gall
     Ok(report)
 }
 
-pub(crate) async fn execute(s: &SqlStore, actor: &Actor, expected: &GallringReport) -> Result<GallringOutcome> {
+pub(crate) async fn execute(
+    s: &SqlStore,
+    actor: &Actor,
+    expected: &GallringReport,
+) -> Result<GallringOutcome> {
     let mut tx = s.begin().await?;
     let now = compute(tx.conn(), expected.on).await?;
     if now.due != expected.due {
-        return Err(StoreError::Conflict("uppgifterna har ändrats sedan gallringsrapporten; gör en ny rapport"));
+        return Err(StoreError::Conflict(
+            "uppgifterna har ändrats sedan gallringsrapporten; gör en ny rapport",
+        ));
     }
-    let mut outcome = GallringOutcome { persons: 0, notes: 0, documents: 0, facts: 0 };
+    let mut outcome = GallringOutcome {
+        persons: 0,
+        notes: 0,
+        documents: 0,
+        facts: 0,
+    };
     for person in &now.due {
         let mut counts = [0_u64; 3];
         for (i, table) in ["journal_notes", "documents", "facts"].into_iter().enumerate() {
             let sql = format!("DELETE FROM {table} WHERE person_id = $1");
-            let n = sqlx::query(&sql).bind(person.get()).execute(tx.conn()).await?.rows_affected();
+            let n = sqlx::query(&sql)
+                .bind(person.get())
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
             if let Some(c) = counts.get_mut(i) {
                 *c = n;
             }
         }
-        sqlx::query("DELETE FROM persons WHERE id = $1").bind(person.get()).execute(tx.conn()).await?;
+        sqlx::query("DELETE FROM persons WHERE id = $1")
+            .bind(person.get())
+            .execute(tx.conn())
+            .await?;
         let [notes, documents, facts] = counts.map(|c| i64::try_from(c).unwrap_or(i64::MAX));
         tx.audit(
             actor,
@@ -141,8 +180,13 @@ pub(crate) async fn execute(s: &SqlStore, actor: &Actor, expected: &GallringRepo
         outcome.documents += documents;
         outcome.facts += facts;
     }
-    tx.audit(actor, "gallring.execute", None, json!({ "on": date_text(expected.on), "persons": outcome.persons }))
-        .await?;
+    tx.audit(
+        actor,
+        "gallring.execute",
+        None,
+        json!({ "on": date_text(expected.on), "persons": outcome.persons }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(outcome)
 }

@@ -34,8 +34,8 @@ use domain::{
     Actor, AppealId, ApplicationId, BatchId, ClaimId, DecisionId, DocumentId, FactId, HouseholdId, NoteId,
     PaymentId, PersonId, Personnummer, StaffId, UnitId,
 };
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use norm::contract::Role;
 use norm::{Money, Month};
 
@@ -58,10 +58,17 @@ pub trait Store: Send + Sync {
 
     // --- persons and households ---------------------------------------------------------------------------------
     /// Registers a person; a personnummer already registered is [`StoreError::Duplicate`].
-    fn register_person(&self, actor: &Actor, person: NewPerson) -> impl Future<Output = Result<PersonId>> + Send;
+    fn register_person(
+        &self,
+        actor: &Actor,
+        person: NewPerson,
+    ) -> impl Future<Output = Result<PersonId>> + Send;
     /// Looks a person up by personnummer (an audited read).
-    fn find_person(&self, actor: &Actor, pnr: &Personnummer)
-    -> impl Future<Output = Result<Option<PersonView>>> + Send;
+    fn find_person(
+        &self,
+        actor: &Actor,
+        pnr: &Personnummer,
+    ) -> impl Future<Output = Result<Option<PersonView>>> + Send;
     /// A new household whose members hold their roles from `valid_from`.
     fn register_household(
         &self,
@@ -153,7 +160,11 @@ pub trait Store: Send + Sync {
         decision: DecisionId,
         served_on: Date,
     ) -> impl Future<Output = Result<()>> + Send;
-    fn decision(&self, actor: &Actor, decision: DecisionId) -> impl Future<Output = Result<DecisionView>> + Send;
+    fn decision(
+        &self,
+        actor: &Actor,
+        decision: DecisionId,
+    ) -> impl Future<Output = Result<DecisionView>> + Send;
     fn application(
         &self,
         actor: &Actor,
@@ -161,7 +172,11 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<ApplicationView>> + Send;
 
     // --- payments -------------------------------------------------------------------------------------------------
-    fn create_payment_batch(&self, actor: &Actor, pay_date: Date) -> impl Future<Output = Result<BatchId>> + Send;
+    fn create_payment_batch(
+        &self,
+        actor: &Actor,
+        pay_date: Date,
+    ) -> impl Future<Output = Result<BatchId>> + Send;
     /// Creates the payments for a decision's granted items in an open batch. Idempotent: an item that already has
     /// a payment (in any batch, in any state) gets no second one; the existing payment is returned. For a decision
     /// that replaces another, only the difference to what was already paid for the item is paid.
@@ -172,7 +187,11 @@ pub trait Store: Send + Sync {
         decision: DecisionId,
     ) -> impl Future<Output = Result<Vec<PaymentView>>> + Send;
     /// Stops a payment before its batch is exported.
-    fn stop_payment(&self, actor: &Actor, payment: PaymentId) -> impl Future<Output = Result<PaymentView>> + Send;
+    fn stop_payment(
+        &self,
+        actor: &Actor,
+        payment: PaymentId,
+    ) -> impl Future<Output = Result<PaymentView>> + Send;
     fn approve_batch(&self, actor: &Actor, batch: BatchId) -> impl Future<Output = Result<BatchView>> + Send;
     /// Exports an approved batch: pending payments become exported (stopped ones are left out) and their
     /// applications become paid. Exporting an exported batch again returns it unchanged.
@@ -195,7 +214,11 @@ pub trait Store: Send + Sync {
         expected_version: i64,
         decision: NewDecision,
     ) -> impl Future<Output = Result<AppealView>> + Send;
-    fn forward_appeal(&self, actor: &Actor, appeal: AppealId) -> impl Future<Output = Result<AppealView>> + Send;
+    fn forward_appeal(
+        &self,
+        actor: &Actor,
+        appeal: AppealId,
+    ) -> impl Future<Output = Result<AppealView>> + Send;
     /// The court's judgment. When it changes the decision or sends it back, `new_decision` (with the application's
     /// expected version) is required and replaces the appealed decision.
     fn record_court_outcome(
@@ -220,7 +243,12 @@ pub trait Store: Send + Sync {
         amount: Money,
     ) -> impl Future<Output = Result<ClaimView>> + Send;
     /// Eftergift: the board waives (part of) the claim.
-    fn waive_claim(&self, actor: &Actor, claim: ClaimId, amount: Money) -> impl Future<Output = Result<ClaimView>> + Send;
+    fn waive_claim(
+        &self,
+        actor: &Actor,
+        claim: ClaimId,
+        amount: Money,
+    ) -> impl Future<Output = Result<ClaimView>> + Send;
 
     // --- journal and documents ------------------------------------------------------------------------------------
     /// Appends a note; corrections and objections must refer to a note about the same person.
@@ -245,9 +273,14 @@ pub trait Store: Send + Sync {
     // --- audit and gallring ---------------------------------------------------------------------------------------
     fn verify_audit_chain(&self) -> impl Future<Output = Result<AuditVerdict>> + Send;
     /// The audit records about one person, oldest first (itself an audited read).
-    fn audit_trail(&self, actor: &Actor, person: PersonId) -> impl Future<Output = Result<Vec<AuditRecord>>> + Send;
+    fn audit_trail(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>>> + Send;
     /// Dry run: who is due for gallring on `on` (see the `gallring` module for the rules). Audited.
-    fn gallring_report(&self, actor: &Actor, on: Date) -> impl Future<Output = Result<GallringReport>> + Send;
+    fn gallring_report(&self, actor: &Actor, on: Date)
+    -> impl Future<Output = Result<GallringReport>> + Send;
     /// Deletes exactly the persons in `report`. If the report no longer matches the data (recomputed in the same
     /// transaction), nothing is deleted and the result is [`StoreError::Conflict`]. Audited per person.
     fn gallring_execute(

@@ -10,8 +10,8 @@ use domain::{
     AppealId, ApplicationId, BatchId, ClaimId, DecisionId, HouseholdId, NoteId, PaymentId, PersonId,
     Personnummer, ProtectedIdentity, UnitId, Who,
 };
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use norm::contract::Role;
 use norm::{Money, Month};
 use serde::Serialize;
@@ -22,6 +22,24 @@ pub struct NewPerson {
     pub pnr: Personnummer,
     pub name: String,
     pub protection: ProtectedIdentity,
+}
+
+impl NewPerson {
+    /// Builds a person from form input: an invalid personnummer is a typed error. `today` resolves the century of a
+    /// ten-digit number.
+    pub fn parse(
+        pnr: &str,
+        name: &str,
+        protection: ProtectedIdentity,
+        today: Date,
+    ) -> crate::Result<NewPerson> {
+        let pnr = Personnummer::parse(pnr, today).map_err(domain::DomainError::from)?;
+        Ok(NewPerson {
+            pnr,
+            name: name.to_owned(),
+            protection,
+        })
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize)]
@@ -35,7 +53,10 @@ pub struct PersonView {
 /// Never prints the name or number (they must not reach logs).
 impl std::fmt::Debug for PersonView {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PersonView").field("id", &self.id).field("protection", &self.protection).finish_non_exhaustive()
+        f.debug_struct("PersonView")
+            .field("id", &self.id)
+            .field("protection", &self.protection)
+            .finish_non_exhaustive()
     }
 }
 
@@ -114,7 +135,10 @@ impl BatchView {
     /// The sum of the payments that will be (or were) paid out: stopped ones excluded.
     pub fn total_payable(&self) -> Result<Money, norm::money::Overflow> {
         Money::checked_sum(
-            self.payments.iter().filter(|p| p.status != PaymentStatus::Stopped).map(|p| p.amount),
+            self.payments
+                .iter()
+                .filter(|p| p.status != PaymentStatus::Stopped)
+                .map(|p| p.amount),
         )
     }
 }
@@ -192,5 +216,9 @@ pub struct GallringOutcome {
 
 /// Convenience used by the CLI and tests: a system actor.
 pub fn system_actor(name: &str, page: &str, at: Timestamp) -> domain::Actor {
-    domain::Actor { who: Who::System(name.to_owned()), page: page.to_owned(), at }
+    domain::Actor {
+        who: Who::System(name.to_owned()),
+        page: page.to_owned(),
+        at,
+    }
 }

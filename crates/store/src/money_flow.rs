@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use domain::application::{ApplicationEvent, ApplicationStatus};
-use domain::payment::{idempotency_key, BatchStatus, PaymentStatus};
+use domain::payment::{BatchStatus, PaymentStatus, idempotency_key};
 use domain::{Actor, ApplicationId, BatchId, DecisionId, PaymentId};
 use jiff::civil::Date;
 use norm::Money;
@@ -19,7 +19,7 @@ use sqlx::{AnyConnection, Row};
 use crate::error::{Result, StoreError};
 use crate::model::{BatchView, PaymentView};
 use crate::records::{load_application, load_decision, transition};
-use crate::sql::{date_text, micros, parse, parse_date, SqlStore};
+use crate::sql::{SqlStore, date_text, micros, parse, parse_date};
 
 const PAYMENT_COLUMNS: &str = "id, batch_id, decision_id, item_no, amount, status, idempotency_key";
 
@@ -41,7 +41,10 @@ async fn load_batch(conn: &mut AnyConnection, id: BatchId) -> Result<BatchView> 
         .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or(StoreError::NotFound { what: "utbetalningsomgång", id: id.get() })?;
+        .ok_or(StoreError::NotFound {
+            what: "utbetalningsomgång",
+            id: id.get(),
+        })?;
     let status: String = row.try_get("status")?;
     let pay_date: String = row.try_get("pay_date")?;
     let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE batch_id = $1 ORDER BY id");
@@ -52,28 +55,50 @@ async fn load_batch(conn: &mut AnyConnection, id: BatchId) -> Result<BatchView> 
         .iter()
         .map(payment_from_row)
         .collect::<Result<Vec<_>>>()?;
-    Ok(BatchView { id, status: parse::<BatchStatus>(&status)?, pay_date: parse_date(&pay_date)?, payments })
+    Ok(BatchView {
+        id,
+        status: parse::<BatchStatus>(&status)?,
+        pay_date: parse_date(&pay_date)?,
+        payments,
+    })
 }
 
 pub(crate) async fn create_payment_batch(s: &SqlStore, actor: &Actor, pay_date: Date) -> Result<BatchId> {
     let mut tx = s.begin().await?;
-    let row = sqlx::query("INSERT INTO payment_batches (status, pay_date, created_at) VALUES ($1, $2, $3) RETURNING id")
-        .bind(BatchStatus::Open.as_str())
-        .bind(date_text(pay_date))
-        .bind(micros(actor.at))
-        .fetch_one(tx.conn())
-        .await?;
+    let row = sqlx::query(
+        "INSERT INTO payment_batches (status, pay_date, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(BatchStatus::Open.as_str())
+    .bind(date_text(pay_date))
+    .bind(micros(actor.at))
+    .fetch_one(tx.conn())
+    .await?;
     let id = BatchId(row.try_get("id")?);
-    tx.audit(actor, "batch.create", None, json!({ "batch": id, "pay_date": date_text(pay_date) })).await?;
+    tx.audit(
+        actor,
+        "batch.create",
+        None,
+        json!({ "batch": id, "pay_date": date_text(pay_date) }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub(crate) async fn add_to_batch(s: &SqlStore, actor: &Actor, batch: BatchId, decision: DecisionId) -> Result<Vec<PaymentView>> {
+pub(crate) async fn add_to_batch(
+    s: &SqlStore,
+    actor: &Actor,
+    batch: BatchId,
+    decision: DecisionId,
+) -> Result<Vec<PaymentView>> {
     let mut tx = s.begin().await?;
     let b = load_batch(tx.conn(), batch).await?;
     if !b.status.accepts_payments() {
-        return Err(domain::DomainError::IllegalTransition { from: b.status.as_str(), to: "ny utbetalning" }.into());
+        return Err(domain::DomainError::IllegalTransition {
+            from: b.status.as_str(),
+            to: "ny utbetalning",
+        }
+        .into());
     }
     let d = load_decision(tx.conn(), decision).await?;
     let app = load_application(tx.conn(), d.application).await?;
@@ -92,7 +117,11 @@ pub(crate) async fn add_to_batch(s: &SqlStore, actor: &Actor, batch: BatchId, de
         }
         let key = idempotency_key(decision, no);
         let sql = format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE idempotency_key = $1");
-        if let Some(row) = sqlx::query(&sql).bind(key.clone()).fetch_optional(tx.conn()).await? {
+        if let Some(row) = sqlx::query(&sql)
+            .bind(key.clone())
+            .fetch_optional(tx.conn())
+            .await?
+        {
             out.push(payment_from_row(&row)?);
             continue;
         }
@@ -154,7 +183,10 @@ pub(crate) async fn stop_payment(s: &SqlStore, actor: &Actor, id: PaymentId) -> 
         .bind(id.get())
         .fetch_optional(tx.conn())
         .await?
-        .ok_or(StoreError::NotFound { what: "utbetalning", id: id.get() })?;
+        .ok_or(StoreError::NotFound {
+            what: "utbetalning",
+            id: id.get(),
+        })?;
     let mut p = payment_from_row(&row)?;
     let status = p.status.stop()?;
     tx.fail_point("stop_payment.before_update")?;
@@ -165,7 +197,13 @@ pub(crate) async fn stop_payment(s: &SqlStore, actor: &Actor, id: PaymentId) -> 
         .execute(tx.conn())
         .await?;
     tx.fail_point("stop_payment.after_update")?;
-    tx.audit(actor, "payment.stop", None, json!({ "payment": id, "batch": p.batch, "decision": p.decision })).await?;
+    tx.audit(
+        actor,
+        "payment.stop",
+        None,
+        json!({ "payment": id, "batch": p.batch, "decision": p.decision }),
+    )
+    .await?;
     tx.commit().await?;
     p.status = status;
     Ok(p)
@@ -174,6 +212,10 @@ pub(crate) async fn stop_payment(s: &SqlStore, actor: &Actor, id: PaymentId) -> 
 pub(crate) async fn approve_batch(s: &SqlStore, actor: &Actor, id: BatchId) -> Result<BatchView> {
     let mut tx = s.begin().await?;
     let mut b = load_batch(tx.conn(), id).await?;
+    // Approving twice is a no-op, so a retry after a lost reply is safe.
+    if b.status == BatchStatus::Approved {
+        return Ok(b);
+    }
     let status = b.status.approve()?;
     tx.fail_point("approve_batch.before_update")?;
     sqlx::query("UPDATE payment_batches SET status = $1 WHERE id = $2")
@@ -182,7 +224,8 @@ pub(crate) async fn approve_batch(s: &SqlStore, actor: &Actor, id: BatchId) -> R
         .execute(tx.conn())
         .await?;
     tx.fail_point("approve_batch.after_update")?;
-    tx.audit(actor, "batch.approve", None, json!({ "batch": id })).await?;
+    tx.audit(actor, "batch.approve", None, json!({ "batch": id }))
+        .await?;
     tx.commit().await?;
     s.fail.check("approve_batch.after_commit")?;
     b.status = status;
@@ -217,7 +260,8 @@ pub(crate) async fn export_batch(s: &SqlStore, actor: &Actor, id: BatchId) -> Re
     }
     for a in apps {
         let app = load_application(tx.conn(), a).await?;
-        if app.status == ApplicationStatus::Decided && app.current_decision.is_some_and(|d| paid.contains(&d)) {
+        if app.status == ApplicationStatus::Decided && app.current_decision.is_some_and(|d| paid.contains(&d))
+        {
             tx.fail_point("export_batch.before_application")?;
             transition(&mut tx, a, app.version, ApplicationEvent::Pay, None).await?;
             tx.fail_point("export_batch.after_application")?;
@@ -232,8 +276,13 @@ pub(crate) async fn export_batch(s: &SqlStore, actor: &Actor, id: BatchId) -> Re
     tx.fail_point("export_batch.after_batch")?;
     let b = load_batch(tx.conn(), id).await?;
     let total = b.total_payable().map_err(StoreError::corrupt)?;
-    tx.audit(actor, "batch.export", None, json!({ "batch": id, "payments": b.payments.len(), "total": total.ore() }))
-        .await?;
+    tx.audit(
+        actor,
+        "batch.export",
+        None,
+        json!({ "batch": id, "payments": b.payments.len(), "total": total.ore() }),
+    )
+    .await?;
     tx.commit().await?;
     s.fail.check("export_batch.after_commit")?;
     Ok(b)
@@ -242,7 +291,8 @@ pub(crate) async fn export_batch(s: &SqlStore, actor: &Actor, id: BatchId) -> Re
 pub(crate) async fn batch(s: &SqlStore, actor: &Actor, id: BatchId) -> Result<BatchView> {
     let mut tx = s.begin().await?;
     let b = load_batch(tx.conn(), id).await?;
-    tx.audit(actor, "batch.read", None, json!({ "batch": id })).await?;
+    tx.audit(actor, "batch.read", None, json!({ "batch": id }))
+        .await?;
     tx.commit().await?;
     Ok(b)
 }

@@ -5,13 +5,13 @@ use std::collections::BTreeSet;
 use domain::document::{DocumentKind, DocumentMeta};
 use domain::fact::{self, FactRecord, FactValue, Validity};
 use domain::journal::{NoteKind, NoteText};
-use domain::org::{check_name, StaffRole};
+use domain::org::{StaffRole, check_name};
 use domain::{
-    Actor, DocumentId, DomainError, FactId, HouseholdId, NoteId, PersonId, Personnummer, ProtectedIdentity, StaffId,
-    UnitId,
+    Actor, DocumentId, DomainError, FactId, HouseholdId, NoteId, PersonId, Personnummer, ProtectedIdentity,
+    StaffId, UnitId,
 };
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use norm::contract::Role;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -20,19 +20,31 @@ use sqlx::{AnyConnection, Row};
 use crate::error::{Result, StoreError};
 use crate::model::{HouseholdOverview, MemberView, NewPerson, NoteView, PersonView};
 use crate::records::applications_of;
-use crate::sql::{date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate, SqlStore, Tx};
+use crate::sql::{
+    SqlStore, Tx, date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate,
+};
 
 pub(crate) async fn create_unit(s: &SqlStore, actor: &Actor, name: &str) -> Result<UnitId> {
     let name = check_name("enhetens namn", name)?;
     let mut tx = s.begin().await?;
-    let row = sqlx::query("INSERT INTO org_units (name) VALUES ($1) RETURNING id").bind(name).fetch_one(tx.conn()).await?;
+    let row = sqlx::query("INSERT INTO org_units (name) VALUES ($1) RETURNING id")
+        .bind(name)
+        .fetch_one(tx.conn())
+        .await?;
     let id = UnitId(row.try_get("id")?);
-    tx.audit(actor, "unit.create", None, json!({ "unit": id })).await?;
+    tx.audit(actor, "unit.create", None, json!({ "unit": id }))
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub(crate) async fn create_staff(s: &SqlStore, actor: &Actor, unit: UnitId, name: &str, role: StaffRole) -> Result<StaffId> {
+pub(crate) async fn create_staff(
+    s: &SqlStore,
+    actor: &Actor,
+    unit: UnitId,
+    name: &str,
+    role: StaffRole,
+) -> Result<StaffId> {
     let name = check_name("personalens namn", name)?;
     let role = serde_json::to_value(role).map_err(StoreError::corrupt)?;
     let role = role.as_str().unwrap_or_default().to_owned();
@@ -45,7 +57,13 @@ pub(crate) async fn create_staff(s: &SqlStore, actor: &Actor, unit: UnitId, name
         .fetch_one(tx.conn())
         .await?;
     let id = StaffId(row.try_get("id")?);
-    tx.audit(actor, "staff.create", None, json!({ "staff": id, "unit": unit, "role": role })).await?;
+    tx.audit(
+        actor,
+        "staff.create",
+        None,
+        json!({ "staff": id, "unit": unit, "role": role }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -64,7 +82,13 @@ pub(crate) async fn register_person(s: &SqlStore, actor: &Actor, p: NewPerson) -
     .await
     .map_err(|e| unique_as_duplicate(e, "personnumret är redan registrerat"))?;
     let id = PersonId(row.try_get("id")?);
-    tx.audit(actor, "person.register", Some(id), json!({ "protection": p.protection.as_str() })).await?;
+    tx.audit(
+        actor,
+        "person.register",
+        Some(id),
+        json!({ "protection": p.protection.as_str() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -85,11 +109,18 @@ async fn load_person(conn: &mut AnyConnection, id: PersonId) -> Result<PersonVie
         .bind(id.get())
         .fetch_optional(conn)
         .await?
-        .ok_or(StoreError::NotFound { what: "person", id: id.get() })?;
+        .ok_or(StoreError::NotFound {
+            what: "person",
+            id: id.get(),
+        })?;
     person_from_row(&row)
 }
 
-pub(crate) async fn find_person(s: &SqlStore, actor: &Actor, pnr: &Personnummer) -> Result<Option<PersonView>> {
+pub(crate) async fn find_person(
+    s: &SqlStore,
+    actor: &Actor,
+    pnr: &Personnummer,
+) -> Result<Option<PersonView>> {
     let mut tx = s.begin().await?;
     let row = sqlx::query("SELECT id, pnr, name, protection FROM persons WHERE pnr = $1")
         .bind(pnr.canonical())
@@ -100,7 +131,8 @@ pub(crate) async fn find_person(s: &SqlStore, actor: &Actor, pnr: &Personnummer)
         Some(p) => json!({ "found": true, "protected": p.protection.is_protected() }),
         None => json!({ "found": false }),
     };
-    tx.audit(actor, "person.lookup", person.as_ref().map(|p| p.id), detail).await?;
+    tx.audit(actor, "person.lookup", person.as_ref().map(|p| p.id), detail)
+        .await?;
     tx.commit().await?;
     Ok(person)
 }
@@ -141,11 +173,19 @@ pub(crate) async fn register_household(
     valid_from: Date,
 ) -> Result<HouseholdId> {
     if members.is_empty() {
-        return Err(DomainError::Invalid { field: "hushåll", reason: "minst en medlem krävs" }.into());
+        return Err(DomainError::Invalid {
+            field: "hushåll",
+            reason: "minst en medlem krävs",
+        }
+        .into());
     }
     let distinct: BTreeSet<PersonId> = members.iter().map(|(p, _)| *p).collect();
     if distinct.len() != members.len() {
-        return Err(DomainError::Invalid { field: "hushåll", reason: "samma person finns två gånger" }.into());
+        return Err(DomainError::Invalid {
+            field: "hushåll",
+            reason: "samma person finns två gånger",
+        }
+        .into());
     }
     let mut tx = s.begin().await?;
     require(tx.conn(), "org_units", "enhet", unit.get()).await?;
@@ -159,9 +199,18 @@ pub(crate) async fn register_household(
         .await?;
     let id = HouseholdId(row.try_get("id")?);
     for (person, role) in members {
-        let value = FactValue::Member { person: *person, role: *role };
+        let value = FactValue::Member {
+            person: *person,
+            role: *role,
+        };
         let fact = insert_fact(&mut tx, actor, id, &value, Validity::open(valid_from), None).await?;
-        tx.audit(actor, "household.register", Some(*person), json!({ "household": id, "fact": fact })).await?;
+        tx.audit(
+            actor,
+            "household.register",
+            Some(*person),
+            json!({ "household": id, "fact": fact }),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -182,8 +231,13 @@ pub(crate) async fn record_fact(
         require(tx.conn(), "persons", "person", p.get()).await?;
     }
     let id = insert_fact(&mut tx, actor, household, &value, valid, None).await?;
-    tx.audit(actor, "fact.record", value.person(), json!({ "household": household, "fact": id, "key": value.key() }))
-        .await?;
+    tx.audit(
+        actor,
+        "fact.record",
+        value.person(),
+        json!({ "household": household, "fact": id, "key": value.key() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -198,11 +252,15 @@ pub(crate) async fn correct_fact(
     value.validate()?;
     let valid = Validity::new(valid.from, valid.to)?;
     let mut tx = s.begin().await?;
-    let row = sqlx::query("SELECT household_id, fact_key, recorded_at, superseded_at FROM facts WHERE id = $1")
-        .bind(fact.get())
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound { what: "uppgift", id: fact.get() })?;
+    let row =
+        sqlx::query("SELECT household_id, fact_key, recorded_at, superseded_at FROM facts WHERE id = $1")
+            .bind(fact.get())
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "uppgift",
+                id: fact.get(),
+            })?;
     let household = HouseholdId(row.try_get("household_id")?);
     let key: String = row.try_get("fact_key")?;
     let recorded_at: i64 = row.try_get("recorded_at")?;
@@ -211,10 +269,18 @@ pub(crate) async fn correct_fact(
         return Err(StoreError::Conflict("uppgiften är redan rättad"));
     }
     if key != value.key() {
-        return Err(DomainError::Invalid { field: "rättelse", reason: "rättelsen gäller en annan sorts uppgift" }.into());
+        return Err(DomainError::Invalid {
+            field: "rättelse",
+            reason: "rättelsen gäller en annan sorts uppgift",
+        }
+        .into());
     }
     if micros(actor.at) < recorded_at {
-        return Err(DomainError::Invalid { field: "rättelse", reason: "rättelsen är äldre än uppgiften" }.into());
+        return Err(DomainError::Invalid {
+            field: "rättelse",
+            reason: "rättelsen är äldre än uppgiften",
+        }
+        .into());
     }
     sqlx::query("UPDATE facts SET superseded_at = $1 WHERE id = $2")
         .bind(micros(actor.at))
@@ -222,8 +288,13 @@ pub(crate) async fn correct_fact(
         .execute(tx.conn())
         .await?;
     let id = insert_fact(&mut tx, actor, household, &value, valid, Some(fact)).await?;
-    tx.audit(actor, "fact.correct", value.person(), json!({ "household": household, "fact": id, "corrects": fact }))
-        .await?;
+    tx.audit(
+        actor,
+        "fact.correct",
+        value.person(),
+        json!({ "household": household, "fact": id, "corrects": fact }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -235,10 +306,16 @@ fn fact_from_row(row: &AnyRow) -> Result<FactRecord> {
     Ok(FactRecord {
         id: FactId(row.try_get("id")?),
         value: serde_json::from_str(&value_json).map_err(StoreError::corrupt)?,
-        valid: Validity { from: parse_date(&from)?, to: valid_to.as_deref().map(parse_date).transpose()? },
+        valid: Validity {
+            from: parse_date(&from)?,
+            to: valid_to.as_deref().map(parse_date).transpose()?,
+        },
         recorded_at: from_micros(row.try_get("recorded_at")?)?,
         corrects: row.try_get::<Option<i64>, _>("corrects")?.map(FactId),
-        superseded_at: row.try_get::<Option<i64>, _>("superseded_at")?.map(from_micros).transpose()?,
+        superseded_at: row
+            .try_get::<Option<i64>, _>("superseded_at")?
+            .map(from_micros)
+            .transpose()?,
     })
 }
 
@@ -261,11 +338,19 @@ async fn household_persons(conn: &mut AnyConnection, household: HouseholdId) -> 
     .bind(household.get())
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok(PersonId(r.try_get("person_id")?))).collect()
+    rows.iter()
+        .map(|r| Ok(PersonId(r.try_get("person_id")?)))
+        .collect()
 }
 
 /// One audit record per person concerned (or one without a subject when there is nobody).
-async fn audit_read(tx: &mut Tx, actor: &Actor, action: &str, persons: &[PersonId], detail: serde_json::Value) -> Result<()> {
+async fn audit_read(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    persons: &[PersonId],
+    detail: serde_json::Value,
+) -> Result<()> {
     if persons.is_empty() {
         return tx.audit(actor, action, None, detail).await;
     }
@@ -285,9 +370,13 @@ pub(crate) async fn facts_as_of(
     let mut tx = s.begin().await?;
     require(tx.conn(), "households", "hushåll", household.get()).await?;
     let all = household_facts(tx.conn(), household).await?;
-    let facts: Vec<FactRecord> = fact::as_of(&all, valid_at, known_at).into_iter().cloned().collect();
+    let facts: Vec<FactRecord> = fact::as_of(&all, valid_at, known_at)
+        .into_iter()
+        .cloned()
+        .collect();
     let persons = household_persons(tx.conn(), household).await?;
-    let detail = json!({ "household": household, "valid_at": date_text(valid_at), "known_at": known_at.to_string() });
+    let detail =
+        json!({ "household": household, "valid_at": date_text(valid_at), "known_at": known_at.to_string() });
     audit_read(&mut tx, actor, "facts.read", &persons, detail).await?;
     tx.commit().await?;
     Ok(facts)
@@ -304,23 +393,42 @@ pub(crate) async fn household_overview(
         .bind(household.get())
         .fetch_optional(tx.conn())
         .await?
-        .ok_or(StoreError::NotFound { what: "hushåll", id: household.get() })?;
+        .ok_or(StoreError::NotFound {
+            what: "hushåll",
+            id: household.get(),
+        })?;
     let unit = UnitId(row.try_get("unit_id")?);
     let all = household_facts(tx.conn(), household).await?;
     let facts: Vec<FactRecord> = fact::as_of(&all, on, actor.at).into_iter().cloned().collect();
     let mut members = Vec::new();
     for f in &facts {
         if let FactValue::Member { person, role } = f.value {
-            members.push(MemberView { person: load_person(tx.conn(), person).await?, role });
+            members.push(MemberView {
+                person: load_person(tx.conn(), person).await?,
+                role,
+            });
         }
     }
     let applications = applications_of(tx.conn(), household).await?;
     let shown: Vec<PersonId> = members.iter().map(|m| m.person.id).collect();
     let protected = members.iter().any(|m| m.person.protection.is_protected());
-    audit_read(&mut tx, actor, "household.read", &shown, json!({ "household": household, "protected": protected }))
-        .await?;
+    audit_read(
+        &mut tx,
+        actor,
+        "household.read",
+        &shown,
+        json!({ "household": household, "protected": protected }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(HouseholdOverview { id: household, unit, members, facts, applications, on })
+    Ok(HouseholdOverview {
+        id: household,
+        unit,
+        members,
+        facts,
+        applications,
+        on,
+    })
 }
 
 pub(crate) async fn append_journal(
@@ -338,9 +446,16 @@ pub(crate) async fn append_journal(
             .bind(target.get())
             .fetch_optional(tx.conn())
             .await?
-            .ok_or(StoreError::NotFound { what: "journalanteckning", id: target.get() })?;
+            .ok_or(StoreError::NotFound {
+                what: "journalanteckning",
+                id: target.get(),
+            })?;
         if PersonId(row.try_get("person_id")?) != person {
-            return Err(DomainError::Invalid { field: "journalanteckning", reason: "gäller en annan person" }.into());
+            return Err(DomainError::Invalid {
+                field: "journalanteckning",
+                reason: "gäller en annan person",
+            }
+            .into());
         }
     }
     let row = sqlx::query(
@@ -356,7 +471,13 @@ pub(crate) async fn append_journal(
     .fetch_one(tx.conn())
     .await?;
     let id = NoteId(row.try_get("id")?);
-    tx.audit(actor, "journal.append", Some(person), json!({ "note": id, "kind": kind.as_str() })).await?;
+    tx.audit(
+        actor,
+        "journal.append",
+        Some(person),
+        json!({ "note": id, "kind": kind.as_str() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -385,7 +506,13 @@ pub(crate) async fn journal(s: &SqlStore, actor: &Actor, person: PersonId) -> Re
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    tx.audit(actor, "journal.read", Some(person), json!({ "notes": notes.len() })).await?;
+    tx.audit(
+        actor,
+        "journal.read",
+        Some(person),
+        json!({ "notes": notes.len() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(notes)
 }
@@ -418,8 +545,13 @@ pub(crate) async fn attach_document(
     .fetch_one(tx.conn())
     .await?;
     let id = DocumentId(row.try_get("id")?);
-    tx.audit(actor, "document.attach", Some(person), json!({ "document": id, "mime": meta.mime, "size": size }))
-        .await?;
+    tx.audit(
+        actor,
+        "document.attach",
+        Some(person),
+        json!({ "document": id, "mime": meta.mime, "size": size }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }

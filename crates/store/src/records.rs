@@ -14,7 +14,9 @@ use sqlx::{AnyConnection, Row};
 use crate::audit::record_from_row;
 use crate::error::{Result, StoreError};
 use crate::model::{AppealView, ApplicationView, AuditRecord, ClaimView, DecisionView, MonthDecision};
-use crate::sql::{date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate, SqlStore, Tx};
+use crate::sql::{
+    SqlStore, Tx, date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate,
+};
 
 const APP_COLUMNS: &str = "id, household_id, month, status, received_on, current_decision_id, version";
 
@@ -28,7 +30,9 @@ fn application_from_row(row: &AnyRow) -> Result<ApplicationView> {
         month: parse::<Month>(&month)?,
         status: parse::<ApplicationStatus>(&status)?,
         received_on: parse_date(&received)?,
-        current_decision: row.try_get::<Option<i64>, _>("current_decision_id")?.map(DecisionId),
+        current_decision: row
+            .try_get::<Option<i64>, _>("current_decision_id")?
+            .map(DecisionId),
         version: row.try_get("version")?,
     })
 }
@@ -39,11 +43,17 @@ pub(crate) async fn load_application(conn: &mut AnyConnection, id: ApplicationId
         .bind(id.get())
         .fetch_optional(conn)
         .await?
-        .ok_or(StoreError::NotFound { what: "ansökan", id: id.get() })?;
+        .ok_or(StoreError::NotFound {
+            what: "ansökan",
+            id: id.get(),
+        })?;
     application_from_row(&row)
 }
 
-pub(crate) async fn applications_of(conn: &mut AnyConnection, household: HouseholdId) -> Result<Vec<ApplicationView>> {
+pub(crate) async fn applications_of(
+    conn: &mut AnyConnection,
+    household: HouseholdId,
+) -> Result<Vec<ApplicationView>> {
     let sql = format!("SELECT {APP_COLUMNS} FROM applications WHERE household_id = $1 ORDER BY month, id");
     let rows = sqlx::query(&sql).bind(household.get()).fetch_all(conn).await?;
     rows.iter().map(application_from_row).collect()
@@ -59,7 +69,9 @@ pub(crate) async fn transition(
 ) -> Result<ApplicationView> {
     let mut app = load_application(tx.conn(), id).await?;
     if app.version != expected_version {
-        return Err(StoreError::Conflict("ansökan har ändrats av någon annan; läs om den och försök igen"));
+        return Err(StoreError::Conflict(
+            "ansökan har ändrats av någon annan; läs om den och försök igen",
+        ));
     }
     let status = app.status.apply(event)?;
     let current = decision.or(app.current_decision);
@@ -74,7 +86,9 @@ pub(crate) async fn transition(
     .execute(tx.conn())
     .await?;
     if done.rows_affected() != 1 {
-        return Err(StoreError::Conflict("ansökan har ändrats av någon annan; läs om den och försök igen"));
+        return Err(StoreError::Conflict(
+            "ansökan har ändrats av någon annan; läs om den och försök igen",
+        ));
     }
     app.status = status;
     app.current_decision = current;
@@ -104,7 +118,13 @@ pub(crate) async fn receive_application(
         .await
         .map_err(|e| unique_as_duplicate(e, "hushållet har redan en ansökan för månaden"))?;
     let app = application_from_row(&row)?;
-    tx.audit(actor, "application.receive", None, json!({ "household": household, "application": app.id })).await?;
+    tx.audit(
+        actor,
+        "application.receive",
+        None,
+        json!({ "household": household, "application": app.id }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(app)
 }
@@ -119,8 +139,13 @@ pub(crate) async fn simple_transition(
 ) -> Result<ApplicationView> {
     let mut tx = s.begin().await?;
     let app = transition(&mut tx, id, expected_version, event, None).await?;
-    tx.audit(actor, action, None, json!({ "household": app.household, "application": id, "status": app.status.as_str() }))
-        .await?;
+    tx.audit(
+        actor,
+        action,
+        None,
+        json!({ "household": app.household, "application": id, "status": app.status.as_str() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(app)
 }
@@ -131,14 +156,28 @@ fn validate_decision(d: &NewDecision, month: Option<Month>) -> Result<()> {
     if let (Some(calc), Some(month)) = (&d.calculation, month)
         && (calc.request.month != month || calc.response.month != month)
     {
-        return Err(DomainError::Invalid { field: "beräkning", reason: "beräkningen gäller en annan månad" }.into());
+        return Err(DomainError::Invalid {
+            field: "beräkning",
+            reason: "beräkningen gäller en annan månad",
+        }
+        .into());
     }
     Ok(())
 }
 
-async fn insert_decision(tx: &mut Tx, actor: &Actor, app: ApplicationId, d: &NewDecision) -> Result<DecisionId> {
+async fn insert_decision(
+    tx: &mut Tx,
+    actor: &Actor,
+    app: ApplicationId,
+    d: &NewDecision,
+) -> Result<DecisionId> {
     let total = d.total_granted()?;
-    let calc_json = d.calculation.as_ref().map(serde_json::to_string).transpose().map_err(StoreError::corrupt)?;
+    let calc_json = d
+        .calculation
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(StoreError::corrupt)?;
     let row = sqlx::query(
         "INSERT INTO decisions (application_id, replaces, decided_by, decided_at, total_granted, calculation_json, \
          rule_table, rule_table_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -188,11 +227,17 @@ pub(crate) async fn decide_in_tx(
     let app = load_application(tx.conn(), application).await?;
     validate_decision(d, Some(app.month))?;
     if app.version != expected_version {
-        return Err(StoreError::Conflict("ansökan har ändrats av någon annan; läs om den och försök igen"));
+        return Err(StoreError::Conflict(
+            "ansökan har ändrats av någon annan; läs om den och försök igen",
+        ));
     }
     let event = match d.replaces {
         Some(old) if Some(old) == app.current_decision => ApplicationEvent::Redecide,
-        Some(_) => return Err(StoreError::Conflict("beslutet som ersätts är inte ansökans gällande beslut")),
+        Some(_) => {
+            return Err(StoreError::Conflict(
+                "beslutet som ersätts är inte ansökans gällande beslut",
+            ));
+        }
         None => ApplicationEvent::Decide,
     };
     // Check the move before writing anything.
@@ -232,7 +277,11 @@ pub(crate) async fn decide_month(
     for m in items {
         validate_decision(&m.decision, Some(month))?;
         if m.decision.replaces.is_some() {
-            return Err(DomainError::Invalid { field: "beslut", reason: "ett nytt månadsbeslut ersätter inget" }.into());
+            return Err(DomainError::Invalid {
+                field: "beslut",
+                reason: "ett nytt månadsbeslut ersätter inget",
+            }
+            .into());
         }
     }
     // The lifecycle a new application goes through here, checked by the same rules as the single use cases.
@@ -261,8 +310,13 @@ pub(crate) async fn decide_month(
             .bind(app.get())
             .execute(tx.conn())
             .await?;
-        tx.audit(actor, "decision.create", None, json!({ "household": m.household, "application": app, "decision": id }))
-            .await?;
+        tx.audit(
+            actor,
+            "decision.create",
+            None,
+            json!({ "household": m.household, "application": app, "decision": id }),
+        )
+        .await?;
         ids.push(id);
     }
     tx.commit().await?;
@@ -309,11 +363,20 @@ pub(crate) async fn load_decision(conn: &mut AnyConnection, id: DecisionId) -> R
         decided_by: row.try_get("decided_by")?,
         decided_at: from_micros(row.try_get("decided_at")?)?,
         served_on: served.as_deref().map(parse_date).transpose()?,
-        calculation: calc.as_deref().map(serde_json::from_str).transpose().map_err(StoreError::corrupt)?,
+        calculation: calc
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(StoreError::corrupt)?,
     })
 }
 
-pub(crate) async fn serve_decision(s: &SqlStore, actor: &Actor, id: DecisionId, served_on: Date) -> Result<()> {
+pub(crate) async fn serve_decision(
+    s: &SqlStore,
+    actor: &Actor,
+    id: DecisionId,
+    served_on: Date,
+) -> Result<()> {
     let mut tx = s.begin().await?;
     let d = load_decision(tx.conn(), id).await?;
     match d.served_on {
@@ -326,7 +389,13 @@ pub(crate) async fn serve_decision(s: &SqlStore, actor: &Actor, id: DecisionId, 
         .bind(id.get())
         .execute(tx.conn())
         .await?;
-    tx.audit(actor, "decision.serve", None, json!({ "decision": id, "served_on": date_text(served_on) })).await?;
+    tx.audit(
+        actor,
+        "decision.serve",
+        None,
+        json!({ "decision": id, "served_on": date_text(served_on) }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -334,7 +403,13 @@ pub(crate) async fn serve_decision(s: &SqlStore, actor: &Actor, id: DecisionId, 
 pub(crate) async fn decision(s: &SqlStore, actor: &Actor, id: DecisionId) -> Result<DecisionView> {
     let mut tx = s.begin().await?;
     let d = load_decision(tx.conn(), id).await?;
-    tx.audit(actor, "decision.read", None, json!({ "decision": id, "application": d.application })).await?;
+    tx.audit(
+        actor,
+        "decision.read",
+        None,
+        json!({ "decision": id, "application": d.application }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(d)
 }
@@ -342,7 +417,13 @@ pub(crate) async fn decision(s: &SqlStore, actor: &Actor, id: DecisionId) -> Res
 pub(crate) async fn application(s: &SqlStore, actor: &Actor, id: ApplicationId) -> Result<ApplicationView> {
     let mut tx = s.begin().await?;
     let app = load_application(tx.conn(), id).await?;
-    tx.audit(actor, "application.read", None, json!({ "application": id, "household": app.household })).await?;
+    tx.audit(
+        actor,
+        "application.read",
+        None,
+        json!({ "application": id, "household": app.household }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(app)
 }
@@ -370,11 +451,19 @@ async fn load_appeal(conn: &mut AnyConnection, id: AppealId) -> Result<AppealVie
     .bind(id.get())
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::NotFound { what: "överklagande", id: id.get() })?;
+    .ok_or(StoreError::NotFound {
+        what: "överklagande",
+        id: id.get(),
+    })?;
     appeal_from_row(&row)
 }
 
-async fn set_appeal(tx: &mut Tx, id: AppealId, status: AppealStatus, new_decision: Option<DecisionId>) -> Result<()> {
+async fn set_appeal(
+    tx: &mut Tx,
+    id: AppealId,
+    status: AppealStatus,
+    new_decision: Option<DecisionId>,
+) -> Result<()> {
     sqlx::query("UPDATE appeals SET status = $1, new_decision_id = $2 WHERE id = $3")
         .bind(status.as_str())
         .bind(new_decision.map(DecisionId::get))
@@ -384,14 +473,24 @@ async fn set_appeal(tx: &mut Tx, id: AppealId, status: AppealStatus, new_decisio
     Ok(())
 }
 
-pub(crate) async fn receive_appeal(s: &SqlStore, actor: &Actor, decision: DecisionId, received_on: Date) -> Result<AppealView> {
+pub(crate) async fn receive_appeal(
+    s: &SqlStore,
+    actor: &Actor,
+    decision: DecisionId,
+    received_on: Date,
+) -> Result<AppealView> {
     let mut tx = s.begin().await?;
     let d = load_decision(tx.conn(), decision).await?;
-    let served = d
-        .served_on
-        .ok_or(DomainError::Invalid { field: "överklagande", reason: "beslutet är inte delgivet" })?;
+    let served = d.served_on.ok_or(DomainError::Invalid {
+        field: "överklagande",
+        reason: "beslutet är inte delgivet",
+    })?;
     if received_on < served {
-        return Err(DomainError::Invalid { field: "överklagande", reason: "inkom före delgivningen" }.into());
+        return Err(DomainError::Invalid {
+            field: "överklagande",
+            reason: "inkom före delgivningen",
+        }
+        .into());
     }
     let status = AppealStatus::Received.check_time(served, received_on)?;
     let row = sqlx::query(
@@ -405,8 +504,13 @@ pub(crate) async fn receive_appeal(s: &SqlStore, actor: &Actor, decision: Decisi
     .fetch_one(tx.conn())
     .await?;
     let appeal = appeal_from_row(&row)?;
-    tx.audit(actor, "appeal.receive", None, json!({ "appeal": appeal.id, "decision": decision, "status": status.as_str() }))
-        .await?;
+    tx.audit(
+        actor,
+        "appeal.receive",
+        None,
+        json!({ "appeal": appeal.id, "decision": decision, "status": status.as_str() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(appeal)
 }
@@ -422,10 +526,18 @@ async fn replace_appealed(
     match d.replaces {
         None => d.replaces = Some(appeal.decision),
         Some(r) if r == appeal.decision => {}
-        Some(_) => return Err(DomainError::Invalid { field: "beslut", reason: "ska ersätta det överklagade beslutet" }.into()),
+        Some(_) => {
+            return Err(DomainError::Invalid {
+                field: "beslut",
+                reason: "ska ersätta det överklagade beslutet",
+            }
+            .into());
+        }
     }
     let old = load_decision(tx.conn(), appeal.decision).await?;
-    Ok(decide_in_tx(tx, actor, old.application, expected_version, &d).await?.id)
+    Ok(decide_in_tx(tx, actor, old.application, expected_version, &d)
+        .await?
+        .id)
 }
 
 pub(crate) async fn reconsider_appeal(
@@ -441,7 +553,13 @@ pub(crate) async fn reconsider_appeal(
     let status = appeal.status.reconsider()?;
     let new = replace_appealed(&mut tx, actor, &appeal, expected_version, d).await?;
     set_appeal(&mut tx, id, status, Some(new)).await?;
-    tx.audit(actor, "appeal.reconsider", None, json!({ "appeal": id, "new_decision": new })).await?;
+    tx.audit(
+        actor,
+        "appeal.reconsider",
+        None,
+        json!({ "appeal": id, "new_decision": new }),
+    )
+    .await?;
     tx.commit().await?;
     appeal.status = status;
     appeal.new_decision = Some(new);
@@ -453,7 +571,8 @@ pub(crate) async fn forward_appeal(s: &SqlStore, actor: &Actor, id: AppealId) ->
     let mut appeal = load_appeal(tx.conn(), id).await?;
     let status = appeal.status.forward()?;
     set_appeal(&mut tx, id, status, None).await?;
-    tx.audit(actor, "appeal.forward", None, json!({ "appeal": id })).await?;
+    tx.audit(actor, "appeal.forward", None, json!({ "appeal": id }))
+        .await?;
     tx.commit().await?;
     appeal.status = status;
     Ok(appeal)
@@ -475,16 +594,29 @@ pub(crate) async fn record_court_outcome(
     let new = match (status.needs_new_decision(), new_decision) {
         (true, Some((version, d))) => Some(replace_appealed(&mut tx, actor, &appeal, version, d).await?),
         (true, None) => {
-            return Err(DomainError::Invalid { field: "dom", reason: "domen kräver ett nytt beslut" }.into());
+            return Err(DomainError::Invalid {
+                field: "dom",
+                reason: "domen kräver ett nytt beslut",
+            }
+            .into());
         }
         (false, Some(_)) => {
-            return Err(DomainError::Invalid { field: "dom", reason: "domen ändrar inte beslutet" }.into());
+            return Err(DomainError::Invalid {
+                field: "dom",
+                reason: "domen ändrar inte beslutet",
+            }
+            .into());
         }
         (false, None) => None,
     };
     set_appeal(&mut tx, id, status, new).await?;
-    tx.audit(actor, "appeal.judged", None, json!({ "appeal": id, "status": status.as_str(), "new_decision": new }))
-        .await?;
+    tx.audit(
+        actor,
+        "appeal.judged",
+        None,
+        json!({ "appeal": id, "status": status.as_str(), "new_decision": new }),
+    )
+    .await?;
     tx.commit().await?;
     appeal.status = status;
     appeal.new_decision = new;
@@ -494,11 +626,15 @@ pub(crate) async fn record_court_outcome(
 // --- återkrav -----------------------------------------------------------------------------------------------------
 
 async fn load_claim(conn: &mut AnyConnection, id: ClaimId) -> Result<ClaimView> {
-    let row = sqlx::query("SELECT id, household_id, decision_id, amount, outstanding FROM claims WHERE id = $1")
-        .bind(id.get())
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound { what: "återkrav", id: id.get() })?;
+    let row =
+        sqlx::query("SELECT id, household_id, decision_id, amount, outstanding FROM claims WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "återkrav",
+                id: id.get(),
+            })?;
     Ok(ClaimView {
         id,
         household: HouseholdId(row.try_get("household_id")?),
@@ -518,7 +654,11 @@ pub(crate) async fn create_claim(
 ) -> Result<ClaimView> {
     recovery::outstanding(amount, &[])?;
     if reason.trim().is_empty() {
-        return Err(DomainError::Invalid { field: "återkrav", reason: "skäl saknas" }.into());
+        return Err(DomainError::Invalid {
+            field: "återkrav",
+            reason: "skäl saknas",
+        }
+        .into());
     }
     let mut tx = s.begin().await?;
     require(tx.conn(), "households", "hushåll", household.get()).await?;
@@ -537,13 +677,29 @@ pub(crate) async fn create_claim(
     .fetch_one(tx.conn())
     .await?;
     let id = ClaimId(row.try_get("id")?);
-    tx.audit(actor, "claim.create", None, json!({ "claim": id, "household": household, "amount": amount.ore() }))
-        .await?;
+    tx.audit(
+        actor,
+        "claim.create",
+        None,
+        json!({ "claim": id, "household": household, "amount": amount.ore() }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(ClaimView { id, household, decision, amount, outstanding: amount })
+    Ok(ClaimView {
+        id,
+        household,
+        decision,
+        amount,
+        outstanding: amount,
+    })
 }
 
-pub(crate) async fn claim_event(s: &SqlStore, actor: &Actor, id: ClaimId, event: ClaimEvent) -> Result<ClaimView> {
+pub(crate) async fn claim_event(
+    s: &SqlStore,
+    actor: &Actor,
+    id: ClaimId,
+    event: ClaimEvent,
+) -> Result<ClaimView> {
     let mut tx = s.begin().await?;
     let mut claim = load_claim(tx.conn(), id).await?;
     let left = recovery::apply(claim.outstanding, event)?;
@@ -563,8 +719,13 @@ pub(crate) async fn claim_event(s: &SqlStore, actor: &Actor, id: ClaimId, event:
         .bind(id.get())
         .execute(tx.conn())
         .await?;
-    tx.audit(actor, &format!("claim.{kind}"), None, json!({ "claim": id, "amount": amount.ore(), "outstanding": left.ore() }))
-        .await?;
+    tx.audit(
+        actor,
+        &format!("claim.{kind}"),
+        None,
+        json!({ "claim": id, "amount": amount.ore(), "outstanding": left.ore() }),
+    )
+    .await?;
     tx.commit().await?;
     claim.outstanding = left;
     Ok(claim)
@@ -580,7 +741,13 @@ pub(crate) async fn audit_trail(s: &SqlStore, actor: &Actor, person: PersonId) -
     .fetch_all(tx.conn())
     .await?;
     let records = rows.iter().map(record_from_row).collect::<Result<Vec<_>>>()?;
-    tx.audit(actor, "audit.read", Some(person), json!({ "records": records.len() })).await?;
+    tx.audit(
+        actor,
+        "audit.read",
+        Some(person),
+        json!({ "records": records.len() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(records)
 }

@@ -4,8 +4,8 @@
 use std::str::FromStr;
 
 use domain::Actor;
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor};
 
@@ -55,7 +55,11 @@ impl std::fmt::Debug for StoreConfig {
 
 impl StoreConfig {
     pub fn new(url: impl Into<String>) -> StoreConfig {
-        StoreConfig { url: url.into(), max_connections: 4, fail_points: FailPoints::default() }
+        StoreConfig {
+            url: url.into(),
+            max_connections: 4,
+            fail_points: FailPoints::default(),
+        }
     }
 }
 
@@ -98,7 +102,11 @@ impl SqlStore {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(SqlStore { pool, backend, fail: config.fail_points })
+        Ok(SqlStore {
+            pool,
+            backend,
+            fail: config.fail_points,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -126,7 +134,13 @@ impl SqlStore {
         let row = sqlx::query(&sql).fetch_one(&mut *inner).await?;
         let seq: i64 = sqlx::Row::try_get(&row, "seq")?;
         let hash: String = sqlx::Row::try_get(&row, "hash")?;
-        Ok(Tx { inner, seq, hash, dirty: false, fail: self.fail.clone() })
+        Ok(Tx {
+            inner,
+            seq,
+            hash,
+            dirty: false,
+            fail: self.fail.clone(),
+        })
     }
 }
 
@@ -243,6 +257,15 @@ pub(crate) async fn exists(conn: &mut AnyConnection, table: &'static str, id: i6
     Ok(n > 0)
 }
 
-pub(crate) async fn require(conn: &mut AnyConnection, table: &'static str, what: &'static str, id: i64) -> Result<()> {
-    if exists(conn, table, id).await? { Ok(()) } else { Err(StoreError::NotFound { what, id }) }
+pub(crate) async fn require(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    what: &'static str,
+    id: i64,
+) -> Result<()> {
+    if exists(conn, table, id).await? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound { what, id })
+    }
 }

@@ -12,20 +12,26 @@ use domain::{
     Actor, AppealId, ApplicationId, BatchId, ClaimId, DecisionId, DocumentId, FactId, HouseholdId, NoteId,
     PaymentId, PersonId, Personnummer, StaffId, UnitId,
 };
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use norm::contract::Role;
 use norm::{Money, Month};
 
 use crate::error::Result;
 use crate::model::*;
-use crate::{audit, gallring, money_flow, people, records, SqlStore, Store};
+use crate::{SqlStore, Store, audit, gallring, money_flow, people, records};
 
 impl Store for SqlStore {
     async fn create_unit(&self, actor: &Actor, name: &str) -> Result<UnitId> {
         people::create_unit(self, actor, name).await
     }
-    async fn create_staff(&self, actor: &Actor, unit: UnitId, name: &str, role: StaffRole) -> Result<StaffId> {
+    async fn create_staff(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        name: &str,
+        role: StaffRole,
+    ) -> Result<StaffId> {
         people::create_staff(self, actor, unit, name, role).await
     }
     async fn register_person(&self, actor: &Actor, person: NewPerson) -> Result<PersonId> {
@@ -43,10 +49,22 @@ impl Store for SqlStore {
     ) -> Result<HouseholdId> {
         people::register_household(self, actor, unit, members, valid_from).await
     }
-    async fn record_fact(&self, actor: &Actor, household: HouseholdId, value: FactValue, valid: Validity) -> Result<FactId> {
+    async fn record_fact(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        value: FactValue,
+        valid: Validity,
+    ) -> Result<FactId> {
         people::record_fact(self, actor, household, value, valid).await
     }
-    async fn correct_fact(&self, actor: &Actor, fact: FactId, value: FactValue, valid: Validity) -> Result<FactId> {
+    async fn correct_fact(
+        &self,
+        actor: &Actor,
+        fact: FactId,
+        value: FactValue,
+        valid: Validity,
+    ) -> Result<FactId> {
         people::correct_fact(self, actor, fact, value, valid).await
     }
     async fn facts_as_of(
@@ -58,7 +76,12 @@ impl Store for SqlStore {
     ) -> Result<Vec<FactRecord>> {
         people::facts_as_of(self, actor, household, valid_at, known_at).await
     }
-    async fn household_overview(&self, actor: &Actor, household: HouseholdId, on: Date) -> Result<HouseholdOverview> {
+    async fn household_overview(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        on: Date,
+    ) -> Result<HouseholdOverview> {
         people::household_overview(self, actor, household, on).await
     }
     async fn receive_application(
@@ -70,15 +93,46 @@ impl Store for SqlStore {
     ) -> Result<ApplicationView> {
         records::receive_application(self, actor, household, month, received_on).await
     }
-    async fn start_investigation(&self, actor: &Actor, application: ApplicationId, expected_version: i64) -> Result<ApplicationView> {
+    async fn start_investigation(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+        expected_version: i64,
+    ) -> Result<ApplicationView> {
         let e = ApplicationEvent::StartInvestigation;
-        records::simple_transition(self, actor, application, expected_version, e, "application.investigate").await
+        records::simple_transition(
+            self,
+            actor,
+            application,
+            expected_version,
+            e,
+            "application.investigate",
+        )
+        .await
     }
-    async fn withdraw_application(&self, actor: &Actor, application: ApplicationId, expected_version: i64) -> Result<ApplicationView> {
+    async fn withdraw_application(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+        expected_version: i64,
+    ) -> Result<ApplicationView> {
         let e = ApplicationEvent::Withdraw;
-        records::simple_transition(self, actor, application, expected_version, e, "application.withdraw").await
+        records::simple_transition(
+            self,
+            actor,
+            application,
+            expected_version,
+            e,
+            "application.withdraw",
+        )
+        .await
     }
-    async fn close_application(&self, actor: &Actor, application: ApplicationId, expected_version: i64) -> Result<ApplicationView> {
+    async fn close_application(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+        expected_version: i64,
+    ) -> Result<ApplicationView> {
         let e = ApplicationEvent::Close;
         records::simple_transition(self, actor, application, expected_version, e, "application.close").await
     }
@@ -91,7 +145,12 @@ impl Store for SqlStore {
     ) -> Result<DecisionView> {
         records::decide(self, actor, application, expected_version, decision).await
     }
-    async fn decide_month(&self, actor: &Actor, month: Month, decisions: &[MonthDecision]) -> Result<Vec<DecisionId>> {
+    async fn decide_month(
+        &self,
+        actor: &Actor,
+        month: Month,
+        decisions: &[MonthDecision],
+    ) -> Result<Vec<DecisionId>> {
         records::decide_month(self, actor, month, decisions).await
     }
     async fn serve_decision(&self, actor: &Actor, decision: DecisionId, served_on: Date) -> Result<()> {
@@ -106,7 +165,12 @@ impl Store for SqlStore {
     async fn create_payment_batch(&self, actor: &Actor, pay_date: Date) -> Result<BatchId> {
         money_flow::create_payment_batch(self, actor, pay_date).await
     }
-    async fn add_to_batch(&self, actor: &Actor, batch: BatchId, decision: DecisionId) -> Result<Vec<PaymentView>> {
+    async fn add_to_batch(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+        decision: DecisionId,
+    ) -> Result<Vec<PaymentView>> {
         money_flow::add_to_batch(self, actor, batch, decision).await
     }
     async fn stop_payment(&self, actor: &Actor, payment: PaymentId) -> Result<PaymentView> {
@@ -121,7 +185,12 @@ impl Store for SqlStore {
     async fn batch(&self, actor: &Actor, batch: BatchId) -> Result<BatchView> {
         money_flow::batch(self, actor, batch).await
     }
-    async fn receive_appeal(&self, actor: &Actor, decision: DecisionId, received_on: Date) -> Result<AppealView> {
+    async fn receive_appeal(
+        &self,
+        actor: &Actor,
+        decision: DecisionId,
+        received_on: Date,
+    ) -> Result<AppealView> {
         records::receive_appeal(self, actor, decision, received_on).await
     }
     async fn reconsider_appeal(
@@ -161,7 +230,13 @@ impl Store for SqlStore {
     async fn waive_claim(&self, actor: &Actor, claim: ClaimId, amount: Money) -> Result<ClaimView> {
         records::claim_event(self, actor, claim, ClaimEvent::Waiver(amount)).await
     }
-    async fn append_journal(&self, actor: &Actor, person: PersonId, kind: NoteKind, text: &str) -> Result<NoteId> {
+    async fn append_journal(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        kind: NoteKind,
+        text: &str,
+    ) -> Result<NoteId> {
         people::append_journal(self, actor, person, kind, text).await
     }
     async fn journal(&self, actor: &Actor, person: PersonId) -> Result<Vec<NoteView>> {
