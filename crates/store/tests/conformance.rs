@@ -1176,3 +1176,235 @@ mod cases {
         ));
     }
 }
+
+/// Reliability: payment batches interrupted at every step, and a process killed mid-batch.
+#[cfg(test)]
+mod reliability {
+    use std::collections::BTreeSet;
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+
+    use domain::application::ApplicationStatus;
+    use domain::payment::{BatchStatus, PaymentStatus};
+    use domain::{Actor, BatchId, DecisionId};
+    use jiff::civil::date;
+    use norm::Month;
+    use store::{AuditVerdict, FailPoints, MonthDecision, SqlStore, Store, StoreError};
+
+    use super::cases::decided;
+    use super::support::*;
+
+    /// Runs `step` until it succeeds; an injected failure is retried, anything else fails the test.
+    async fn retry<T, F: AsyncFnMut() -> Result<T, StoreError>>(
+        mut step: F,
+        injected: &mut Vec<&'static str>,
+    ) -> T {
+        for _ in 0..5 {
+            match step().await {
+                Ok(v) => return v,
+                Err(StoreError::Injected(point)) => injected.push(point),
+                Err(e) => panic!("unexpected error: {e}"),
+            }
+        }
+        panic!("step kept failing")
+    }
+
+    /// The batch run: add three decisions, stop the second payment, approve, export; every step retried.
+    async fn run_batch(s: &SqlStore, a: &Actor, ds: &[DecisionId], batch: BatchId) -> Vec<&'static str> {
+        let mut injected = vec![];
+        for d in ds {
+            retry(async || s.add_to_batch(a, batch, *d).await, &mut injected).await;
+        }
+        let b = s.batch(a, batch).await.unwrap();
+        let second = b.payments.iter().find(|p| p.decision == ds[1]).unwrap().id;
+        retry(async || s.stop_payment(a, second).await, &mut injected).await;
+        retry(async || s.approve_batch(a, batch).await, &mut injected).await;
+        retry(async || s.export_batch(a, batch).await, &mut injected).await;
+        injected
+    }
+
+    async fn assert_paid_exactly_once(s: &SqlStore, a: &Actor, ds: &[DecisionId], batch: BatchId) {
+        let b = s.batch(a, batch).await.unwrap();
+        assert_eq!(b.status, BatchStatus::Exported);
+        assert_eq!(b.payments.len(), 3, "one payment per decided item");
+        let per_decision: BTreeSet<DecisionId> = b.payments.iter().map(|p| p.decision).collect();
+        assert_eq!(per_decision.len(), 3);
+        assert_eq!(b.total_payable().unwrap(), kr(5000 + 7000));
+        for (d, status, app_status) in [
+            (ds[0], PaymentStatus::Exported, ApplicationStatus::Paid),
+            (ds[1], PaymentStatus::Stopped, ApplicationStatus::Decided),
+            (ds[2], PaymentStatus::Exported, ApplicationStatus::Paid),
+        ] {
+            assert_eq!(
+                b.payments.iter().find(|p| p.decision == d).unwrap().status,
+                status
+            );
+            let app = s.decision(a, d).await.unwrap().application;
+            assert_eq!(s.application(a, app).await.unwrap().status, app_status);
+        }
+        assert_eq!(
+            count(s, "SELECT COUNT(*) FROM decisions").await,
+            3,
+            "no decision lost"
+        );
+        assert!(matches!(
+            s.verify_audit_chain().await.unwrap(),
+            AuditVerdict::Intact { .. }
+        ));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_batch_interrupted_at_every_step_pays_exactly_once() {
+        let a = actor("2026-03-15T09:00:00Z");
+        // First a clean run, to learn every fail point the batch passes.
+        let fp = FailPoints::default();
+        let db = sqlite(fp.clone()).await;
+        let ds = decided(&db.store, &a, &[5000, 6000, 7000]).await;
+        let batch = db
+            .store
+            .create_payment_batch(&a, date(2026, 3, 25))
+            .await
+            .unwrap();
+        assert!(run_batch(&db.store, &a, &ds, batch).await.is_empty());
+        assert_paid_exactly_once(&db.store, &a, &ds, batch).await;
+        db.finish().await;
+        let points: BTreeSet<&'static str> = fp.seen().into_iter().collect();
+        assert!(points.len() >= 10, "{points:?}");
+
+        // Then one run per point (and backend) with a failure injected there.
+        for point in points {
+            let fps: std::sync::Mutex<Vec<FailPoints>> = Default::default();
+            let dbs = backends_with(|| {
+                let f = FailPoints::default();
+                fps.lock().unwrap().push(f.clone());
+                f
+            })
+            .await;
+            for (db, fp) in dbs.into_iter().zip(fps.into_inner().unwrap()) {
+                let s = &db.store;
+                let ds = decided(s, &a, &[5000, 6000, 7000]).await;
+                let batch = s.create_payment_batch(&a, date(2026, 3, 25)).await.unwrap();
+                fp.arm(point);
+                let injected = run_batch(s, &a, &ds, batch).await;
+                assert_eq!(injected, [point], "the failure at {point} was injected once");
+                assert_paid_exactly_once(s, &a, &ds, batch).await;
+                db.finish().await;
+            }
+        }
+    }
+
+    const CHILD_DB: &str = "STEGVIS_TEST_CHILD_DB";
+    const CHILD_BATCH: &str = "STEGVIS_TEST_CHILD_BATCH";
+
+    /// Not a test on its own: the child process of `a_process_killed_mid_batch_loses_nothing`, which runs this
+    /// binary again with only this test selected and the database in the environment.
+    #[tokio::test]
+    #[ignore = "run as a child process by a_process_killed_mid_batch_loses_nothing"]
+    async fn child_adds_every_decision_to_the_batch() {
+        let (Ok(url), Ok(batch)) = (std::env::var(CHILD_DB), std::env::var(CHILD_BATCH)) else {
+            return;
+        };
+        let s = SqlStore::connect(&url).await.unwrap();
+        let a = actor("2026-03-20T09:00:00Z");
+        let batch = BatchId(batch.parse().unwrap());
+        let ids = sqlx::query_scalar::<_, i64>("SELECT id FROM decisions ORDER BY id")
+            .fetch_all(s.pool())
+            .await
+            .unwrap();
+        let mut out = std::io::stdout();
+        for (n, id) in ids.into_iter().enumerate() {
+            let paid = s.add_to_batch(&a, batch, DecisionId(id)).await.unwrap();
+            assert_eq!(paid.len(), 1);
+            writeln!(out, "added {}", n + 1).unwrap();
+            out.flush().unwrap();
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_process_killed_mid_batch_loses_nothing() {
+        const N: usize = 300;
+        let db = sqlite(FailPoints::default()).await;
+        let s = &db.store;
+        let a = actor("2026-03-15T09:00:00Z");
+        let mut month = vec![];
+        for i in 0..N {
+            let (_, _, h) = household(s, &a, date(1980, 1, 6), u16::try_from(i + 1).unwrap()).await;
+            month.push(MonthDecision {
+                household: h,
+                received_on: date(2026, 3, 2),
+                decision: decision(&[4000 + i64::try_from(i).unwrap()]),
+            });
+        }
+        let ds = s
+            .decide_month(&a, Month::new(2026, 3).unwrap(), &month)
+            .await
+            .unwrap();
+        let batch = s.create_payment_batch(&a, date(2026, 3, 25)).await.unwrap();
+        let url = s.pool().connect_options().database_url.to_string();
+
+        // Kill the child three times at different points, then let a fourth run finish.
+        let mut kills = 0;
+        for kill_after in [10, 60, 150, usize::MAX] {
+            let mut child = Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "reliability::child_adds_every_decision_to_the_batch",
+                    "--ignored",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env(CHILD_DB, &url)
+                .env(CHILD_BATCH, batch.get().to_string())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let stdout = child.stdout.take().unwrap();
+            let mut killed = false;
+            for line in BufReader::new(stdout).lines() {
+                let line = line.unwrap();
+                if line
+                    .strip_prefix("added ")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_some_and(|n| n >= kill_after)
+                {
+                    child.kill().unwrap(); // SIGKILL: no cleanup, possibly mid-transaction
+                    killed = true;
+                    break;
+                }
+            }
+            let status = child.wait().unwrap();
+            if killed {
+                kills += 1;
+                assert!(!status.success());
+                // After each kill: at most one payment per decision, no decision lost, the chain intact.
+                let pairs = count(s, "SELECT COUNT(DISTINCT decision_id) FROM payments").await;
+                assert_eq!(count(s, "SELECT COUNT(*) FROM payments").await, pairs);
+                assert!(pairs >= i64::try_from(kill_after).unwrap());
+                assert_eq!(
+                    count(s, "SELECT COUNT(*) FROM decisions").await,
+                    i64::try_from(N).unwrap()
+                );
+                assert!(matches!(
+                    s.verify_audit_chain().await.unwrap(),
+                    AuditVerdict::Intact { .. }
+                ));
+            } else {
+                assert!(status.success(), "the last run completes");
+            }
+        }
+        assert_eq!(kills, 3);
+        let b = s.batch(&a, batch).await.unwrap();
+        assert_eq!(b.payments.len(), N);
+        let paid: BTreeSet<DecisionId> = b.payments.iter().map(|p| p.decision).collect();
+        assert_eq!(paid, ds.iter().copied().collect());
+        let expected: i64 = (0..N).map(|i| 4000 + i64::try_from(i).unwrap()).sum();
+        assert_eq!(b.total_payable().unwrap(), kr(expected));
+        s.approve_batch(&a, batch).await.unwrap();
+        assert_eq!(
+            s.export_batch(&a, batch).await.unwrap().total_payable().unwrap(),
+            kr(expected)
+        );
+        db.finish().await;
+    }
+}
