@@ -23,9 +23,9 @@ pub enum StoreError {
     /// Stored data that cannot be read back into domain types: a bug or a tampered database.
     #[error("lagrade data är ogiltiga: {0}")]
     Corrupt(String),
-    #[error("databasfel: {0}")]
+    #[error("databasfel")]
     Database(#[from] sqlx::Error),
-    #[error("migrering misslyckades: {0}")]
+    #[error("migrering misslyckades")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("okänd databas-URL (använd sqlite:// eller postgres://)")]
     UnknownBackend,

@@ -12,6 +12,7 @@
 //! Time is an input: every use case takes a [`domain::Actor`] with the instant it happens at.
 
 mod audit;
+pub mod bench;
 mod error;
 mod failpoints;
 mod gallring;
