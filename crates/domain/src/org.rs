@@ -1,0 +1,52 @@
+//! Organisation units and staff.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+use crate::ids::{StaffId, UnitId};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub id: UnitId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Handlaggare,
+    Arbetsledare,
+    Administrator,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Staff {
+    pub id: StaffId,
+    pub unit: UnitId,
+    pub name: String,
+    pub role: StaffRole,
+}
+
+/// A non-blank name of reasonable length (units, staff, persons).
+pub fn check_name(field: &'static str, name: &str) -> Result<String, DomainError> {
+    let n = name.trim();
+    if n.is_empty() || n.chars().count() > 200 {
+        return Err(DomainError::Invalid {
+            field,
+            reason: "namnet är tomt eller för långt",
+        });
+    }
+    Ok(n.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked() {
+        assert_eq!(check_name("namn", " Team Nord ").unwrap(), "Team Nord");
+        assert!(check_name("namn", "  ").is_err());
+        assert!(check_name("namn", &"x".repeat(201)).is_err());
+    }
+}

@@ -1,0 +1,44 @@
+//! Failure injection for the reliability tests: named points before and after each write inside the payment use
+//! cases. In production nothing is armed and a check is one uncontended mutex lock.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Result, StoreError};
+
+#[derive(Debug, Default)]
+struct Inner {
+    armed: BTreeSet<&'static str>,
+    /// Every point passed, in order, so a test can enumerate them and then fail at each one.
+    seen: Vec<&'static str>,
+}
+
+/// A shared set of armed failure points. Cloning shares the set.
+#[derive(Debug, Clone, Default)]
+pub struct FailPoints(Arc<Mutex<Inner>>);
+
+impl FailPoints {
+    /// Makes the next pass through `point` fail (once).
+    pub fn arm(&self, point: &'static str) {
+        if let Ok(mut inner) = self.0.lock() {
+            inner.armed.insert(point);
+        }
+    }
+
+    /// Every point passed so far, in order (with repeats).
+    pub fn seen(&self) -> Vec<&'static str> {
+        self.0.lock().map(|i| i.seen.clone()).unwrap_or_default()
+    }
+
+    /// Called by the store at each point: fails if the point is armed (and disarms it).
+    pub(crate) fn check(&self, point: &'static str) -> Result<()> {
+        let Ok(mut inner) = self.0.lock() else {
+            return Ok(());
+        };
+        inner.seen.push(point);
+        if inner.armed.remove(point) {
+            return Err(StoreError::Injected(point));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,224 @@
+//! What the store's use cases take and return. Domain types where they exist; these add ids and stored state.
+
+use domain::appeal::AppealStatus;
+use domain::application::ApplicationStatus;
+use domain::decision::{DecisionItem, FrozenCalculation};
+use domain::fact::FactRecord;
+use domain::journal::NoteKind;
+use domain::payment::{BatchStatus, PaymentStatus};
+use domain::{
+    AppealId, ApplicationId, BatchId, ClaimId, DecisionId, HouseholdId, NoteId, PaymentId, PersonId,
+    Personnummer, ProtectedIdentity, UnitId, Who,
+};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use norm::contract::Role;
+use norm::{Money, Month};
+use serde::Serialize;
+
+/// A person to register.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub pnr: Personnummer,
+    pub name: String,
+    pub protection: ProtectedIdentity,
+}
+
+impl NewPerson {
+    /// Builds a person from form input: an invalid personnummer is a typed error. `today` resolves the century of a
+    /// ten-digit number.
+    pub fn parse(
+        pnr: &str,
+        name: &str,
+        protection: ProtectedIdentity,
+        today: Date,
+    ) -> crate::Result<NewPerson> {
+        let pnr = Personnummer::parse(pnr, today).map_err(domain::DomainError::from)?;
+        Ok(NewPerson {
+            pnr,
+            name: name.to_owned(),
+            protection,
+        })
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct PersonView {
+    pub id: PersonId,
+    pub pnr: Personnummer,
+    pub name: String,
+    pub protection: ProtectedIdentity,
+}
+
+/// Never prints the name or number (they must not reach logs).
+impl std::fmt::Debug for PersonView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonView")
+            .field("id", &self.id)
+            .field("protection", &self.protection)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberView {
+    pub person: PersonView,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApplicationView {
+    pub id: ApplicationId,
+    pub household: HouseholdId,
+    pub month: Month,
+    pub status: ApplicationStatus,
+    pub received_on: Date,
+    pub current_decision: Option<DecisionId>,
+    /// Pass back to the next write on this application (optimistic concurrency).
+    pub version: i64,
+}
+
+/// Everything a caseworker's household page needs, as known now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HouseholdOverview {
+    pub id: HouseholdId,
+    pub unit: UnitId,
+    /// Members whose membership is valid on `on`.
+    pub members: Vec<MemberView>,
+    /// Facts valid on `on` as known at the actor's instant.
+    pub facts: Vec<FactRecord>,
+    pub applications: Vec<ApplicationView>,
+    pub on: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionView {
+    pub id: DecisionId,
+    pub application: ApplicationId,
+    pub replaces: Option<DecisionId>,
+    pub items: Vec<DecisionItem>,
+    pub total_granted: Money,
+    pub decided_by: String,
+    pub decided_at: Timestamp,
+    pub served_on: Option<Date>,
+    pub calculation: Option<FrozenCalculation>,
+}
+
+/// One household's decision in a month's bulk run ([`crate::Store::decide_month`]).
+#[derive(Debug, Clone)]
+pub struct MonthDecision {
+    pub household: HouseholdId,
+    pub received_on: Date,
+    pub decision: domain::decision::NewDecision,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentView {
+    pub id: PaymentId,
+    pub batch: BatchId,
+    pub decision: DecisionId,
+    pub item_no: i64,
+    pub amount: Money,
+    pub status: PaymentStatus,
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchView {
+    pub id: BatchId,
+    pub status: BatchStatus,
+    pub pay_date: Date,
+    pub payments: Vec<PaymentView>,
+}
+
+impl BatchView {
+    /// The sum of the payments that will be (or were) paid out: stopped ones excluded.
+    pub fn total_payable(&self) -> Result<Money, norm::money::Overflow> {
+        Money::checked_sum(
+            self.payments
+                .iter()
+                .filter(|p| p.status != PaymentStatus::Stopped)
+                .map(|p| p.amount),
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppealView {
+    pub id: AppealId,
+    pub decision: DecisionId,
+    pub received_on: Date,
+    pub served_on: Date,
+    pub status: AppealStatus,
+    pub new_decision: Option<DecisionId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimView {
+    pub id: ClaimId,
+    pub household: HouseholdId,
+    pub decision: Option<DecisionId>,
+    pub amount: Money,
+    pub outstanding: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoteView {
+    pub id: NoteId,
+    pub person: PersonId,
+    pub kind: NoteKind,
+    pub text: String,
+    pub written_by: String,
+    pub written_at: Timestamp,
+}
+
+/// The result of checking the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum AuditVerdict {
+    /// Every record links to the one before and the head matches the last record.
+    Intact { records: i64 },
+    /// The first record (by sequence number) that does not verify, and why.
+    Broken { seq: i64, reason: String },
+}
+
+/// One audit record as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: String,
+    pub subject_person: Option<PersonId>,
+    pub page: String,
+    pub detail_json: String,
+}
+
+/// Who is due for gallring on a date (a dry run). See [`crate::Store::gallring_report`] for the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GallringReport {
+    pub on: Date,
+    /// Persons whose records would be deleted, in id order.
+    pub due: Vec<PersonId>,
+    /// Due by date but kept: born on the 5th, 15th or 25th (research sample).
+    pub kept_for_research: Vec<PersonId>,
+    /// Due by date but kept: other live data remain.
+    pub kept_live: Vec<PersonId>,
+}
+
+/// What a gallring run deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GallringOutcome {
+    pub persons: i64,
+    pub notes: i64,
+    pub documents: i64,
+    pub facts: i64,
+}
+
+/// Convenience used by the CLI and tests: a system actor.
+pub fn system_actor(name: &str, page: &str, at: Timestamp) -> domain::Actor {
+    domain::Actor {
+        who: Who::System(name.to_owned()),
+        page: page.to_owned(),
+        at,
+    }
+}

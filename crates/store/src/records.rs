@@ -1,0 +1,753 @@
+//! Use cases about applications, decisions, appeals and återkrav claims.
+
+use domain::appeal::{AppealStatus, CourtOutcome};
+use domain::application::{ApplicationEvent, ApplicationStatus};
+use domain::decision::{DecisionItem, NewDecision, Outcome};
+use domain::recovery::{self, ClaimEvent};
+use domain::{Actor, AppealId, ApplicationId, ClaimId, DecisionId, DomainError, HouseholdId, PersonId};
+use jiff::civil::Date;
+use norm::{Money, Month};
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::audit::record_from_row;
+use crate::error::{Result, StoreError};
+use crate::model::{AppealView, ApplicationView, AuditRecord, ClaimView, DecisionView, MonthDecision};
+use crate::sql::{
+    SqlStore, Tx, date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate,
+};
+
+const APP_COLUMNS: &str = "id, household_id, month, status, received_on, current_decision_id, version";
+
+fn application_from_row(row: &AnyRow) -> Result<ApplicationView> {
+    let month: String = row.try_get("month")?;
+    let status: String = row.try_get("status")?;
+    let received: String = row.try_get("received_on")?;
+    Ok(ApplicationView {
+        id: ApplicationId(row.try_get("id")?),
+        household: HouseholdId(row.try_get("household_id")?),
+        month: parse::<Month>(&month)?,
+        status: parse::<ApplicationStatus>(&status)?,
+        received_on: parse_date(&received)?,
+        current_decision: row
+            .try_get::<Option<i64>, _>("current_decision_id")?
+            .map(DecisionId),
+        version: row.try_get("version")?,
+    })
+}
+
+pub(crate) async fn load_application(conn: &mut AnyConnection, id: ApplicationId) -> Result<ApplicationView> {
+    let sql = format!("SELECT {APP_COLUMNS} FROM applications WHERE id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id.get())
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "ansökan",
+            id: id.get(),
+        })?;
+    application_from_row(&row)
+}
+
+pub(crate) async fn applications_of(
+    conn: &mut AnyConnection,
+    household: HouseholdId,
+) -> Result<Vec<ApplicationView>> {
+    let sql = format!("SELECT {APP_COLUMNS} FROM applications WHERE household_id = $1 ORDER BY month, id");
+    let rows = sqlx::query(&sql).bind(household.get()).fetch_all(conn).await?;
+    rows.iter().map(application_from_row).collect()
+}
+
+/// Moves an application by `event` if it is still at `expected_version`; returns the new state.
+pub(crate) async fn transition(
+    tx: &mut Tx,
+    id: ApplicationId,
+    expected_version: i64,
+    event: ApplicationEvent,
+    decision: Option<DecisionId>,
+) -> Result<ApplicationView> {
+    let mut app = load_application(tx.conn(), id).await?;
+    if app.version != expected_version {
+        return Err(StoreError::Conflict(
+            "ansökan har ändrats av någon annan; läs om den och försök igen",
+        ));
+    }
+    let status = app.status.apply(event)?;
+    let current = decision.or(app.current_decision);
+    let done = sqlx::query(
+        "UPDATE applications SET status = $1, current_decision_id = $2, version = version + 1 \
+         WHERE id = $3 AND version = $4",
+    )
+    .bind(status.as_str())
+    .bind(current.map(DecisionId::get))
+    .bind(id.get())
+    .bind(expected_version)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict(
+            "ansökan har ändrats av någon annan; läs om den och försök igen",
+        ));
+    }
+    app.status = status;
+    app.current_decision = current;
+    app.version += 1;
+    Ok(app)
+}
+
+pub(crate) async fn receive_application(
+    s: &SqlStore,
+    actor: &Actor,
+    household: HouseholdId,
+    month: Month,
+    received_on: Date,
+) -> Result<ApplicationView> {
+    let mut tx = s.begin().await?;
+    require(tx.conn(), "households", "hushåll", household.get()).await?;
+    let sql = format!(
+        "INSERT INTO applications (household_id, month, status, received_on, version) VALUES ($1, $2, $3, $4, 1) \
+         RETURNING {APP_COLUMNS}"
+    );
+    let row = sqlx::query(&sql)
+        .bind(household.get())
+        .bind(month.to_string())
+        .bind(ApplicationStatus::Received.as_str())
+        .bind(date_text(received_on))
+        .fetch_one(tx.conn())
+        .await
+        .map_err(|e| unique_as_duplicate(e, "hushållet har redan en ansökan för månaden"))?;
+    let app = application_from_row(&row)?;
+    tx.audit(
+        actor,
+        "application.receive",
+        None,
+        json!({ "household": household, "application": app.id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(app)
+}
+
+pub(crate) async fn simple_transition(
+    s: &SqlStore,
+    actor: &Actor,
+    id: ApplicationId,
+    expected_version: i64,
+    event: ApplicationEvent,
+    action: &str,
+) -> Result<ApplicationView> {
+    let mut tx = s.begin().await?;
+    let app = transition(&mut tx, id, expected_version, event, None).await?;
+    tx.audit(
+        actor,
+        action,
+        None,
+        json!({ "household": app.household, "application": id, "status": app.status.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(app)
+}
+
+/// Checks what can be checked without the database.
+fn validate_decision(d: &NewDecision, month: Option<Month>) -> Result<()> {
+    d.validate()?;
+    if let (Some(calc), Some(month)) = (&d.calculation, month)
+        && (calc.request.month != month || calc.response.month != month)
+    {
+        return Err(DomainError::Invalid {
+            field: "beräkning",
+            reason: "beräkningen gäller en annan månad",
+        }
+        .into());
+    }
+    Ok(())
+}
+
+async fn insert_decision(
+    tx: &mut Tx,
+    actor: &Actor,
+    app: ApplicationId,
+    d: &NewDecision,
+) -> Result<DecisionId> {
+    let total = d.total_granted()?;
+    let calc_json = d
+        .calculation
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(StoreError::corrupt)?;
+    let row = sqlx::query(
+        "INSERT INTO decisions (application_id, replaces, decided_by, decided_at, total_granted, calculation_json, \
+         rule_table, rule_table_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(app.get())
+    .bind(d.replaces.map(DecisionId::get))
+    .bind(actor.who.to_string())
+    .bind(micros(actor.at))
+    .bind(total.ore())
+    .bind(calc_json)
+    .bind(d.calculation.as_ref().map(|c| c.rule_table.clone()))
+    .bind(d.calculation.as_ref().map(|c| c.rule_table_version.clone()))
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| match unique_as_duplicate(e, "") {
+        StoreError::Duplicate(_) => StoreError::Conflict("beslutet har redan ersatts av ett annat"),
+        other => other,
+    })?;
+    let id = DecisionId(row.try_get("id")?);
+    for (no, item) in (1_i64..).zip(&d.items) {
+        sqlx::query(
+            "INSERT INTO decision_items (decision_id, item_no, what, outcome, applied, granted, reasons, legal_basis) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id.get())
+        .bind(no)
+        .bind(item.what.clone())
+        .bind(item.outcome.as_str())
+        .bind(item.applied.ore())
+        .bind(item.granted.ore())
+        .bind(item.reasons.clone())
+        .bind(item.legal_basis.clone())
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(id)
+}
+
+/// The decision use case inside a caller's transaction (shared with appeals).
+pub(crate) async fn decide_in_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    application: ApplicationId,
+    expected_version: i64,
+    d: &NewDecision,
+) -> Result<DecisionView> {
+    let app = load_application(tx.conn(), application).await?;
+    validate_decision(d, Some(app.month))?;
+    if app.version != expected_version {
+        return Err(StoreError::Conflict(
+            "ansökan har ändrats av någon annan; läs om den och försök igen",
+        ));
+    }
+    let event = match d.replaces {
+        Some(old) if Some(old) == app.current_decision => ApplicationEvent::Redecide,
+        Some(_) => {
+            return Err(StoreError::Conflict(
+                "beslutet som ersätts är inte ansökans gällande beslut",
+            ));
+        }
+        None => ApplicationEvent::Decide,
+    };
+    // Check the move before writing anything.
+    app.status.apply(event)?;
+    let id = insert_decision(tx, actor, application, d).await?;
+    let app = transition(tx, application, expected_version, event, Some(id)).await?;
+    tx.audit(
+        actor,
+        "decision.create",
+        None,
+        json!({ "household": app.household, "application": application, "decision": id, "replaces": d.replaces }),
+    )
+    .await?;
+    load_decision(tx.conn(), id).await
+}
+
+pub(crate) async fn decide(
+    s: &SqlStore,
+    actor: &Actor,
+    application: ApplicationId,
+    expected_version: i64,
+    d: NewDecision,
+) -> Result<DecisionView> {
+    validate_decision(&d, None)?;
+    let mut tx = s.begin().await?;
+    let view = decide_in_tx(&mut tx, actor, application, expected_version, &d).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+pub(crate) async fn decide_month(
+    s: &SqlStore,
+    actor: &Actor,
+    month: Month,
+    items: &[MonthDecision],
+) -> Result<Vec<DecisionId>> {
+    for m in items {
+        validate_decision(&m.decision, Some(month))?;
+        if m.decision.replaces.is_some() {
+            return Err(DomainError::Invalid {
+                field: "beslut",
+                reason: "ett nytt månadsbeslut ersätter inget",
+            }
+            .into());
+        }
+    }
+    // The lifecycle a new application goes through here, checked by the same rules as the single use cases.
+    let status = ApplicationStatus::Received
+        .apply(ApplicationEvent::StartInvestigation)?
+        .apply(ApplicationEvent::Decide)?;
+    let mut tx = s.begin().await?;
+    let mut ids = Vec::with_capacity(items.len());
+    for m in items {
+        require(tx.conn(), "households", "hushåll", m.household.get()).await?;
+        let row = sqlx::query(
+            "INSERT INTO applications (household_id, month, status, received_on, version) \
+             VALUES ($1, $2, $3, $4, 1) RETURNING id",
+        )
+        .bind(m.household.get())
+        .bind(month.to_string())
+        .bind(status.as_str())
+        .bind(date_text(m.received_on))
+        .fetch_one(tx.conn())
+        .await
+        .map_err(|e| unique_as_duplicate(e, "hushållet har redan en ansökan för månaden"))?;
+        let app = ApplicationId(row.try_get("id")?);
+        let id = insert_decision(&mut tx, actor, app, &m.decision).await?;
+        sqlx::query("UPDATE applications SET current_decision_id = $1 WHERE id = $2")
+            .bind(id.get())
+            .bind(app.get())
+            .execute(tx.conn())
+            .await?;
+        tx.audit(
+            actor,
+            "decision.create",
+            None,
+            json!({ "household": m.household, "application": app, "decision": id }),
+        )
+        .await?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+pub(crate) async fn load_decision(conn: &mut AnyConnection, id: DecisionId) -> Result<DecisionView> {
+    let row = sqlx::query(
+        "SELECT id, application_id, replaces, decided_by, decided_at, served_on, total_granted, calculation_json \
+         FROM decisions WHERE id = $1",
+    )
+    .bind(id.get())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound { what: "beslut", id: id.get() })?;
+    let items = sqlx::query(
+        "SELECT what, outcome, applied, granted, reasons, legal_basis FROM decision_items \
+         WHERE decision_id = $1 ORDER BY item_no",
+    )
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let outcome: String = r.try_get("outcome")?;
+        Ok(DecisionItem {
+            what: r.try_get("what")?,
+            outcome: parse::<Outcome>(&outcome)?,
+            applied: Money::from_ore(r.try_get("applied")?),
+            granted: Money::from_ore(r.try_get("granted")?),
+            reasons: r.try_get("reasons")?,
+            legal_basis: r.try_get("legal_basis")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    let served: Option<String> = row.try_get("served_on")?;
+    let calc: Option<String> = row.try_get("calculation_json")?;
+    Ok(DecisionView {
+        id,
+        application: ApplicationId(row.try_get("application_id")?),
+        replaces: row.try_get::<Option<i64>, _>("replaces")?.map(DecisionId),
+        items,
+        total_granted: Money::from_ore(row.try_get("total_granted")?),
+        decided_by: row.try_get("decided_by")?,
+        decided_at: from_micros(row.try_get("decided_at")?)?,
+        served_on: served.as_deref().map(parse_date).transpose()?,
+        calculation: calc
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(StoreError::corrupt)?,
+    })
+}
+
+pub(crate) async fn serve_decision(
+    s: &SqlStore,
+    actor: &Actor,
+    id: DecisionId,
+    served_on: Date,
+) -> Result<()> {
+    let mut tx = s.begin().await?;
+    let d = load_decision(tx.conn(), id).await?;
+    match d.served_on {
+        Some(day) if day == served_on => return Ok(()),
+        Some(_) => return Err(StoreError::Conflict("beslutet är redan delgivet ett annat datum")),
+        None => {}
+    }
+    sqlx::query("UPDATE decisions SET served_on = $1 WHERE id = $2")
+        .bind(date_text(served_on))
+        .bind(id.get())
+        .execute(tx.conn())
+        .await?;
+    tx.audit(
+        actor,
+        "decision.serve",
+        None,
+        json!({ "decision": id, "served_on": date_text(served_on) }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn decision(s: &SqlStore, actor: &Actor, id: DecisionId) -> Result<DecisionView> {
+    let mut tx = s.begin().await?;
+    let d = load_decision(tx.conn(), id).await?;
+    tx.audit(
+        actor,
+        "decision.read",
+        None,
+        json!({ "decision": id, "application": d.application }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(d)
+}
+
+pub(crate) async fn application(s: &SqlStore, actor: &Actor, id: ApplicationId) -> Result<ApplicationView> {
+    let mut tx = s.begin().await?;
+    let app = load_application(tx.conn(), id).await?;
+    tx.audit(
+        actor,
+        "application.read",
+        None,
+        json!({ "application": id, "household": app.household }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(app)
+}
+
+// --- appeals ----------------------------------------------------------------------------------------------------
+
+fn appeal_from_row(row: &AnyRow) -> Result<AppealView> {
+    let received: String = row.try_get("received_on")?;
+    let served: String = row.try_get("served_on")?;
+    let status: String = row.try_get("status")?;
+    Ok(AppealView {
+        id: AppealId(row.try_get("id")?),
+        decision: DecisionId(row.try_get("decision_id")?),
+        received_on: parse_date(&received)?,
+        served_on: parse_date(&served)?,
+        status: parse::<AppealStatus>(&status)?,
+        new_decision: row.try_get::<Option<i64>, _>("new_decision_id")?.map(DecisionId),
+    })
+}
+
+async fn load_appeal(conn: &mut AnyConnection, id: AppealId) -> Result<AppealView> {
+    let row = sqlx::query(
+        "SELECT id, decision_id, received_on, served_on, status, new_decision_id FROM appeals WHERE id = $1",
+    )
+    .bind(id.get())
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound {
+        what: "överklagande",
+        id: id.get(),
+    })?;
+    appeal_from_row(&row)
+}
+
+async fn set_appeal(
+    tx: &mut Tx,
+    id: AppealId,
+    status: AppealStatus,
+    new_decision: Option<DecisionId>,
+) -> Result<()> {
+    sqlx::query("UPDATE appeals SET status = $1, new_decision_id = $2 WHERE id = $3")
+        .bind(status.as_str())
+        .bind(new_decision.map(DecisionId::get))
+        .bind(id.get())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn receive_appeal(
+    s: &SqlStore,
+    actor: &Actor,
+    decision: DecisionId,
+    received_on: Date,
+) -> Result<AppealView> {
+    let mut tx = s.begin().await?;
+    let d = load_decision(tx.conn(), decision).await?;
+    let served = d.served_on.ok_or(DomainError::Invalid {
+        field: "överklagande",
+        reason: "beslutet är inte delgivet",
+    })?;
+    if received_on < served {
+        return Err(DomainError::Invalid {
+            field: "överklagande",
+            reason: "inkom före delgivningen",
+        }
+        .into());
+    }
+    let status = AppealStatus::Received.check_time(served, received_on)?;
+    let row = sqlx::query(
+        "INSERT INTO appeals (decision_id, received_on, served_on, status) VALUES ($1, $2, $3, $4) \
+         RETURNING id, decision_id, received_on, served_on, status, new_decision_id",
+    )
+    .bind(decision.get())
+    .bind(date_text(received_on))
+    .bind(date_text(served))
+    .bind(status.as_str())
+    .fetch_one(tx.conn())
+    .await?;
+    let appeal = appeal_from_row(&row)?;
+    tx.audit(
+        actor,
+        "appeal.receive",
+        None,
+        json!({ "appeal": appeal.id, "decision": decision, "status": status.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(appeal)
+}
+
+/// A new decision that replaces the appealed one, inside the appeal's transaction.
+async fn replace_appealed(
+    tx: &mut Tx,
+    actor: &Actor,
+    appeal: &AppealView,
+    expected_version: i64,
+    mut d: NewDecision,
+) -> Result<DecisionId> {
+    match d.replaces {
+        None => d.replaces = Some(appeal.decision),
+        Some(r) if r == appeal.decision => {}
+        Some(_) => {
+            return Err(DomainError::Invalid {
+                field: "beslut",
+                reason: "ska ersätta det överklagade beslutet",
+            }
+            .into());
+        }
+    }
+    let old = load_decision(tx.conn(), appeal.decision).await?;
+    Ok(decide_in_tx(tx, actor, old.application, expected_version, &d)
+        .await?
+        .id)
+}
+
+pub(crate) async fn reconsider_appeal(
+    s: &SqlStore,
+    actor: &Actor,
+    id: AppealId,
+    expected_version: i64,
+    d: NewDecision,
+) -> Result<AppealView> {
+    d.validate()?;
+    let mut tx = s.begin().await?;
+    let mut appeal = load_appeal(tx.conn(), id).await?;
+    let status = appeal.status.reconsider()?;
+    let new = replace_appealed(&mut tx, actor, &appeal, expected_version, d).await?;
+    set_appeal(&mut tx, id, status, Some(new)).await?;
+    tx.audit(
+        actor,
+        "appeal.reconsider",
+        None,
+        json!({ "appeal": id, "new_decision": new }),
+    )
+    .await?;
+    tx.commit().await?;
+    appeal.status = status;
+    appeal.new_decision = Some(new);
+    Ok(appeal)
+}
+
+pub(crate) async fn forward_appeal(s: &SqlStore, actor: &Actor, id: AppealId) -> Result<AppealView> {
+    let mut tx = s.begin().await?;
+    let mut appeal = load_appeal(tx.conn(), id).await?;
+    let status = appeal.status.forward()?;
+    set_appeal(&mut tx, id, status, None).await?;
+    tx.audit(actor, "appeal.forward", None, json!({ "appeal": id }))
+        .await?;
+    tx.commit().await?;
+    appeal.status = status;
+    Ok(appeal)
+}
+
+pub(crate) async fn record_court_outcome(
+    s: &SqlStore,
+    actor: &Actor,
+    id: AppealId,
+    outcome: CourtOutcome,
+    new_decision: Option<(i64, NewDecision)>,
+) -> Result<AppealView> {
+    if let Some((_, d)) = &new_decision {
+        d.validate()?;
+    }
+    let mut tx = s.begin().await?;
+    let mut appeal = load_appeal(tx.conn(), id).await?;
+    let status = appeal.status.judge(outcome)?;
+    let new = match (status.needs_new_decision(), new_decision) {
+        (true, Some((version, d))) => Some(replace_appealed(&mut tx, actor, &appeal, version, d).await?),
+        (true, None) => {
+            return Err(DomainError::Invalid {
+                field: "dom",
+                reason: "domen kräver ett nytt beslut",
+            }
+            .into());
+        }
+        (false, Some(_)) => {
+            return Err(DomainError::Invalid {
+                field: "dom",
+                reason: "domen ändrar inte beslutet",
+            }
+            .into());
+        }
+        (false, None) => None,
+    };
+    set_appeal(&mut tx, id, status, new).await?;
+    tx.audit(
+        actor,
+        "appeal.judged",
+        None,
+        json!({ "appeal": id, "status": status.as_str(), "new_decision": new }),
+    )
+    .await?;
+    tx.commit().await?;
+    appeal.status = status;
+    appeal.new_decision = new;
+    Ok(appeal)
+}
+
+// --- återkrav -----------------------------------------------------------------------------------------------------
+
+async fn load_claim(conn: &mut AnyConnection, id: ClaimId) -> Result<ClaimView> {
+    let row =
+        sqlx::query("SELECT id, household_id, decision_id, amount, outstanding FROM claims WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "återkrav",
+                id: id.get(),
+            })?;
+    Ok(ClaimView {
+        id,
+        household: HouseholdId(row.try_get("household_id")?),
+        decision: row.try_get::<Option<i64>, _>("decision_id")?.map(DecisionId),
+        amount: Money::from_ore(row.try_get("amount")?),
+        outstanding: Money::from_ore(row.try_get("outstanding")?),
+    })
+}
+
+pub(crate) async fn create_claim(
+    s: &SqlStore,
+    actor: &Actor,
+    household: HouseholdId,
+    decision: Option<DecisionId>,
+    amount: Money,
+    reason: &str,
+) -> Result<ClaimView> {
+    recovery::outstanding(amount, &[])?;
+    if reason.trim().is_empty() {
+        return Err(DomainError::Invalid {
+            field: "återkrav",
+            reason: "skäl saknas",
+        }
+        .into());
+    }
+    let mut tx = s.begin().await?;
+    require(tx.conn(), "households", "hushåll", household.get()).await?;
+    if let Some(d) = decision {
+        require(tx.conn(), "decisions", "beslut", d.get()).await?;
+    }
+    let row = sqlx::query(
+        "INSERT INTO claims (household_id, decision_id, amount, outstanding, reason, created_at) \
+         VALUES ($1, $2, $3, $3, $4, $5) RETURNING id",
+    )
+    .bind(household.get())
+    .bind(decision.map(DecisionId::get))
+    .bind(amount.ore())
+    .bind(reason.trim().to_owned())
+    .bind(micros(actor.at))
+    .fetch_one(tx.conn())
+    .await?;
+    let id = ClaimId(row.try_get("id")?);
+    tx.audit(
+        actor,
+        "claim.create",
+        None,
+        json!({ "claim": id, "household": household, "amount": amount.ore() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ClaimView {
+        id,
+        household,
+        decision,
+        amount,
+        outstanding: amount,
+    })
+}
+
+pub(crate) async fn claim_event(
+    s: &SqlStore,
+    actor: &Actor,
+    id: ClaimId,
+    event: ClaimEvent,
+) -> Result<ClaimView> {
+    let mut tx = s.begin().await?;
+    let mut claim = load_claim(tx.conn(), id).await?;
+    let left = recovery::apply(claim.outstanding, event)?;
+    let (kind, amount) = match event {
+        ClaimEvent::Repayment(a) => ("repayment", a),
+        ClaimEvent::Waiver(a) => ("waiver", a),
+    };
+    sqlx::query("INSERT INTO claim_events (claim_id, kind, amount, at) VALUES ($1, $2, $3, $4)")
+        .bind(id.get())
+        .bind(kind)
+        .bind(amount.ore())
+        .bind(micros(actor.at))
+        .execute(tx.conn())
+        .await?;
+    sqlx::query("UPDATE claims SET outstanding = $1 WHERE id = $2")
+        .bind(left.ore())
+        .bind(id.get())
+        .execute(tx.conn())
+        .await?;
+    tx.audit(
+        actor,
+        &format!("claim.{kind}"),
+        None,
+        json!({ "claim": id, "amount": amount.ore(), "outstanding": left.ore() }),
+    )
+    .await?;
+    tx.commit().await?;
+    claim.outstanding = left;
+    Ok(claim)
+}
+
+pub(crate) async fn audit_trail(s: &SqlStore, actor: &Actor, person: PersonId) -> Result<Vec<AuditRecord>> {
+    let mut tx = s.begin().await?;
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, action, subject_person, page, detail_json FROM audit_log \
+         WHERE subject_person = $1 ORDER BY seq",
+    )
+    .bind(person.get())
+    .fetch_all(tx.conn())
+    .await?;
+    let records = rows.iter().map(record_from_row).collect::<Result<Vec<_>>>()?;
+    tx.audit(
+        actor,
+        "audit.read",
+        Some(person),
+        json!({ "records": records.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(records)
+}

@@ -1,0 +1,271 @@
+//! The SQL implementation's plumbing: connecting, migrations, transactions that hold the audit chain head, and
+//! conversions between column values and domain types.
+
+use std::str::FromStr;
+
+use domain::Actor;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyConnection, AnyPool, Executor};
+
+use crate::audit;
+use crate::error::{Result, StoreError};
+use crate::failpoints::FailPoints;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnknownBackend)
+        }
+    }
+}
+
+/// How to open the store. `Debug` hides the URL (it may hold a password).
+#[derive(Clone)]
+pub struct StoreConfig {
+    /// `sqlite://PATH?mode=rwc` or `postgres://user@host/db`.
+    pub url: String,
+    pub max_connections: u32,
+    /// Test hook; leave at its default in production.
+    pub fail_points: FailPoints,
+}
+
+impl std::fmt::Debug for StoreConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreConfig")
+            .field("url", &"<dolt>")
+            .field("max_connections", &self.max_connections)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoreConfig {
+    pub fn new(url: impl Into<String>) -> StoreConfig {
+        StoreConfig {
+            url: url.into(),
+            max_connections: 4,
+            fail_points: FailPoints::default(),
+        }
+    }
+}
+
+/// The store on SQLite or PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+    pub(crate) fail: FailPoints,
+}
+
+impl SqlStore {
+    /// Opens the database at `url` and applies pending migrations.
+    pub async fn connect(url: &str) -> Result<SqlStore> {
+        SqlStore::connect_with(StoreConfig::new(url)).await
+    }
+
+    pub async fn connect_with(config: StoreConfig) -> Result<SqlStore> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(&config.url)?;
+        let options = AnyConnectOptions::from_str(&config.url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(config.max_connections.max(1))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the one writer; busy_timeout makes writers queue instead of
+                        // failing; foreign keys are off by default in SQLite.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(SqlStore {
+            pool,
+            backend,
+            fail: config.fail_points,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for tests and tools that inspect rows directly. Use cases never need it.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Begins a write transaction holding the audit chain head, so audit appends are serialised across
+    /// connections and processes. SQLite: `BEGIN IMMEDIATE` takes the write lock at once (no lock upgrade that could
+    /// fail later). PostgreSQL: the head row is locked `FOR UPDATE`.
+    pub(crate) async fn begin(&self) -> Result<Tx> {
+        let (mut inner, lock) = match self.backend {
+            Backend::Sqlite => (self.pool.begin_with("BEGIN IMMEDIATE").await?, ""),
+            Backend::Postgres => (self.pool.begin().await?, " FOR UPDATE"),
+        };
+        let sql = format!("SELECT seq, hash FROM audit_head WHERE id = 1{lock}");
+        let row = sqlx::query(&sql).fetch_one(&mut *inner).await?;
+        let seq: i64 = sqlx::Row::try_get(&row, "seq")?;
+        let hash: String = sqlx::Row::try_get(&row, "hash")?;
+        Ok(Tx {
+            inner,
+            seq,
+            hash,
+            dirty: false,
+            fail: self.fail.clone(),
+        })
+    }
+}
+
+/// A write transaction plus the audit chain head it holds.
+pub(crate) struct Tx {
+    inner: sqlx::Transaction<'static, Any>,
+    seq: i64,
+    hash: String,
+    dirty: bool,
+    fail: FailPoints,
+}
+
+impl Tx {
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+
+    pub(crate) fn fail_point(&self, point: &'static str) -> Result<()> {
+        self.fail.check(point)
+    }
+
+    /// Appends one audit record to the chain inside this transaction.
+    pub(crate) async fn audit(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject: Option<domain::PersonId>,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        let seq = self.seq + 1;
+        let record = audit::Canonical {
+            seq,
+            at: micros(actor.at),
+            actor: actor.who.to_string(),
+            action: action.to_owned(),
+            subject: subject.map(domain::PersonId::get),
+            page: actor.page.clone(),
+            detail: detail.to_string(),
+        };
+        let hash = record.hash(&self.hash);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(seq)
+        .bind(record.at)
+        .bind(record.actor)
+        .bind(record.action)
+        .bind(record.subject)
+        .bind(record.page)
+        .bind(record.detail)
+        .bind(self.hash.clone())
+        .bind(hash.clone())
+        .execute(&mut *self.inner)
+        .await?;
+        self.seq = seq;
+        self.hash = hash;
+        self.dirty = true;
+        Ok(())
+    }
+
+    /// Moves the chain head and commits.
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        if self.dirty {
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(self.seq)
+                .bind(self.hash.clone())
+                .execute(&mut *self.inner)
+                .await?;
+        }
+        self.inner.commit().await?;
+        Ok(())
+    }
+}
+
+// --- conversions ----------------------------------------------------------------------------------------------------
+
+pub(crate) fn micros(ts: Timestamp) -> i64 {
+    ts.as_microsecond()
+}
+
+pub(crate) fn from_micros(us: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(us).map_err(StoreError::corrupt)
+}
+
+pub(crate) fn date_text(d: Date) -> String {
+    d.to_string()
+}
+
+pub(crate) fn parse_date(s: &str) -> Result<Date> {
+    s.parse().map_err(StoreError::corrupt)
+}
+
+pub(crate) fn parse<T: FromStr>(s: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(StoreError::corrupt)
+}
+
+/// Maps a unique-constraint violation to [`StoreError::Duplicate`], anything else to a database error.
+pub(crate) fn unique_as_duplicate(e: sqlx::Error, what: &'static str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what),
+        _ => StoreError::Database(e),
+    }
+}
+
+/// Whether a row with this id exists.
+pub(crate) async fn exists(conn: &mut AnyConnection, table: &'static str, id: i64) -> Result<bool> {
+    let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_one(conn).await?;
+    let n: i64 = sqlx::Row::try_get(&row, "n")?;
+    Ok(n > 0)
+}
+
+pub(crate) async fn require(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    what: &'static str,
+    id: i64,
+) -> Result<()> {
+    if exists(conn, table, id).await? {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound { what, id })
+    }
+}
