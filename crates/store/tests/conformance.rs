@@ -441,6 +441,8 @@ mod cases {
         let response = CalcResponse {
             month: march(),
             rule_table: "riksnorm 2026".into(),
+            rule_table_version: "2026.1".into(),
+            rule_set: "sol-2025-400".into(),
             norm: 4180,
             reasonable_costs: 0,
             counted_income: 0,
