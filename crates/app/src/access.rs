@@ -5,87 +5,36 @@
 
 use std::collections::BTreeSet;
 
+use domain::{PersonId, StaffId, UnitId, Who};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Applicant,
-    Caseworker,
-    JobCoach,
-    UnitManager,
-    Controller,
-    BoardMember,
-    Auditor,
-    Administrator,
-}
+pub use domain::role::Role;
 
-impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::Applicant,
-        Role::Caseworker,
-        Role::JobCoach,
-        Role::UnitManager,
-        Role::Controller,
-        Role::BoardMember,
-        Role::Auditor,
-        Role::Administrator,
-    ];
-
-    /// Swedish name shown in the user interface.
-    pub const fn label_sv(self) -> &'static str {
-        match self {
-            Role::Applicant => "Sökande",
-            Role::Caseworker => "Handläggare",
-            Role::JobCoach => "Jobbcoach",
-            Role::UnitManager => "Enhetschef",
-            Role::Controller => "Controller",
-            Role::BoardMember => "Nämndledamot",
-            Role::Auditor => "Granskare",
-            Role::Administrator => "Administratör",
-        }
-    }
-
-    pub const fn label_en(self) -> &'static str {
-        match self {
-            Role::Applicant => "Applicant",
-            Role::Caseworker => "Caseworker",
-            Role::JobCoach => "Job coach",
-            Role::UnitManager => "Unit manager",
-            Role::Controller => "Controller",
-            Role::BoardMember => "Board member",
-            Role::Auditor => "Auditor",
-            Role::Administrator => "Administrator",
-        }
-    }
-
-    /// The permission table. Personal-data permissions are further limited to the actor's units.
-    pub const fn permissions(self) -> &'static [Permission] {
-        use Permission::*;
-        match self {
-            Role::Applicant => &[ApplyOwn],
-            Role::Caseworker => &[
-                ReadCase,
-                EditCase,
-                Decide,
-                PreparePayments,
-                ApprovePayments,
-                EditPlan,
-            ],
-            Role::JobCoach => &[ReadCase, EditPlan],
-            Role::UnitManager => &[ReadCase, ApprovePayments, ReadAggregates, ReadUnitCosts],
-            Role::Controller => &[ReadAggregates, ReadUnitCosts],
-            Role::BoardMember => &[ReadAggregates],
-            Role::Auditor => &[ReadAccessLog, ReadCase],
-            Role::Administrator => &[ManageUsers, ReadAggregates],
-        }
-    }
-
-    pub fn may(self, permission: Permission) -> bool {
-        self.permissions().contains(&permission)
+/// The permission table. Personal-data permissions are further limited to the actor's units.
+pub const fn permissions(role: Role) -> &'static [Permission] {
+    use Permission::*;
+    match role {
+        Role::Applicant => &[ApplyOwn],
+        Role::Caseworker => &[
+            ReadCase,
+            EditCase,
+            Decide,
+            PreparePayments,
+            ApprovePayments,
+            EditPlan,
+        ],
+        Role::JobCoach => &[ReadCase, EditPlan],
+        Role::UnitManager => &[ReadCase, ApprovePayments, ReadAggregates, ReadUnitCosts],
+        Role::Controller => &[ReadAggregates, ReadUnitCosts],
+        Role::BoardMember => &[ReadAggregates],
+        Role::Auditor => &[ReadAccessLog, ReadCase],
+        Role::Administrator => &[ManageUsers, ReadAggregates],
     }
 }
 
+pub fn may(role: Role, permission: Permission) -> bool {
+    permissions(role).contains(&permission)
+}
 /// What an action needs. Kept coarse on purpose: one permission per kind of work, not per page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -117,13 +66,18 @@ pub enum Permission {
 /// The signed-in person as the use cases see them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: i64,
+    pub account_id: i64,
     pub username: String,
+    pub display_name: String,
     pub role: Role,
+    /// The staff record of a member of staff.
+    pub staff: Option<StaffId>,
+    /// The person an applicant is.
+    pub person: Option<PersonId>,
     /// Organisation units whose households this actor may see.
-    pub units: BTreeSet<i64>,
+    pub units: BTreeSet<UnitId>,
     /// Persons with protected identity this actor has an explicit grant for.
-    pub protected_grants: BTreeSet<i64>,
+    pub protected_grants: BTreeSet<PersonId>,
 }
 
 /// Why access was refused; the web layer turns each into 403 with a plain message.
@@ -139,16 +93,25 @@ pub enum Denied {
 
 impl Actor {
     pub fn require(&self, permission: Permission) -> Result<(), Denied> {
-        if self.role.may(permission) {
+        if may(self.role, permission) {
             Ok(())
         } else {
             Err(Denied::Role)
         }
     }
 
+    /// Who this is in the audit log.
+    pub fn who(&self) -> Who {
+        match (self.staff, self.person) {
+            (Some(staff), _) => Who::Staff(staff),
+            (None, Some(person)) => Who::Person(person),
+            (None, None) => Who::Account(self.account_id),
+        }
+    }
+
     /// May this actor see the personal data of a household in `unit` whose members include the given protected
     /// persons? Auditors read across units (their job is review), everyone else only their own units.
-    pub fn may_read_household(&self, unit: i64, protected_persons: &[i64]) -> Result<(), Denied> {
+    pub fn may_read_household(&self, unit: UnitId, protected_persons: &[PersonId]) -> Result<(), Denied> {
         self.require(Permission::ReadCase)?;
         if self.role != Role::Auditor && !self.units.contains(&unit) {
             return Err(Denied::Unit);
@@ -169,20 +132,23 @@ mod tests {
 
     fn actor(role: Role, units: &[i64]) -> Actor {
         Actor {
-            user_id: 1,
+            account_id: 1,
             username: "x".into(),
+            display_name: "X".into(),
             role,
-            units: units.iter().copied().collect(),
+            staff: Some(StaffId(1)),
+            person: None,
+            units: units.iter().copied().map(UnitId).collect(),
             protected_grants: BTreeSet::new(),
         }
     }
 
     #[test]
     fn board_members_see_aggregates_only() {
-        let p = Role::BoardMember.permissions();
+        let p = permissions(Role::BoardMember);
         assert_eq!(p, &[Permission::ReadAggregates]);
         assert_eq!(
-            actor(Role::BoardMember, &[1]).may_read_household(1, &[]),
+            actor(Role::BoardMember, &[1]).may_read_household(UnitId(1), &[]),
             Err(Denied::Role)
         );
     }
@@ -190,18 +156,21 @@ mod tests {
     #[test]
     fn caseworkers_are_limited_to_their_units_and_grants() {
         let mut a = actor(Role::Caseworker, &[1]);
-        assert_eq!(a.may_read_household(1, &[]), Ok(()));
-        assert_eq!(a.may_read_household(2, &[]), Err(Denied::Unit));
-        assert_eq!(a.may_read_household(1, &[42]), Err(Denied::ProtectedIdentity));
-        a.protected_grants.insert(42);
-        assert_eq!(a.may_read_household(1, &[42]), Ok(()));
+        assert_eq!(a.may_read_household(UnitId(1), &[]), Ok(()));
+        assert_eq!(a.may_read_household(UnitId(2), &[]), Err(Denied::Unit));
+        assert_eq!(
+            a.may_read_household(UnitId(1), &[PersonId(42)]),
+            Err(Denied::ProtectedIdentity)
+        );
+        a.protected_grants.insert(PersonId(42));
+        assert_eq!(a.may_read_household(UnitId(1), &[PersonId(42)]), Ok(()));
     }
 
     #[test]
     fn only_personal_roles_read_cases() {
         let readers: Vec<Role> = Role::ALL
             .into_iter()
-            .filter(|r| r.may(Permission::ReadCase))
+            .filter(|r| may(*r, Permission::ReadCase))
             .collect();
         assert_eq!(
             readers,

@@ -5,13 +5,17 @@ use std::fmt;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::StaffId;
+use crate::ids::{PersonId, StaffId};
 
 /// The acting party.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Who {
     /// A member of staff, through the user interface or API.
     Staff(StaffId),
+    /// An applicant acting on their own case through the e-service.
+    Person(PersonId),
+    /// A signed-in account with no staff or person record (e.g. an administrator).
+    Account(i64),
     /// A scheduled or command-line job (e.g. `gallring`), named.
     System(String),
 }
@@ -20,6 +24,8 @@ impl fmt::Display for Who {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Who::Staff(id) => write!(f, "staff:{id}"),
+            Who::Person(id) => write!(f, "person:{id}"),
+            Who::Account(id) => write!(f, "account:{id}"),
             Who::System(name) => write!(f, "system:{name}"),
         }
     }

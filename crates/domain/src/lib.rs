@@ -19,6 +19,7 @@ pub mod org;
 pub mod payment;
 pub mod person;
 pub mod recovery;
+pub mod role;
 
 pub use actor::{Actor, Who};
 pub use error::DomainError;

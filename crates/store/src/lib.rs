@@ -11,6 +11,7 @@
 //!
 //! Time is an input: every use case takes a [`domain::Actor`] with the instant it happens at.
 
+mod accounts;
 mod audit;
 pub mod bench;
 mod error;
@@ -40,6 +41,7 @@ use jiff::civil::Date;
 use norm::contract::Role;
 use norm::{Money, Month};
 
+pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_hash};
 pub use error::{Result, StoreError};
 pub use failpoints::FailPoints;
 pub use model::*;

@@ -1410,3 +1410,6 @@ mod reliability {
         db.finish().await;
     }
 }
+
+#[path = "conformance/accounts.rs"]
+mod accounts;

@@ -1,0 +1,365 @@
+//! Sign-in accounts, sessions and sign-in attempts: the storage side of authentication.
+//!
+//! The policy (argon2id, throttling, session lifetime) lives in `app`; here is only what is stored and audited.
+//! Session tokens are stored as SHA-256 hashes. Creating accounts, changing grants and every sign-in (successful or
+//! not) write audit records in the same transaction.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+
+use domain::role::Role;
+use domain::{Actor, DomainError, PersonId, StaffId, UnitId};
+use jiff::Timestamp;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::error::Result;
+use crate::sql::{SqlStore, from_micros, micros, parse, require, unique_as_duplicate};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct AccountId(pub i64);
+
+/// What an administrator (or the demo builder) gives to create an account.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub staff: Option<StaffId>,
+    /// For applicants: the person they are.
+    pub person: Option<PersonId>,
+    /// An argon2id PHC string (never a password).
+    pub password_hash: String,
+    pub units: Vec<UnitId>,
+}
+
+/// An account as sign-in and permission checks need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub staff: Option<StaffId>,
+    pub person: Option<PersonId>,
+    pub password_hash: String,
+    pub active: bool,
+    pub units: BTreeSet<UnitId>,
+    pub protected_grants: BTreeSet<PersonId>,
+}
+
+/// A live session: who, the CSRF token bound to it, and when it was last used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub account: Account,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub last_seen: Timestamp,
+}
+
+pub trait AccountStore: Send + Sync {
+    /// Creates an account (audited). A taken username is [`StoreError::Duplicate`].
+    fn create_account(
+        &self,
+        actor: &Actor,
+        account: NewAccount,
+    ) -> impl Future<Output = Result<AccountId>> + Send;
+    /// The account with this username, for sign-in. Not a read of personal data: no audit record.
+    fn account_by_username(&self, username: &str) -> impl Future<Output = Result<Option<Account>>> + Send;
+    fn accounts(&self) -> impl Future<Output = Result<Vec<Account>>> + Send;
+    /// Failed sign-ins for `username` since `since` (the throttle window).
+    fn failed_logins_since(
+        &self,
+        username: &str,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<u32>> + Send;
+    /// Records a sign-in attempt and its audit record. On success, also stores the new session.
+    fn record_login(
+        &self,
+        actor: &Actor,
+        username: &str,
+        session: Option<(&str, &str, AccountId)>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// The session for a cookie token that was used within `idle_since`; refreshes `last_seen` to `now`.
+    fn session(
+        &self,
+        token: &str,
+        idle_since: Timestamp,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<Session>>> + Send;
+    /// Ends a session (sign-out, audited).
+    fn end_session(&self, actor: &Actor, token: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Grants (or revokes) an account the right to see one person with protected identity (audited).
+    fn set_protected_grant(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        person: PersonId,
+        granted: bool,
+    ) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// The stored form of a session token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn role_text(role: Role) -> String {
+    role.as_str().to_owned()
+}
+
+async fn load_account(conn: &mut sqlx::AnyConnection, row: &AnyRow) -> Result<Account> {
+    let id: i64 = row.try_get("id")?;
+    let role: String = row.try_get("role")?;
+    let units = sqlx::query("SELECT unit_id FROM account_units WHERE account_id = $1 ORDER BY unit_id")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<i64, _>("unit_id").map(UnitId))
+        .collect::<Result<BTreeSet<_>, _>>()?;
+    let grants =
+        sqlx::query("SELECT person_id FROM protected_grants WHERE account_id = $1 ORDER BY person_id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("person_id").map(PersonId))
+            .collect::<Result<BTreeSet<_>, _>>()?;
+    Ok(Account {
+        id: AccountId(id),
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: parse::<Role>(&role)?,
+        staff: row.try_get::<Option<i64>, _>("staff_id")?.map(StaffId),
+        person: row.try_get::<Option<i64>, _>("person_id")?.map(PersonId),
+        password_hash: row.try_get("password_hash")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        units,
+        protected_grants: grants,
+    })
+}
+
+const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, staff_id, person_id, password_hash, active";
+
+impl AccountStore for SqlStore {
+    async fn create_account(&self, actor: &Actor, a: NewAccount) -> Result<AccountId> {
+        let username = a.username.trim().to_lowercase();
+        if username.is_empty()
+            || username.len() > 64
+            || !username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+        {
+            return Err(DomainError::Invalid {
+                field: "username",
+                reason: "1-64 tecken: a-z, 0-9, punkt, bindestreck eller understreck",
+            }
+            .into());
+        }
+        if !a.password_hash.starts_with("$argon2id$") {
+            return Err(DomainError::Invalid {
+                field: "password_hash",
+                reason: "måste vara en argon2id-hash",
+            }
+            .into());
+        }
+        let name = domain::org::check_name("display_name", &a.display_name)?;
+        let mut tx = self.begin().await?;
+        if let Some(staff) = a.staff {
+            require(tx.conn(), "staff", "personal", staff.get()).await?;
+        }
+        if let Some(person) = a.person {
+            require(tx.conn(), "persons", "person", person.get()).await?;
+        }
+        for unit in &a.units {
+            require(tx.conn(), "org_units", "enhet", unit.get()).await?;
+        }
+        let row = sqlx::query(
+            "INSERT INTO accounts (username, display_name, role, staff_id, person_id, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) RETURNING id",
+        )
+        .bind(username.clone())
+        .bind(name)
+        .bind(role_text(a.role))
+        .bind(a.staff.map(StaffId::get))
+        .bind(a.person.map(PersonId::get))
+        .bind(a.password_hash)
+        .bind(micros(actor.at))
+        .fetch_one(tx.conn())
+        .await
+        .map_err(|e| unique_as_duplicate(e, "användarnamnet är upptaget"))?;
+        let id: i64 = row.try_get("id")?;
+        for unit in &a.units {
+            sqlx::query("INSERT INTO account_units (account_id, unit_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(unit.get())
+                .execute(tx.conn())
+                .await?;
+        }
+        tx.audit(
+            actor,
+            "account.create",
+            a.person,
+            json!({ "account": id, "role": role_text(a.role) }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AccountId(id))
+    }
+
+    async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
+        let mut conn = self.pool().acquire().await?;
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
+        let Some(row) = sqlx::query(&sql)
+            .bind(username.trim().to_lowercase())
+            .fetch_optional(&mut *conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        load_account(&mut conn, &row).await.map(Some)
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>> {
+        let mut conn = self.pool().acquire().await?;
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username");
+        let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(load_account(&mut conn, row).await?);
+        }
+        Ok(out)
+    }
+
+    async fn failed_logins_since(&self, username: &str, since: Timestamp) -> Result<u32> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND at >= $2 AND success = 0",
+        )
+        .bind(username.trim().to_lowercase())
+        .bind(micros(since))
+        .fetch_one(self.pool())
+        .await?;
+        let n: i64 = row.try_get("n")?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn record_login(
+        &self,
+        actor: &Actor,
+        username: &str,
+        session: Option<(&str, &str, AccountId)>,
+    ) -> Result<()> {
+        let username = username.trim().to_lowercase();
+        let mut tx = self.begin().await?;
+        sqlx::query("INSERT INTO login_attempts (username, at, success) VALUES ($1, $2, $3)")
+            .bind(username.chars().take(64).collect::<String>())
+            .bind(micros(actor.at))
+            .bind(i64::from(session.is_some()))
+            .execute(tx.conn())
+            .await?;
+        match session {
+            Some((token, csrf, account)) => {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen) VALUES ($1, $2, $3, $4, $4)",
+                )
+                .bind(token_hash(token))
+                .bind(account.0)
+                .bind(csrf.to_owned())
+                .bind(micros(actor.at))
+                .execute(tx.conn())
+                .await?;
+                tx.audit(actor, "auth.login", None, json!({ "account": account.0 }))
+                    .await?;
+            }
+            None => tx.audit(actor, "auth.login_failed", None, json!({})).await?,
+        }
+        tx.commit().await
+    }
+
+    async fn session(&self, token: &str, idle_since: Timestamp, now: Timestamp) -> Result<Option<Session>> {
+        let mut conn = self.pool().acquire().await?;
+        let hash = token_hash(token);
+        let Some(srow) = sqlx::query(
+            "SELECT account_id, csrf_token, created_at, last_seen FROM sessions WHERE token_hash = $1 AND last_seen >= $2",
+        )
+        .bind(hash.clone())
+        .bind(micros(idle_since))
+        .fetch_optional(&mut *conn)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let account_id: i64 = srow.try_get("account_id")?;
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1 AND active = 1");
+        let Some(arow) = sqlx::query(&sql)
+            .bind(account_id)
+            .fetch_optional(&mut *conn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let account = load_account(&mut conn, &arow).await?;
+        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
+            .bind(micros(now))
+            .bind(hash)
+            .execute(&mut *conn)
+            .await?;
+        Ok(Some(Session {
+            account,
+            csrf_token: srow.try_get("csrf_token")?,
+            created_at: from_micros(srow.try_get("created_at")?)?,
+            last_seen: now,
+        }))
+    }
+
+    async fn end_session(&self, actor: &Actor, token: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(tx.conn())
+            .await?;
+        tx.audit(actor, "auth.logout", None, json!({})).await?;
+        tx.commit().await
+    }
+
+    async fn set_protected_grant(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        person: PersonId,
+        granted: bool,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        require(tx.conn(), "accounts", "konto", account.0).await?;
+        require(tx.conn(), "persons", "person", person.get()).await?;
+        if granted {
+            sqlx::query(
+                "INSERT INTO protected_grants (account_id, person_id, granted_by, granted_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (account_id, person_id) DO NOTHING",
+            )
+            .bind(account.0)
+            .bind(person.get())
+            .bind(actor.who.to_string())
+            .bind(micros(actor.at))
+            .execute(tx.conn())
+            .await?;
+        } else {
+            sqlx::query("DELETE FROM protected_grants WHERE account_id = $1 AND person_id = $2")
+                .bind(account.0)
+                .bind(person.get())
+                .execute(tx.conn())
+                .await?;
+        }
+        let action = if granted {
+            "grant.protected"
+        } else {
+            "grant.protected_revoke"
+        };
+        tx.audit(actor, action, Some(person), json!({ "account": account.0 }))
+            .await?;
+        tx.commit().await
+    }
+}
