@@ -6,6 +6,8 @@
 pub mod access;
 pub mod auth;
 pub mod clock;
+pub mod service;
 
 pub use access::{Actor, Permission, Role};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use service::{App, AppError, NewSession, Policy, SignedIn};
