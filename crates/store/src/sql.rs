@@ -202,6 +202,62 @@ impl Tx {
         Ok(())
     }
 
+    /// Appends many audit records with one statement (bulk use cases); same chain as [`Tx::audit`].
+    pub(crate) async fn audit_many(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        entries: &[(Option<domain::PersonId>, serde_json::Value)],
+    ) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut rows = Vec::with_capacity(entries.len());
+        let (mut seq, mut prev) = (self.seq, self.hash.clone());
+        for (subject, detail) in entries {
+            seq += 1;
+            let record = audit::Canonical {
+                seq,
+                at: micros(actor.at),
+                actor: actor.who.to_string(),
+                action: action.to_owned(),
+                subject: subject.map(domain::PersonId::get),
+                page: actor.page.clone(),
+                detail: detail.to_string(),
+            };
+            let hash = record.hash(&prev);
+            rows.push((record, std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        let values: Vec<String> = (0..rows.len())
+            .map(|r| {
+                let ps: Vec<String> = (1..=9).map(|c| format!("${}", r * 9 + c)).collect();
+                format!("({})", ps.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (record, prev_hash, hash) in rows {
+            q = q
+                .bind(record.seq)
+                .bind(record.at)
+                .bind(record.actor)
+                .bind(record.action)
+                .bind(record.subject)
+                .bind(record.page)
+                .bind(record.detail)
+                .bind(prev_hash)
+                .bind(hash);
+        }
+        q.execute(&mut *self.inner).await?;
+        self.seq = seq;
+        self.hash = prev;
+        self.dirty = true;
+        Ok(())
+    }
+
     /// Moves the chain head and commits.
     pub(crate) async fn commit(mut self) -> Result<()> {
         if self.dirty {

@@ -1163,6 +1163,22 @@ mod cases {
             s.decide_month(&a, march(), &again).await,
             Err(StoreError::Duplicate(_))
         ));
+        let mut unknown = batch.clone();
+        unknown[11].household = HouseholdId(123_456);
+        let e = s
+            .decide_month(&a, Month::new(2026, 4).unwrap(), &unknown)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                StoreError::NotFound {
+                    what: "hushåll",
+                    id: 123_456
+                }
+            ),
+            "{e}"
+        );
         let mut bad = batch.clone();
         bad[7].decision.items[0].granted = Money::from_ore(-1);
         assert!(matches!(
