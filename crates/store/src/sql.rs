@@ -81,8 +81,23 @@ impl SqlStore {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(&config.url)?;
         let options = AnyConnectOptions::from_str(&config.url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(config.max_connections.max(1))
+        // Every connection to an in-memory SQLite database opens a database of its own: keep to one.
+        let in_memory = backend == Backend::Sqlite
+            && (config.url.contains(":memory:") || config.url.contains("mode=memory"));
+        let max = if in_memory {
+            1
+        } else {
+            config.max_connections.max(1)
+        };
+        let mut pool_options = AnyPoolOptions::new().max_connections(max);
+        if in_memory {
+            // Closing the only connection would drop the database.
+            pool_options = pool_options
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
+        }
+        let pool = pool_options
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -125,6 +140,10 @@ impl SqlStore {
     /// Begins a write transaction holding the audit chain head, so audit appends are serialised across
     /// connections and processes. SQLite: `BEGIN IMMEDIATE` takes the write lock at once (no lock upgrade that could
     /// fail later). PostgreSQL: the head row is locked `FOR UPDATE`.
+    ///
+    /// Reads of personal data append an audit record too, so they take the same lock: on SQLite every use case is
+    /// serialised (each takes milliseconds, ample for one municipality); on PostgreSQL only the head row is
+    /// contended, and only for the length of a use case's transaction.
     pub(crate) async fn begin(&self) -> Result<Tx> {
         let (mut inner, lock) = match self.backend {
             Backend::Sqlite => (self.pool.begin_with("BEGIN IMMEDIATE").await?, ""),

@@ -1444,3 +1444,20 @@ mod reliability {
         db.finish().await;
     }
 }
+
+/// The embedded default also works fully in memory (one connection, as every connection would open its own).
+#[cfg(test)]
+#[tokio::test]
+async fn an_in_memory_store_keeps_its_data_across_calls() {
+    use store::{AuditVerdict, SqlStore, Store};
+    let s = SqlStore::connect("sqlite::memory:").await.unwrap();
+    let a = support::actor("2026-03-15T09:00:00Z");
+    let unit = s.create_unit(&a, "Enhet").await.unwrap();
+    s.create_staff(&a, unit, "Handläggare", domain::org::StaffRole::Handlaggare)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.verify_audit_chain().await.unwrap(),
+        AuditVerdict::Intact { records: 2 }
+    );
+}
