@@ -45,26 +45,35 @@ impl Canonical {
 
 const PAGE: i64 = 5_000;
 
-/// Recomputes the chain from the first record and compares the last with the stored head.
+/// Recomputes the chain from the first record up to the head as it was when the check started (records appended
+/// while checking are left for the next check), and compares the last hash with the head.
 pub(crate) async fn verify(store: &SqlStore) -> Result<AuditVerdict> {
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(store.pool())
+        .await?;
+    let head_seq: i64 = head.try_get("seq")?;
+    let head_hash: String = head.try_get("hash")?;
     let mut prev_hash = GENESIS.to_owned();
     let mut prev_seq = 0_i64;
-    loop {
+    while prev_seq < head_seq {
         let rows = sqlx::query(
             "SELECT seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash \
-             FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+             FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
         )
         .bind(prev_seq)
+        .bind(head_seq)
         .bind(PAGE)
         .fetch_all(store.pool())
         .await?;
-        let n = rows.len();
+        if rows.is_empty() {
+            break;
+        }
         for row in rows {
             let seq: i64 = row.try_get("seq")?;
             if seq != prev_seq + 1 {
                 return Ok(AuditVerdict::Broken {
-                    seq,
-                    reason: format!("post {} saknas före post {seq}", prev_seq + 1),
+                    seq: prev_seq + 1,
+                    reason: format!("post {} saknas (nästa post är {seq})", prev_seq + 1),
                 });
             }
             let stored_prev: String = row.try_get("prev_hash")?;
@@ -93,16 +102,8 @@ pub(crate) async fn verify(store: &SqlStore) -> Result<AuditVerdict> {
             prev_hash = stored_hash;
             prev_seq = seq;
         }
-        if i64::try_from(n).unwrap_or(PAGE) < PAGE {
-            break;
-        }
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(store.pool())
-        .await?;
-    let head_seq: i64 = head.try_get("seq")?;
-    let head_hash: String = head.try_get("hash")?;
-    if head_seq != prev_seq {
+    if prev_seq != head_seq {
         return Ok(AuditVerdict::Broken {
             seq: prev_seq + 1,
             reason: format!("kedjans huvud anger {head_seq} poster men loggen slutar vid {prev_seq}"),

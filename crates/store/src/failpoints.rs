@@ -9,8 +9,10 @@ use crate::error::{Result, StoreError};
 #[derive(Debug, Default)]
 struct Inner {
     armed: BTreeSet<&'static str>,
-    /// Every point passed, in order, so a test can enumerate them and then fail at each one.
+    /// Every point passed, in order, so a test can enumerate them and then fail at each one (only when recording,
+    /// so a long-running server does not accumulate them).
     seen: Vec<&'static str>,
+    record: bool,
 }
 
 /// A shared set of armed failure points. Cloning shares the set.
@@ -18,6 +20,14 @@ struct Inner {
 pub struct FailPoints(Arc<Mutex<Inner>>);
 
 impl FailPoints {
+    /// Fail points that also remember every point passed (see [`FailPoints::seen`]).
+    pub fn recording() -> FailPoints {
+        FailPoints(Arc::new(Mutex::new(Inner {
+            record: true,
+            ..Inner::default()
+        })))
+    }
+
     /// Makes the next pass through `point` fail (once).
     pub fn arm(&self, point: &'static str) {
         if let Ok(mut inner) = self.0.lock() {
@@ -25,7 +35,7 @@ impl FailPoints {
         }
     }
 
-    /// Every point passed so far, in order (with repeats).
+    /// Every point passed so far, in order (with repeats); empty unless created with [`FailPoints::recording`].
     pub fn seen(&self) -> Vec<&'static str> {
         self.0.lock().map(|i| i.seen.clone()).unwrap_or_default()
     }
@@ -35,7 +45,9 @@ impl FailPoints {
         let Ok(mut inner) = self.0.lock() else {
             return Ok(());
         };
-        inner.seen.push(point);
+        if inner.record {
+            inner.seen.push(point);
+        }
         if inner.armed.remove(point) {
             return Err(StoreError::Injected(point));
         }

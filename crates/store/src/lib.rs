@@ -281,7 +281,13 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         person: PersonId,
     ) -> impl Future<Output = Result<Vec<AuditRecord>>> + Send;
-    /// Dry run: who is due for gallring on `on` (see the `gallring` module for the rules). Audited.
+    /// Dry run: who is due for gallring on `on`. Audited. The rules: a person is due on or after the fifth
+    /// anniversary of their last activity (latest journal note, document, fact about them, or registration);
+    /// persons born on the 5th, 15th or 25th are kept (research sample); so are persons with *live data*, i.e.
+    /// named in a believed membership record of a household with an open application, an open appeal, or an
+    /// återkrav claim with money outstanding. Deletion removes the person's notes, documents, facts and the person;
+    /// households, applications, decisions and payments (the board's accounts, naming no person) and the audit
+    /// trail stay.
     fn gallring_report(&self, actor: &Actor, on: Date)
     -> impl Future<Output = Result<GallringReport>> + Send;
     /// Deletes exactly the persons in `report`. If the report no longer matches the data (recomputed in the same

@@ -81,8 +81,23 @@ impl SqlStore {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(&config.url)?;
         let options = AnyConnectOptions::from_str(&config.url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(config.max_connections.max(1))
+        // Every connection to an in-memory SQLite database opens a database of its own: keep to one.
+        let in_memory = backend == Backend::Sqlite
+            && (config.url.contains(":memory:") || config.url.contains("mode=memory"));
+        let max = if in_memory {
+            1
+        } else {
+            config.max_connections.max(1)
+        };
+        let mut pool_options = AnyPoolOptions::new().max_connections(max);
+        if in_memory {
+            // Closing the only connection would drop the database.
+            pool_options = pool_options
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
+        }
+        let pool = pool_options
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -125,6 +140,10 @@ impl SqlStore {
     /// Begins a write transaction holding the audit chain head, so audit appends are serialised across
     /// connections and processes. SQLite: `BEGIN IMMEDIATE` takes the write lock at once (no lock upgrade that could
     /// fail later). PostgreSQL: the head row is locked `FOR UPDATE`.
+    ///
+    /// Reads of personal data append an audit record too, so they take the same lock: on SQLite every use case is
+    /// serialised (each takes milliseconds, ample for one municipality); on PostgreSQL only the head row is
+    /// contended, and only for the length of a use case's transaction.
     pub(crate) async fn begin(&self) -> Result<Tx> {
         let (mut inner, lock) = match self.backend {
             Backend::Sqlite => (self.pool.begin_with("BEGIN IMMEDIATE").await?, ""),
@@ -198,6 +217,62 @@ impl Tx {
         .await?;
         self.seq = seq;
         self.hash = hash;
+        self.dirty = true;
+        Ok(())
+    }
+
+    /// Appends many audit records with one statement (bulk use cases); same chain as [`Tx::audit`].
+    pub(crate) async fn audit_many(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        entries: &[(Option<domain::PersonId>, serde_json::Value)],
+    ) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut rows = Vec::with_capacity(entries.len());
+        let (mut seq, mut prev) = (self.seq, self.hash.clone());
+        for (subject, detail) in entries {
+            seq += 1;
+            let record = audit::Canonical {
+                seq,
+                at: micros(actor.at),
+                actor: actor.who.to_string(),
+                action: action.to_owned(),
+                subject: subject.map(domain::PersonId::get),
+                page: actor.page.clone(),
+                detail: detail.to_string(),
+            };
+            let hash = record.hash(&prev);
+            rows.push((record, std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        let values: Vec<String> = (0..rows.len())
+            .map(|r| {
+                let ps: Vec<String> = (1..=9).map(|c| format!("${}", r * 9 + c)).collect();
+                format!("({})", ps.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (record, prev_hash, hash) in rows {
+            q = q
+                .bind(record.seq)
+                .bind(record.at)
+                .bind(record.actor)
+                .bind(record.action)
+                .bind(record.subject)
+                .bind(record.page)
+                .bind(record.detail)
+                .bind(prev_hash)
+                .bind(hash);
+        }
+        q.execute(&mut *self.inner).await?;
+        self.seq = seq;
+        self.hash = prev;
         self.dirty = true;
         Ok(())
     }

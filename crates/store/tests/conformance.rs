@@ -711,24 +711,44 @@ mod cases {
         for stmt in off.split("; ") {
             s.pool().execute(stmt).await.unwrap();
         }
-        sqlx::query("UPDATE audit_log SET detail_json = '{\"note\":1}' WHERE seq = 4")
-            .execute(s.pool())
+        let original: String = sqlx::query_scalar("SELECT detail_json FROM audit_log WHERE seq = 4")
+            .fetch_one(s.pool())
             .await
             .unwrap();
+        let set_detail = |detail: String| async move {
+            sqlx::query("UPDATE audit_log SET detail_json = $1 WHERE seq = 4")
+                .bind(detail)
+                .execute(s.pool())
+                .await
+                .unwrap();
+        };
+        set_detail(r#"{"note":1}"#.to_owned()).await;
         match s.verify_audit_chain().await.unwrap() {
             AuditVerdict::Broken { seq, .. } => assert_eq!(seq, 4),
             v => panic!("tampering not detected: {v:?}"),
         }
-        // Removing the last record (with a consistent chain before it) is caught by the head.
+        set_detail(original).await;
+        assert_eq!(
+            s.verify_audit_chain().await.unwrap(),
+            AuditVerdict::Intact { records: n }
+        );
+        // Removing the last record leaves a consistent chain, but not the one the head names.
         sqlx::query(&format!("DELETE FROM audit_log WHERE seq = {n}"))
             .execute(s.pool())
             .await
             .unwrap();
         match s.verify_audit_chain().await.unwrap() {
-            AuditVerdict::Broken { seq, .. } => {
-                assert_eq!(seq, 4, "the first broken link is still the edited one")
-            }
-            v => panic!("not detected: {v:?}"),
+            AuditVerdict::Broken { seq, .. } => assert_eq!(seq, n),
+            v => panic!("truncation not detected: {v:?}"),
+        }
+        // Removing one in the middle names the missing record.
+        sqlx::query("DELETE FROM audit_log WHERE seq = 2")
+            .execute(s.pool())
+            .await
+            .unwrap();
+        match s.verify_audit_chain().await.unwrap() {
+            AuditVerdict::Broken { seq, .. } => assert_eq!(seq, 2),
+            v => panic!("gap not detected: {v:?}"),
         }
     }
 
@@ -1165,6 +1185,22 @@ mod cases {
             s.decide_month(&a, march(), &again).await,
             Err(StoreError::Duplicate(_))
         ));
+        let mut unknown = batch.clone();
+        unknown[11].household = HouseholdId(123_456);
+        let e = s
+            .decide_month(&a, Month::new(2026, 4).unwrap(), &unknown)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                StoreError::NotFound {
+                    what: "hushåll",
+                    id: 123_456
+                }
+            ),
+            "{e}"
+        );
         let mut bad = batch.clone();
         bad[7].decision.items[0].granted = Money::from_ore(-1);
         assert!(matches!(
@@ -1259,7 +1295,7 @@ mod reliability {
     async fn a_batch_interrupted_at_every_step_pays_exactly_once() {
         let a = actor("2026-03-15T09:00:00Z");
         // First a clean run, to learn every fail point the batch passes.
-        let fp = FailPoints::default();
+        let fp = FailPoints::recording();
         let db = sqlite(fp.clone()).await;
         let ds = decided(&db.store, &a, &[5000, 6000, 7000]).await;
         let batch = db
@@ -1409,6 +1445,23 @@ mod reliability {
         );
         db.finish().await;
     }
+}
+
+/// The embedded default also works fully in memory (one connection, as every connection would open its own).
+#[cfg(test)]
+#[tokio::test]
+async fn an_in_memory_store_keeps_its_data_across_calls() {
+    use store::{AuditVerdict, SqlStore, Store};
+    let s = SqlStore::connect("sqlite::memory:").await.unwrap();
+    let a = support::actor("2026-03-15T09:00:00Z");
+    let unit = s.create_unit(&a, "Enhet").await.unwrap();
+    s.create_staff(&a, unit, "Handläggare", domain::org::StaffRole::Handlaggare)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.verify_audit_chain().await.unwrap(),
+        AuditVerdict::Intact { records: 2 }
+    );
 }
 
 #[path = "conformance/accounts.rs"]
