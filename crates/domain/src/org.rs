@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
 use crate::ids::{StaffId, UnitId};
+use crate::role::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgUnit {
@@ -11,20 +12,12 @@ pub struct OrgUnit {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StaffRole {
-    Handlaggare,
-    Arbetsledare,
-    Administrator,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Staff {
     pub id: StaffId,
     pub unit: UnitId,
     pub name: String,
-    pub role: StaffRole,
+    pub role: Role,
 }
 
 /// A non-blank name of reasonable length (units, staff, persons).

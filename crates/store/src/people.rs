@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use domain::document::{DocumentKind, DocumentMeta};
 use domain::fact::{self, FactRecord, FactValue, Validity};
 use domain::journal::{NoteKind, NoteText};
-use domain::org::{StaffRole, check_name};
+use domain::org::check_name;
+use domain::role::Role as StaffRole;
 use domain::{
     Actor, DocumentId, DomainError, FactId, HouseholdId, NoteId, PersonId, Personnummer, ProtectedIdentity,
     StaffId, UnitId,
@@ -46,8 +47,7 @@ pub(crate) async fn create_staff(
     role: StaffRole,
 ) -> Result<StaffId> {
     let name = check_name("personalens namn", name)?;
-    let role = serde_json::to_value(role).map_err(StoreError::corrupt)?;
-    let role = role.as_str().unwrap_or_default().to_owned();
+    let role = role.as_str().to_owned();
     let mut tx = s.begin().await?;
     require(tx.conn(), "org_units", "enhet", unit.get()).await?;
     let row = sqlx::query("INSERT INTO staff (unit_id, name, role) VALUES ($1, $2, $3) RETURNING id")

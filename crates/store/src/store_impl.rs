@@ -6,7 +6,7 @@ use domain::decision::NewDecision;
 use domain::document::DocumentKind;
 use domain::fact::{FactRecord, FactValue, Validity};
 use domain::journal::NoteKind;
-use domain::org::StaffRole;
+use domain::role::Role as StaffRole;
 use domain::recovery::ClaimEvent;
 use domain::{
     Actor, AppealId, ApplicationId, BatchId, ClaimId, DecisionId, DocumentId, FactId, HouseholdId, NoteId,

@@ -1455,7 +1455,7 @@ async fn an_in_memory_store_keeps_its_data_across_calls() {
     let s = SqlStore::connect("sqlite::memory:").await.unwrap();
     let a = support::actor("2026-03-15T09:00:00Z");
     let unit = s.create_unit(&a, "Enhet").await.unwrap();
-    s.create_staff(&a, unit, "Handläggare", domain::org::StaffRole::Handlaggare)
+    s.create_staff(&a, unit, "Handläggare", domain::role::Role::Caseworker)
         .await
         .unwrap();
     assert_eq!(
