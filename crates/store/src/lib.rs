@@ -189,6 +189,13 @@ pub trait Store: Send + Sync {
         batch: BatchId,
         decision: DecisionId,
     ) -> impl Future<Output = Result<Vec<PaymentView>>> + Send;
+    /// Adds many decisions to a batch in one transaction: all are added, or none.
+    fn add_many_to_batch(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+        decisions: &[DecisionId],
+    ) -> impl Future<Output = Result<Vec<PaymentView>>> + Send;
     /// Stops a payment before its batch is exported.
     fn stop_payment(
         &self,

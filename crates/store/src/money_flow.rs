@@ -19,7 +19,7 @@ use sqlx::{AnyConnection, Row};
 use crate::error::{Result, StoreError};
 use crate::model::{BatchView, PaymentView};
 use crate::records::{load_application, load_decision, transition};
-use crate::sql::{SqlStore, date_text, micros, parse, parse_date};
+use crate::sql::{SqlStore, Tx, date_text, micros, parse, parse_date};
 
 const PAYMENT_COLUMNS: &str = "id, batch_id, decision_id, item_no, amount, status, idempotency_key";
 
@@ -91,6 +91,17 @@ pub(crate) async fn add_to_batch(
     batch: BatchId,
     decision: DecisionId,
 ) -> Result<Vec<PaymentView>> {
+    add_many_to_batch(s, actor, batch, &[decision]).await
+}
+
+/// Adds every decision's unpaid granted items to the batch in one transaction (all or nothing): a month's payment
+/// run. Each decision gets its own audit record, as if added one by one.
+pub(crate) async fn add_many_to_batch(
+    s: &SqlStore,
+    actor: &Actor,
+    batch: BatchId,
+    decisions: &[DecisionId],
+) -> Result<Vec<PaymentView>> {
     let mut tx = s.begin().await?;
     let b = load_batch(tx.conn(), batch).await?;
     if !b.status.accepts_payments() {
@@ -100,6 +111,22 @@ pub(crate) async fn add_to_batch(
         }
         .into());
     }
+    let mut out = Vec::new();
+    for &decision in decisions {
+        out.extend(add_decision(&mut tx, actor, batch, decision).await?);
+    }
+    tx.fail_point("add_to_batch.before_commit")?;
+    tx.commit().await?;
+    s.fail.check("add_to_batch.after_commit")?;
+    Ok(out)
+}
+
+async fn add_decision(
+    tx: &mut Tx,
+    actor: &Actor,
+    batch: BatchId,
+    decision: DecisionId,
+) -> Result<Vec<PaymentView>> {
     let d = load_decision(tx.conn(), decision).await?;
     let app = load_application(tx.conn(), d.application).await?;
     if app.current_decision != Some(decision) {
@@ -170,9 +197,6 @@ pub(crate) async fn add_to_batch(
         )
         .await?;
     }
-    tx.fail_point("add_to_batch.before_commit")?;
-    tx.commit().await?;
-    s.fail.check("add_to_batch.after_commit")?;
     Ok(out)
 }
 

@@ -6,8 +6,8 @@ use domain::decision::NewDecision;
 use domain::document::DocumentKind;
 use domain::fact::{FactRecord, FactValue, Validity};
 use domain::journal::NoteKind;
-use domain::role::Role as StaffRole;
 use domain::recovery::ClaimEvent;
+use domain::role::Role as StaffRole;
 use domain::{
     Actor, AppealId, ApplicationId, BatchId, ClaimId, DecisionId, DocumentId, FactId, HouseholdId, NoteId,
     PaymentId, PersonId, Personnummer, StaffId, UnitId,
@@ -172,6 +172,14 @@ impl Store for SqlStore {
         decision: DecisionId,
     ) -> Result<Vec<PaymentView>> {
         money_flow::add_to_batch(self, actor, batch, decision).await
+    }
+    async fn add_many_to_batch(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+        decisions: &[DecisionId],
+    ) -> Result<Vec<PaymentView>> {
+        money_flow::add_many_to_batch(self, actor, batch, decisions).await
     }
     async fn stop_payment(&self, actor: &Actor, payment: PaymentId) -> Result<PaymentView> {
         money_flow::stop_payment(self, actor, payment).await

@@ -1466,3 +1466,5 @@ async fn an_in_memory_store_keeps_its_data_across_calls() {
 
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/batches.rs"]
+mod batches;
