@@ -6,6 +6,7 @@
 pub mod access;
 pub mod auth;
 pub mod clock;
+pub mod seed;
 pub mod service;
 
 pub use access::{Actor, Permission, Role};

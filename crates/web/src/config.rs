@@ -96,6 +96,17 @@ impl Config {
         Ok(config)
     }
 
+    /// The sign-in and session policy the application core enforces.
+    pub fn policy(&self) -> app::Policy {
+        app::Policy {
+            throttle: app::auth::Throttle {
+                max_failures: self.max_failed_logins,
+                window: jiff::SignedDuration::from_mins(i64::from(self.throttle_window_minutes)),
+            },
+            session_idle: jiff::SignedDuration::from_mins(i64::from(self.session_idle_minutes)),
+        }
+    }
+
     pub fn from_toml(text: &str) -> Result<Config, toml::de::Error> {
         toml::from_str(text)
     }

@@ -17,6 +17,7 @@ use crate::security;
 #[derive(Debug)]
 pub struct AppState {
     pub config: Config,
+    pub app: app::App,
 }
 
 /// `?lang=en` switches language for one page; the choice is carried in links.

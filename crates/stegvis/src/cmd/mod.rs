@@ -3,9 +3,12 @@
 mod audit;
 mod bench;
 mod bench_store;
+mod build_town;
 mod calc;
+mod demo;
 mod gallring;
 mod serve;
+mod synth;
 
 use std::process::ExitCode;
 
@@ -13,8 +16,12 @@ use std::process::ExitCode;
 pub enum Command {
     /// Calculate försörjningsstöd for one household and month (calc contract), or a batch.
     Calc(calc::CalcArgs),
+    /// Build the synthetic municipality into an embedded SQLite file (or reuse it) and serve the application.
+    Demo(demo::DemoArgs),
     /// Serve the web application.
     Serve(serve::ServeArgs),
+    /// Generate a synthetic municipality of any size into a new SQLite file.
+    Synth(synth::SynthArgs),
     /// The audit log: verify the hash chain.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
@@ -30,7 +37,9 @@ pub fn run(command: Command) -> ExitCode {
     match command {
         // calc has its own exit statuses (2 for bad input), as the calc contract says.
         Command::Calc(args) => calc::run(args),
+        Command::Demo(args) => exit(demo::run(args)),
         Command::Serve(args) => exit(serve::run(&args).map(|()| ExitCode::SUCCESS)),
+        Command::Synth(args) => exit(synth::run(args)),
         Command::Audit(c) => exit(audit::run(c)),
         Command::Gallring(a) => exit(gallring::run(a)),
         Command::Bench(args) => bench::run(args),

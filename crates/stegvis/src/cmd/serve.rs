@@ -26,10 +26,18 @@ pub fn serve(config: Config) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
+        let store = store::SqlStore::connect(&config.database_url)
+            .await
+            .context("cannot open the database")?;
+        let app = app::App {
+            store,
+            clock: Arc::new(app::SystemClock),
+            policy: config.policy(),
+        };
         let address = listener.local_addr()?;
         tracing::info!(%address, "serving");
         eprintln!("stegvis: http://{address}/");
-        let app = web::router(Arc::new(AppState { config }));
+        let app = web::router(Arc::new(AppState { config, app }));
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 // If the signal handler cannot be installed we simply run until killed.

@@ -1,0 +1,120 @@
+//! Generating a synthetic municipality and storing it, with progress on the terminal. Shared by `demo` and `synth`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use app::Clock;
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use norm::Month;
+use store::SqlStore;
+
+/// The day a build is for (UTC) and the instant its audit records carry.
+pub fn today(clock: &dyn Clock) -> (Date, Timestamp) {
+    let now = clock.now();
+    (now.to_zoned(jiff::tz::TimeZone::UTC).date(), now)
+}
+
+pub fn month_of(day: Date) -> Result<Month> {
+    Ok(Month::new(
+        u16::try_from(day.year())?,
+        u8::try_from(day.month())?,
+    )?)
+}
+
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Builds `config`'s town into a new SQLite file at `path`. The build goes into a temporary file next to it that
+/// is renamed into place only when everything is stored, so an interrupted build never leaves a half-built database.
+pub fn build_sqlite(path: &Path, config: &synth::Config, clock: &dyn Clock) -> Result<app::seed::SeedReport> {
+    if path.exists() {
+        bail!(
+            "{} finns redan; ta bort filen eller välj en annan med --db",
+            path.display()
+        );
+    }
+    let partial = partial_path(path);
+    remove_sqlite(&partial);
+    let report = build_into(&partial, config, clock);
+    match report {
+        Ok(report) => {
+            std::fs::rename(&partial, path).with_context(|| {
+                format!("kunde inte flytta {} till {}", partial.display(), path.display())
+            })?;
+            Ok(report)
+        }
+        Err(e) => {
+            remove_sqlite(&partial);
+            Err(e)
+        }
+    }
+}
+
+fn build_into(path: &Path, config: &synth::Config, clock: &dyn Clock) -> Result<app::seed::SeedReport> {
+    let (today, at) = today(clock);
+    let spinner = ProgressBar::new_spinner().with_message("genererar kommunen");
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let town = synth::generate(config).context("kunde inte generera kommunen")?;
+    spinner.finish_with_message(format!(
+        "genererade {} invånare i {} hushåll, {} med ekonomiskt bistånd",
+        config.inhabitants,
+        town.households.len(),
+        town.cases.len()
+    ));
+
+    let runtime = tokio::runtime::Runtime::new().context("kunde inte starta körmiljön")?;
+    runtime.block_on(async {
+        let store = SqlStore::connect(&sqlite_url(path))
+            .await
+            .context("kunde inte öppna databasen")?;
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let mut progress = |what: &str, done: u64, total: u64| {
+            bar.set_message(what.to_owned());
+            bar.set_length(total);
+            bar.set_position(done);
+        };
+        let hash = |password: &str| app::auth::hash_password(password).map_err(|e| e.to_string());
+        let report = app::seed::build(&store, &town, today, at, &hash, &mut progress).await;
+        bar.finish_and_clear();
+        store.close().await;
+        Ok(report?)
+    })
+}
+
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".building");
+    path.with_file_name(name)
+}
+
+/// Removes an SQLite file and its WAL companions, ignoring files that are not there.
+fn remove_sqlite(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+pub fn print_report(report: &app::seed::SeedReport) {
+    eprintln!(
+        "lagrade {} hushåll ({} personer), {} beslut, {} utbetalningar, {} öppna ansökningar, {} överklaganden, \
+         {} återkrav, {} konton",
+        report.households,
+        report.persons,
+        report.decisions,
+        report.payments,
+        report.open_applications,
+        report.appeals,
+        report.claims,
+        report.accounts
+    );
+}
