@@ -70,7 +70,7 @@ impl App {
         &self,
         username: &str,
         password: &str,
-        new_token: &dyn Fn() -> String,
+        new_token: &(dyn Fn() -> String + Sync),
     ) -> Result<NewSession, AppError> {
         let now = self.clock.now();
         let system = domain::Actor {

@@ -23,6 +23,7 @@ mod people;
 mod records;
 mod sql;
 mod store_impl;
+mod worklists;
 
 use std::future::Future;
 
@@ -46,6 +47,7 @@ pub use error::{Result, StoreError};
 pub use failpoints::FailPoints;
 pub use model::*;
 pub use sql::{Backend, SqlStore, StoreConfig};
+pub use worklists::{HouseholdAccess, QueueItem, Worklists};
 
 /// The use cases of the system of record. Each call is one transaction.
 pub trait Store: Send + Sync {

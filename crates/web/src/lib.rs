@@ -3,11 +3,15 @@
 //! Only this crate knows HTTP. Handlers parse input, call a use case in `app` with the signed-in actor, and render a
 //! template; permission checks and audit records happen in the application core, not here.
 
+pub mod auth_pages;
+pub mod case_pages;
 pub mod config;
 pub mod i18n;
+pub mod lang;
 pub mod pages;
 pub mod router;
 pub mod security;
+pub mod session;
 
 pub use config::Config;
 pub use router::router;

@@ -1,16 +1,56 @@
-//! Page templates (compiled and auto-escaped by askama). Handlers fill these; nothing builds HTML by hand.
+//! Page templates (compiled and auto-escaped by askama) and the page chrome they share. Handlers fill these;
+//! nothing builds HTML by hand.
 
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use app::SignedIn;
+use app::access::{Permission, Role};
+
 use crate::i18n::{Lang, Texts};
+
+/// The signed-in user as the page header shows them, with the links their role can use.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub csrf_token: String,
+    /// (href, label)
+    pub links: Vec<(&'static str, &'static str)>,
+}
+
+impl NavUser {
+    pub fn new(signed: &SignedIn, lang: Lang) -> NavUser {
+        let t = lang.texts();
+        let actor = &signed.actor;
+        let mut links = Vec::new();
+        if actor.require(Permission::ReadCase).is_ok() && !actor.units.is_empty() {
+            links.push(("/arenden", t.work_queue));
+        }
+        NavUser {
+            display_name: actor.display_name.clone(),
+            role_label: role_label(actor.role, lang),
+            csrf_token: signed.csrf_token.clone(),
+            links,
+        }
+    }
+}
+
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Sv => role.label_sv(),
+        Lang::En => role.label_en(),
+    }
+}
 
 #[derive(Debug, Template)]
 #[template(path = "start.html")]
 pub struct StartPage {
     pub lang: Lang,
     pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
     pub demo_mode: bool,
 }
 
@@ -19,17 +59,134 @@ pub struct StartPage {
 pub struct ErrorPage {
     pub lang: Lang,
     pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
     pub heading: &'static str,
     pub operation_id: Option<String>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
+    pub demo_mode: bool,
+    pub csrf_token: String,
+    pub next: String,
+    pub username: String,
+    pub username_error: Option<&'static str>,
+    pub password_error: Option<&'static str>,
+    /// (field id, message) for the error summary.
+    pub errors: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
+    pub display_name: String,
+    pub role_label: &'static str,
+    pub permissions: Vec<&'static str>,
+}
+
+#[derive(Debug)]
+pub struct QueueRow {
+    pub received: String,
+    pub month: String,
+    pub household: i64,
+    pub members: String,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "queue.html")]
+pub struct QueuePage {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
+    pub rows: Vec<QueueRow>,
+}
+
+#[derive(Debug)]
+pub struct MemberRow {
+    pub name: String,
+    pub pnr: String,
+    pub role: &'static str,
+    pub protected: bool,
+}
+
+#[derive(Debug)]
+pub struct ApplicationRow {
+    pub month: String,
+    pub received: String,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "household.html")]
+pub struct HouseholdPage {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
+    pub id: i64,
+    pub members: Vec<MemberRow>,
+    pub applications: Vec<ApplicationRow>,
+}
+
+/// An error page for a status (404, 403) in the user's language.
+pub fn error_page(status: StatusCode, lang: Lang, user: Option<NavUser>, here: &str) -> Response {
+    let t = lang.texts();
+    let heading = match status {
+        StatusCode::NOT_FOUND => t.not_found,
+        StatusCode::FORBIDDEN => t.forbidden,
+        _ => t.server_error,
+    };
+    render(
+        status,
+        &ErrorPage {
+            lang,
+            t,
+            user,
+            here: here.to_owned(),
+            heading,
+            operation_id: None,
+        },
+    )
+}
+
+/// 500 with an operation id the user can quote; the cause is logged once, here, with the same id.
+pub fn internal_error(err: &dyn std::fmt::Display) -> Response {
+    let operation_id = crate::security::random_token()
+        .chars()
+        .take(12)
+        .collect::<String>();
+    tracing::error!(%operation_id, error = %err, "request failed");
+    let t = Lang::Sv.texts();
+    let page = ErrorPage {
+        lang: Lang::Sv,
+        t,
+        user: None,
+        here: "/".to_owned(),
+        heading: t.server_error,
+        operation_id: Some(operation_id),
+    };
+    match page.render() {
+        Ok(html) => (StatusCode::INTERNAL_SERVER_ERROR, Html(html)).into_response(),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Internt fel").into_response(),
+    }
 }
 
 /// Render a template, or answer 500 without leaking the cause (it is logged once, here).
 pub fn render<T: Template>(status: StatusCode, page: &T) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(err) => {
-            tracing::error!(error = %err, "template rendering failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Internt fel").into_response()
-        }
+        Err(err) => internal_error(&err),
     }
 }

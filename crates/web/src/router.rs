@@ -3,16 +3,15 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use serde::Deserialize;
+use axum::routing::{get, post};
 
 use crate::config::Config;
-use crate::i18n::Lang;
-use crate::pages::{ErrorPage, StartPage, render};
-use crate::security;
+use crate::lang::PageLang;
+use crate::pages::{StartPage, error_page, render};
+use crate::{auth_pages, case_pages, lang, security};
 
 #[derive(Debug)]
 pub struct AppState {
@@ -20,21 +19,15 @@ pub struct AppState {
     pub app: app::App,
 }
 
-/// `?lang=en` switches language for one page; the choice is carried in links.
-#[derive(Debug, Deserialize)]
-pub struct LangQuery {
-    lang: Option<String>,
-}
-
-impl LangQuery {
-    fn lang(&self) -> Lang {
-        self.lang.as_deref().and_then(Lang::from_code).unwrap_or_default()
-    }
-}
-
 pub fn router(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
         .route("/", get(start))
+        .route("/login", get(auth_pages::form).post(auth_pages::submit))
+        .route("/logout", post(auth_pages::logout))
+        .route("/hem", get(case_pages::home))
+        .route("/arenden", get(case_pages::queue))
+        .route("/hushall/{id}", get(case_pages::household))
+        .route("/sprak/{code}", get(lang::switch))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(stylesheet))
         .fallback(not_found)
@@ -45,16 +38,15 @@ pub fn router(state: Arc<AppState>) -> Router {
     router
 }
 
-async fn start(State(state): State<Arc<AppState>>, Query(q): Query<LangQuery>) -> Response {
-    let lang = q.lang();
-    render(
-        StatusCode::OK,
-        &StartPage {
-            lang,
-            t: lang.texts(),
-            demo_mode: state.config.demo_mode,
-        },
-    )
+async fn start(State(state): State<Arc<AppState>>, lang: PageLang) -> Response {
+    let page = StartPage {
+        lang: lang.0,
+        t: lang.texts(),
+        user: None,
+        here: "/".to_owned(),
+        demo_mode: state.config.demo_mode,
+    };
+    render(StatusCode::OK, &page)
 }
 
 async fn stylesheet() -> Response {
@@ -68,16 +60,6 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-async fn not_found(Query(q): Query<LangQuery>) -> Response {
-    let lang = q.lang();
-    let t = lang.texts();
-    render(
-        StatusCode::NOT_FOUND,
-        &ErrorPage {
-            lang,
-            t,
-            heading: t.not_found,
-            operation_id: None,
-        },
-    )
+async fn not_found(lang: PageLang, uri: Uri) -> Response {
+    error_page(StatusCode::NOT_FOUND, lang.0, None, uri.path())
 }

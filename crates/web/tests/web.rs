@@ -1,36 +1,193 @@
-//! HTTP-level tests of the web shell: security headers, language, error pages.
-#![allow(clippy::unwrap_used, reason = "test helpers: a failure should panic")]
+//! HTTP-level tests of the web application over a real (in-memory SQLite) store: security headers, language,
+//! sign-in with CSRF, and who may see which page.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should panic"
+)]
+
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use app::auth::hash_password;
+use app::{App, FixedClock};
+use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use domain::role::Role;
+use domain::{Actor, ProtectedIdentity};
+use jiff::civil::date;
+use store::{AccountStore, NewAccount, NewPerson, SqlStore, Store};
 use tower::ServiceExt;
 use web::router::AppState;
 use web::{Config, router};
 
-async fn get(path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let state = Arc::new(AppState {
-        config: Config {
-            demo_mode: true,
-            ..Config::default()
-        },
-    });
-    let res = router(state)
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+struct Fixture {
+    router: Router,
+    household: i64,
+}
+
+async fn fixture() -> Fixture {
+    let store = SqlStore::connect("sqlite::memory:").await.unwrap();
+    let at = "2026-03-02T08:00:00Z".parse().unwrap();
+    let a = Actor::system("test", "setup", at);
+    let north = store.create_unit(&a, "Nord").await.unwrap();
+    let south = store.create_unit(&a, "Syd").await.unwrap();
+    let person = store
+        .register_person(
+            &a,
+            NewPerson::parse(
+                "19800517-1239",
+                "Alva Ek",
+                ProtectedIdentity::None,
+                date(2026, 3, 2),
+            )
+            .unwrap(),
+        )
         .await
         .unwrap();
+    let household = store
+        .register_household(
+            &a,
+            north,
+            &[(person, norm::contract::Role::Adult)],
+            date(2026, 1, 1),
+        )
+        .await
+        .unwrap();
+    store
+        .receive_application(
+            &a,
+            household,
+            norm::Month::new(2026, 3).unwrap(),
+            date(2026, 3, 1),
+        )
+        .await
+        .unwrap();
+    let hash = hash_password("hemligt").unwrap();
+    for (username, role, units) in [
+        ("kim", Role::Caseworker, vec![north]),
+        ("lo", Role::Caseworker, vec![south]),
+        ("pol", Role::BoardMember, vec![]),
+    ] {
+        let account = NewAccount {
+            username: username.into(),
+            display_name: format!("Test {username}"),
+            role,
+            staff: None,
+            person: None,
+            password_hash: hash.clone(),
+            units,
+        };
+        store.create_account(&a, account).await.unwrap();
+    }
+    let config = Config {
+        demo_mode: true,
+        secure_cookies: false,
+        ..Config::default()
+    };
+    let app = App {
+        store,
+        clock: Arc::new(FixedClock::new(at)),
+        policy: config.policy(),
+    };
+    Fixture {
+        router: router(Arc::new(AppState { config, app })),
+        household: household.get(),
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn cookies(&self) -> BTreeMap<String, String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| {
+                v.to_str()
+                    .ok()?
+                    .split(';')
+                    .next()?
+                    .split_once('=')
+                    .map(|(k, v)| (k.into(), v.into()))
+            })
+            .collect()
+    }
+
+    /// The value of a hidden input.
+    fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker).expect(name) + marker.len();
+        self.body[start..].split('"').next().unwrap().to_owned()
+    }
+}
+
+async fn send(router: &Router, req: Request<Body>) -> Reply {
+    let res = router.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
-    let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
-    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+    let body = String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get(router: &Router, path: &str, cookie: &str) -> Reply {
+    send(
+        router,
+        Request::get(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+async fn post(router: &Router, path: &str, cookie: &str, form: &str) -> Reply {
+    let req = Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_owned()))
+        .unwrap();
+    send(router, req).await
+}
+
+/// Signs in and returns the session cookie header value.
+async fn sign_in(router: &Router, username: &str, password: &str) -> Reply {
+    let form = get(router, "/login", "").await;
+    let csrf = form.cookies()["stegvis_login_csrf"].clone();
+    assert_eq!(form.hidden("csrf_token"), csrf);
+    post(
+        router,
+        "/login",
+        &format!("stegvis_login_csrf={csrf}"),
+        &format!("username={username}&password={password}&csrf_token={csrf}&next=/"),
+    )
+    .await
+}
+
+async fn session(router: &Router, username: &str) -> String {
+    let reply = sign_in(router, username, "hemligt").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    format!("stegvis_session={}", reply.cookies()["stegvis_session"])
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    for path in ["/", "/no-such-page", "/healthz"] {
-        let (_, headers, _) = get(path).await;
-        let csp = headers
+    let f = fixture().await;
+    for path in ["/", "/login", "/no-such-page", "/healthz"] {
+        let r = get(&f.router, path, "").await;
+        let csp = r
+            .headers
             .get(header::CONTENT_SECURITY_POLICY)
             .unwrap()
             .to_str()
@@ -39,40 +196,149 @@ async fn every_response_carries_the_security_headers() {
             csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"),
             "{path}"
         );
-        assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
-        assert_eq!(headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
-        assert_eq!(headers.get(header::CACHE_CONTROL).unwrap(), "no-store", "{path}");
+        assert_eq!(r.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+        assert_eq!(r.headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
+        assert_eq!(
+            r.headers.get(header::CACHE_CONTROL).unwrap(),
+            "no-store",
+            "{path}"
+        );
     }
 }
 
 #[tokio::test]
-async fn start_page_is_swedish_with_english_available() {
-    let (status, _, body) = get("/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("<html lang=\"sv\">"));
-    assert!(body.contains("Logga in") && body.contains("Demokonton"));
-    let (_, _, body) = get("/?lang=en").await;
-    assert!(body.contains("<html lang=\"en\">") && body.contains("Sign in"));
+async fn pages_are_swedish_with_english_kept_in_a_cookie() {
+    let f = fixture().await;
+    let r = get(&f.router, "/", "").await;
+    assert!(r.body.contains("<html lang=\"sv\">") && r.body.contains("Logga in"));
+    let r = get(&f.router, "/sprak/en?next=/login", "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/login");
+    let lang = format!("stegvis_lang={}", r.cookies()["stegvis_lang"]);
+    let r = get(&f.router, "/login", &lang).await;
+    assert!(r.body.contains("<html lang=\"en\">") && r.body.contains("Sign in"));
+    // An outside address is never a redirect target.
+    let r = get(&f.router, "/sprak/en?next=//evil.example", "").await;
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/");
 }
 
 #[tokio::test]
-async fn unknown_pages_get_a_404_page_not_a_blank() {
-    let (status, _, body) = get("/hushall/999").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.contains("Sidan finns inte."));
-}
+async fn sign_in_needs_the_csrf_token_and_the_right_password() {
+    let f = fixture().await;
+    // No CSRF cookie: refused, no session.
+    let r = post(
+        &f.router,
+        "/login",
+        "",
+        "username=kim&password=hemligt&csrf_token=x",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.cookies().contains_key("stegvis_session"));
 
-#[tokio::test]
-async fn stylesheet_may_be_cached() {
-    let (status, headers, body) = get("/static/style.css").await;
-    assert_eq!(status, StatusCode::OK);
+    let r = sign_in(&f.router, "kim", "fel").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Fel användarnamn eller lösenord") && r.body.contains("value=\"kim\""));
+    assert!(!r.cookies().contains_key("stegvis_session"));
+
+    let r = sign_in(&f.router, "", "").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Ange användarnamn") && r.body.contains("Ange lösenord"));
+    assert!(r.body.contains("href=\"#username\"") && r.body.contains("aria-invalid=\"true\""));
+
+    let r = sign_in(&f.router, "kim", "hemligt").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/hem");
+    let set = r
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let session = r.cookies()["stegvis_session"].clone();
     assert!(
-        headers
-            .get(header::CACHE_CONTROL)
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .starts_with("public")
+        r.headers.get_all(header::SET_COOKIE).iter().any(|v| {
+            let v = v.to_str().unwrap();
+            v.starts_with("stegvis_session=") && v.contains("HttpOnly") && v.contains("SameSite=Lax")
+        }),
+        "{set}"
     );
-    assert!(body.contains(":root"));
+    let home = get(&f.router, "/hem", &format!("stegvis_session={session}")).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("Test kim") && home.body.contains("Handläggare"));
+}
+
+#[tokio::test]
+async fn sign_out_needs_the_session_csrf_token() {
+    let f = fixture().await;
+    let cookie = session(&f.router, "kim").await;
+    let home = get(&f.router, "/hem", &cookie).await;
+    let csrf = home.hidden("csrf_token");
+    assert_eq!(
+        post(&f.router, "/logout", &cookie, "csrf_token=wrong")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(get(&f.router, "/hem", &cookie).await.status, StatusCode::OK);
+    let r = post(&f.router, "/logout", &cookie, &format!("csrf_token={csrf}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&f.router, "/hem", &cookie).await.status,
+        StatusCode::SEE_OTHER,
+        "session ended"
+    );
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_sign_in() {
+    let f = fixture().await;
+    for path in ["/hem", "/arenden", &format!("/hushall/{}", f.household)] {
+        let r = get(&f.router, path, "").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            r.headers
+                .get(header::LOCATION)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("/login?next=")
+        );
+    }
+}
+
+#[tokio::test]
+async fn caseworkers_see_their_own_units_households_only() {
+    let f = fixture().await;
+    let path = format!("/hushall/{}", f.household);
+    let kim = session(&f.router, "kim").await;
+    let r = get(&f.router, &path, &kim).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Alva Ek") && r.body.contains("19800517-1239"));
+    let q = get(&f.router, "/arenden", &kim).await;
+    assert!(q.body.contains("Alva Ek") && q.body.contains("Inkommen"));
+
+    let lo = session(&f.router, "lo").await;
+    let r = get(&f.router, &path, &lo).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains("Alva") && !r.body.contains("19800517"));
+    assert!(!get(&f.router, "/arenden", &lo).await.body.contains("Alva"));
+}
+
+#[tokio::test]
+async fn board_members_get_403_on_personal_pages_and_never_see_a_personnummer() {
+    let f = fixture().await;
+    let pol = session(&f.router, "pol").await;
+    for path in [
+        format!("/hushall/{}", f.household),
+        "/hushall/999999".to_owned(),
+        "/arenden".to_owned(),
+    ] {
+        let r = get(&f.router, &path, &pol).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(!r.body.contains("19800517") && !r.body.contains("Alva"), "{path}");
+    }
+    let home = get(&f.router, "/hem", &pol).await;
+    assert!(!home.body.contains("/arenden") && !home.body.contains("19800517"));
 }

@@ -1,0 +1,154 @@
+//! Sign-in and sign-out pages.
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use app::AppError;
+
+use crate::lang::PageLang;
+use crate::pages::{LoginPage, internal_error, render};
+use crate::router::AppState;
+use crate::security::{random_token, tokens_match};
+use crate::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, Signed, cookie, removal, safe_next};
+
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+}
+
+/// Missing fields become empty strings so that they get a message next to the field, not a bare 422.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    csrf_token: String,
+    next: String,
+}
+
+/// The form, with a fresh login CSRF token (double-submit: the same value in a cookie and a hidden field).
+pub async fn form(
+    State(state): State<Arc<AppState>>,
+    lang: PageLang,
+    jar: CookieJar,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let token = random_token();
+    let page = login_page(
+        &state,
+        lang,
+        token.clone(),
+        safe_next(q.next.as_deref()).to_owned(),
+        String::new(),
+    );
+    let jar = jar.add(cookie(LOGIN_CSRF_COOKIE, token, state.config.secure_cookies));
+    (jar, render(StatusCode::OK, &page)).into_response()
+}
+
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    lang: PageLang,
+    jar: CookieJar,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let t = lang.texts();
+    let next = safe_next(Some(&f.next)).to_owned();
+    let username = f.username.trim().chars().take(64).collect::<String>();
+    let expected = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    // A fresh token for the re-rendered form either way.
+    let token = random_token();
+    let jar = jar.add(cookie(
+        LOGIN_CSRF_COOKIE,
+        token.clone(),
+        state.config.secure_cookies,
+    ));
+    let mut page = login_page(&state, lang, token, next.clone(), username.clone());
+
+    if !tokens_match(&expected, &f.csrf_token) {
+        page.errors.push(("username", t.error_form_expired));
+        return (jar, render(StatusCode::FORBIDDEN, &page)).into_response();
+    }
+    if username.is_empty() {
+        page.username_error = Some(t.error_username_missing);
+        page.errors.push(("username", t.error_username_missing));
+    }
+    if f.password.is_empty() {
+        page.password_error = Some(t.error_password_missing);
+        page.errors.push(("password", t.error_password_missing));
+    }
+    if !page.errors.is_empty() {
+        return (jar, render(StatusCode::BAD_REQUEST, &page)).into_response();
+    }
+    match state.app.sign_in(&username, &f.password, &random_token).await {
+        Ok(session) => {
+            let jar = jar.remove(removal(LOGIN_CSRF_COOKIE)).add(cookie(
+                SESSION_COOKIE,
+                session.token,
+                state.config.secure_cookies,
+            ));
+            let target = if next == "/" { "/hem".to_owned() } else { next };
+            (jar, Redirect::to(&target)).into_response()
+        }
+        Err(AppError::BadCredentials) => {
+            page.errors.push(("username", t.error_bad_credentials));
+            (jar, render(StatusCode::UNAUTHORIZED, &page)).into_response()
+        }
+        Err(AppError::Throttled) => {
+            page.errors.push(("username", t.error_throttled));
+            (jar, render(StatusCode::TOO_MANY_REQUESTS, &page)).into_response()
+        }
+        Err(e) => internal_error(&e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfForm {
+    csrf_token: String,
+}
+
+pub async fn logout(
+    State(state): State<Arc<AppState>>,
+    signed: Signed,
+    jar: CookieJar,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&f.csrf_token) {
+        return refused.into_response();
+    }
+    if let Err(e) = state.app.sign_out(&signed.signed_in.actor, &signed.token).await {
+        return internal_error(&e);
+    }
+    (jar.remove(removal(SESSION_COOKIE)), Redirect::to("/")).into_response()
+}
+
+fn login_page(
+    state: &AppState,
+    lang: PageLang,
+    csrf_token: String,
+    next: String,
+    username: String,
+) -> LoginPage {
+    LoginPage {
+        lang: lang.0,
+        t: lang.texts(),
+        user: None,
+        here: "/login".to_owned(),
+        demo_mode: state.config.demo_mode,
+        csrf_token,
+        next,
+        username,
+        username_error: None,
+        password_error: None,
+        errors: Vec::new(),
+    }
+}
