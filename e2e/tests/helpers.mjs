@@ -13,11 +13,21 @@ const root = join(here, '..', '..');
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
+/** The stegvis binary under test. */
+export function binary() {
+  return process.env.STEGVIS_BIN ?? join(root, 'target', 'debug', 'stegvis');
+}
+
 /** Start `stegvis <args>` and resolve with its base URL once it prints its address. */
 export async function startServer(args = ['serve'], env = {}) {
-  const bin = process.env.STEGVIS_BIN ?? join(root, 'target', 'debug', 'stegvis');
-  const child = spawn(bin, args, {
-    env: { ...process.env, STEGVIS_LISTEN: '127.0.0.1:0', STEGVIS_SECURE_COOKIES: 'false', ...env },
+  const child = spawn(binary(), args, {
+    env: {
+      ...process.env,
+      STEGVIS_LISTEN: '127.0.0.1:0',
+      STEGVIS_SECURE_COOKIES: 'false',
+      STEGVIS_DATABASE_URL: 'sqlite::memory:',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise((resolve, reject) => {
@@ -64,3 +74,14 @@ export async function seriousViolations(page) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`);
 }
+
+/** Signs in through the form, as a person would. */
+export async function signIn(page, url, username, password = 'demo') {
+  await page.goto(url + '/login');
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+}
+
+/** Anything that looks like a personnummer (YYYYMMDD-NNNN or YYMMDD-NNNN). */
+export const PERSONNUMMER = /(\d{6}|\d{8})[-+]\d{4}/;
