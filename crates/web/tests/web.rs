@@ -71,6 +71,12 @@ async fn fixture() -> Fixture {
         ("kim", Role::Caseworker, vec![north]),
         ("lo", Role::Caseworker, vec![south]),
         ("pol", Role::BoardMember, vec![]),
+        ("ann", Role::Applicant, vec![]),
+        ("jo", Role::JobCoach, vec![north]),
+        ("mia", Role::UnitManager, vec![north]),
+        ("cid", Role::Controller, vec![]),
+        ("rev", Role::Auditor, vec![]),
+        ("adm", Role::Administrator, vec![]),
     ] {
         let account = NewAccount {
             username: username.into(),
@@ -341,4 +347,36 @@ async fn board_members_get_403_on_personal_pages_and_never_see_a_personnummer() 
     }
     let home = get(&f.router, "/hem", &pol).await;
     assert!(!home.body.contains("/arenden") && !home.body.contains("19800517"));
+}
+
+/// Every page route for every role, as the permission table says: personal pages need `read_case` (and, for a
+/// household, the household's unit; auditors read across units), everything else is open to any signed-in user.
+#[tokio::test]
+async fn every_route_for_every_role_is_allowed_or_refused_as_the_permission_table_says() {
+    let f = fixture().await;
+    let household = format!("/hushall/{}", f.household);
+    let ok = StatusCode::OK;
+    let no = StatusCode::FORBIDDEN;
+    let table: [(&str, [StatusCode; 3]); 9] = [
+        //        /hem  /arenden  /hushall/{id}
+        ("kim", [ok, ok, ok]), // caseworker, own unit
+        ("lo", [ok, ok, no]),  // caseworker, other unit
+        ("jo", [ok, ok, ok]),  // job coach, own unit
+        ("mia", [ok, ok, ok]), // unit manager, own unit
+        ("rev", [ok, ok, ok]), // auditor: reads across units
+        ("ann", [ok, no, no]), // applicant
+        ("pol", [ok, no, no]), // board member
+        ("cid", [ok, no, no]), // controller
+        ("adm", [ok, no, no]), // administrator
+    ];
+    for (user, expected) in table {
+        let cookie = session(&f.router, user).await;
+        for (path, want) in ["/hem", "/arenden", household.as_str()].into_iter().zip(expected) {
+            let r = get(&f.router, path, &cookie).await;
+            assert_eq!(r.status, want, "{user} {path}");
+            if want == no {
+                assert!(!r.body.contains("19800517"), "{user} {path}");
+            }
+        }
+    }
 }
