@@ -1,8 +1,8 @@
 //! Caseworker use cases: the work queue and the household page, with unit and protected-identity checks before
 //! any personal data is read.
 
-use domain::HouseholdId;
-use store::{HouseholdOverview, QueueItem, Store, Worklists};
+use domain::{DecisionId, HouseholdId};
+use store::{DecisionView, HouseholdAccess, HouseholdOverview, QueueItem, Store, Worklists};
 
 use crate::access::{Actor, Denied, Permission};
 use crate::service::{App, AppError};
@@ -44,7 +44,7 @@ impl App {
         let page = format!("hushall/{household}");
         let ctx = self.audit_ctx(actor, &page);
         let check = match self.store.household_access(household).await {
-            Ok(access) => actor.may_read_household(access.unit, &access.protected_members),
+            Ok(access) => self.may_read(actor, &access).await?,
             // Someone without the right to read cases must not learn whether a household exists.
             Err(store::StoreError::NotFound { .. }) if actor.require(Permission::ReadCase).is_err() => {
                 Err(Denied::Role)
@@ -57,5 +57,59 @@ impl App {
         }
         let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
         Ok(self.store.household_overview(&ctx, household, today).await?)
+    }
+}
+
+impl App {
+    /// A decision with its frozen calculation: for staff who may read the household, and for an applicant who is a
+    /// member of it. Refusals are audited and say nothing about whether the decision exists.
+    pub async fn decision(&self, actor: &Actor, decision: DecisionId) -> Result<DecisionView, AppError> {
+        let page = format!("beslut/{decision}");
+        let ctx = self.audit_ctx(actor, &page);
+        let check = match self.store.decision_access(decision).await {
+            Ok(access) => self.may_read(actor, &access).await?,
+            Err(store::StoreError::NotFound { .. }) if actor.require(Permission::ReadCase).is_err() => {
+                Err(Denied::Role)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Err(denied) = check {
+            self.store.record_denied(&ctx, &page, None).await?;
+            return Err(denied.into());
+        }
+        Ok(self.store.decision(&ctx, decision).await?)
+    }
+
+    /// The applicant's own households with their applications, month by month.
+    pub async fn my_households(&self, actor: &Actor) -> Result<Vec<HouseholdOverview>, AppError> {
+        actor.require(Permission::ApplyOwn)?;
+        let person = actor.person.ok_or(Denied::Role)?;
+        let ctx = self.audit_ctx(actor, "mina-sidor");
+        let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let mut out = Vec::new();
+        for h in self.store.households_of(person).await? {
+            out.push(self.store.household_overview(&ctx, h, today).await?);
+        }
+        Ok(out)
+    }
+
+    /// Staff read by unit and grants; an applicant reads their own household only.
+    async fn may_read(
+        &self,
+        actor: &Actor,
+        access: &HouseholdAccess,
+    ) -> Result<Result<(), Denied>, AppError> {
+        if actor.require(Permission::ApplyOwn).is_ok() {
+            let own = match actor.person {
+                Some(person) => self
+                    .store
+                    .households_of(person)
+                    .await?
+                    .contains(&access.household),
+                None => false,
+            };
+            return Ok(if own { Ok(()) } else { Err(Denied::Unit) });
+        }
+        Ok(actor.may_read_household(access.unit, &access.protected_members))
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use domain::{Actor, ApplicationId, HouseholdId, PersonId, ProtectedIdentity, UnitId};
+use domain::{Actor, ApplicationId, DecisionId, HouseholdId, PersonId, ProtectedIdentity, UnitId};
 use jiff::civil::Date;
 use norm::Month;
 use serde_json::json;
@@ -59,6 +59,10 @@ pub trait Worklists: Send + Sync {
         units: &[UnitId],
         limit: i64,
     ) -> impl Future<Output = Result<Vec<QueueItem>>> + Send;
+    /// The access facts of the household a decision belongs to.
+    fn decision_access(&self, decision: DecisionId) -> impl Future<Output = Result<HouseholdAccess>> + Send;
+    /// The households a person is a current member of (an applicant's own household).
+    fn households_of(&self, person: PersonId) -> impl Future<Output = Result<Vec<HouseholdId>>> + Send;
     /// Records a refused attempt to read or change something (the auditor's log shows it).
     fn record_denied(
         &self,
@@ -159,6 +163,29 @@ impl Worklists for SqlStore {
         }
         tx.commit().await?;
         Ok(items)
+    }
+
+    async fn decision_access(&self, decision: DecisionId) -> Result<HouseholdAccess> {
+        let row = sqlx::query(
+            "SELECT a.household_id FROM decisions d JOIN applications a ON a.id = d.application_id WHERE d.id = $1",
+        )
+        .bind(decision.get())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound { what: "beslut", id: decision.get() })?;
+        self.household_access(HouseholdId(row.try_get("household_id")?))
+            .await
+    }
+
+    async fn households_of(&self, person: PersonId) -> Result<Vec<HouseholdId>> {
+        let sql = format!("{CURRENT_MEMBERS} AND f.person_id = $1 ORDER BY f.household_id");
+        sqlx::query(&sql)
+            .bind(person.get())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok(HouseholdId(r.try_get("household_id")?)))
+            .collect()
     }
 
     async fn record_denied(&self, actor: &Actor, what: &str, subject: Option<PersonId>) -> Result<()> {

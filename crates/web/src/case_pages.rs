@@ -12,8 +12,8 @@ use domain::HouseholdId;
 
 use crate::lang::PageLang;
 use crate::pages::{
-    ApplicationRow, HomePage, HouseholdPage, MemberRow, NavUser, QueuePage, QueueRow, error_page,
-    internal_error, render, role_label,
+    HomePage, HouseholdPage, MemberRow, NavUser, QueuePage, QueueRow, error_page, internal_error, render,
+    role_label,
 };
 use crate::router::AppState;
 use crate::session::Signed;
@@ -102,11 +102,7 @@ pub async fn household(
                 .applications
                 .iter()
                 .rev()
-                .map(|a| ApplicationRow {
-                    month: a.month.to_string(),
-                    received: a.received_on.to_string(),
-                    status: t.application_status(a.status.as_str()),
-                })
+                .map(|a| crate::decision_pages::application_row(a, t))
                 .collect();
             render(
                 StatusCode::OK,
@@ -126,7 +122,7 @@ pub async fn household(
 }
 
 /// Refusals are 403 pages, unknown records 404, anything else 500 with an operation id.
-fn app_error(e: AppError, lang: PageLang, user: Option<NavUser>, here: &str) -> Response {
+pub(crate) fn app_error(e: AppError, lang: PageLang, user: Option<NavUser>, here: &str) -> Response {
     match e {
         AppError::Denied(_) => error_page(StatusCode::FORBIDDEN, lang.0, user, here),
         AppError::Store(store::StoreError::NotFound { .. }) => {

@@ -28,6 +28,9 @@ impl NavUser {
         if actor.require(Permission::ReadCase).is_ok() && !actor.units.is_empty() {
             links.push(("/arenden", t.work_queue));
         }
+        if actor.require(Permission::ApplyOwn).is_ok() {
+            links.push(("/mina-sidor", t.my_pages));
+        }
         NavUser {
             display_name: actor.display_name.clone(),
             role_label: role_label(actor.role, lang),
@@ -126,6 +129,51 @@ pub struct ApplicationRow {
     pub month: String,
     pub received: String,
     pub status: &'static str,
+    pub decision: Option<i64>,
+}
+
+#[derive(Debug)]
+pub struct ItemRow {
+    pub what: String,
+    pub outcome: &'static str,
+    pub applied: String,
+    pub granted: String,
+    pub reasons: String,
+    pub legal_basis: String,
+}
+
+/// One part of the calculation (norm, costs, income, assets) with its lines: (text, amount, basis).
+#[derive(Debug)]
+pub struct CalcPart {
+    pub heading: &'static str,
+    pub total: String,
+    pub lines: Vec<(String, String, String)>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "decision.html")]
+pub struct DecisionPage {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
+    pub month: String,
+    pub decided_on: String,
+    pub rule_table: Option<String>,
+    pub items: Vec<ItemRow>,
+    pub parts: Vec<CalcPart>,
+    pub assistance: String,
+    pub findings: Vec<String>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "mine.html")]
+pub struct MinePage {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
+    pub applications: Vec<ApplicationRow>,
 }
 
 #[derive(Debug, Template)]

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
-use crate::{auth_pages, case_pages, lang, security};
+use crate::{auth_pages, case_pages, decision_pages, lang, security};
 
 #[derive(Debug)]
 pub struct AppState {
@@ -27,6 +27,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/hem", get(case_pages::home))
         .route("/arenden", get(case_pages::queue))
         .route("/hushall/{id}", get(case_pages::household))
+        .route("/beslut/{id}", get(decision_pages::decision))
+        .route("/mina-sidor", get(decision_pages::mine))
         .route("/sprak/{code}", get(lang::switch))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(stylesheet))

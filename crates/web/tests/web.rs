@@ -16,10 +16,11 @@ use app::{App, FixedClock};
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderMap, Request, StatusCode, header};
+use domain::decision::{DecisionItem, FrozenCalculation, NewDecision, Outcome};
 use domain::role::Role;
 use domain::{Actor, ProtectedIdentity};
 use jiff::civil::date;
-use store::{AccountStore, NewAccount, NewPerson, SqlStore, Store};
+use store::{AccountStore, MonthDecision, NewAccount, NewPerson, SqlStore, Store};
 use tower::ServiceExt;
 use web::router::AppState;
 use web::{Config, router};
@@ -27,6 +28,7 @@ use web::{Config, router};
 struct Fixture {
     router: Router,
     household: i64,
+    decision: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -66,6 +68,40 @@ async fn fixture() -> Fixture {
         )
         .await
         .unwrap();
+    // February: calculated by the engine and decided.
+    let request: norm::contract::CalcRequest = serde_json::from_str(
+        r#"{"month": "2026-02", "members": [{"id": "a", "role": "adult", "age": 45}],
+            "costs": {"rent": 5200, "electricity": 300}, "incomes": [{"kind": "housing_allowance", "amount": 700}]}"#,
+    )
+    .unwrap();
+    let response = norm::calculate(&norm::RuleBook::standard(), &request).unwrap();
+    let granted = norm::Money::from_kronor(response.assistance).unwrap();
+    let decision = NewDecision {
+        items: vec![DecisionItem {
+            what: "Försörjningsstöd 2026-02".into(),
+            outcome: Outcome::Bifall,
+            applied: granted,
+            granted,
+            reasons: "Beräknat enligt riksnormen".into(),
+            legal_basis: "SoL 12:1".into(),
+        }],
+        calculation: Some(FrozenCalculation {
+            rule_table: response.rule_table.clone(),
+            rule_table_version: response.rule_table_version.clone(),
+            request,
+            response,
+        }),
+        replaces: None,
+    };
+    let month = MonthDecision {
+        household,
+        received_on: date(2026, 2, 2),
+        decision,
+    };
+    let decided = store
+        .decide_month(&a, norm::Month::new(2026, 2).unwrap(), &[month])
+        .await
+        .unwrap();
     let hash = hash_password("hemligt").unwrap();
     for (username, role, units) in [
         ("kim", Role::Caseworker, vec![north]),
@@ -83,7 +119,8 @@ async fn fixture() -> Fixture {
             display_name: format!("Test {username}"),
             role,
             staff: None,
-            person: None,
+            // The applicant "ann" is the household's member.
+            person: (username == "ann").then_some(person),
             password_hash: hash.clone(),
             units,
         };
@@ -102,6 +139,7 @@ async fn fixture() -> Fixture {
     Fixture {
         router: router(Arc::new(AppState { config, app })),
         household: household.get(),
+        decision: decided[0].get(),
     }
 }
 
@@ -364,7 +402,7 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_permission_tabl
         ("jo", [ok, ok, ok]),  // job coach, own unit
         ("mia", [ok, ok, ok]), // unit manager, own unit
         ("rev", [ok, ok, ok]), // auditor: reads across units
-        ("ann", [ok, no, no]), // applicant
+        ("ann", [ok, no, ok]), // applicant: a member of this household
         ("pol", [ok, no, no]), // board member
         ("cid", [ok, no, no]), // controller
         ("adm", [ok, no, no]), // administrator
@@ -379,4 +417,46 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_permission_tabl
             }
         }
     }
+}
+
+#[tokio::test]
+async fn a_decision_shows_every_line_of_the_calculation_and_how_to_appeal() {
+    let f = fixture().await;
+    let path = format!("/beslut/{}", f.decision);
+    let kim = session(&f.router, "kim").await;
+    let r = get(&f.router, &path, &kim).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for text in [
+        "Så räknades beloppet fram",
+        "Personliga kostnader",
+        "Hushållsgemensamma kostnader, 1 person",
+        "Hyra",
+        "Bostadsbidrag",
+        "Bifall",
+        "SoL 12:1",
+        "riksnorm 2026 (official)",
+        "Så överklagar du",
+        "inom tre veckor",
+    ] {
+        assert!(r.body.contains(text), "{text}");
+    }
+    // 3,940 + 1,280 + 5,200 + 300 − 700 = 10,020 kr.
+    assert!(r.body.contains("10\u{202f}020 kr"), "{}", r.body);
+
+    // The applicant reads their own decision from their own pages; others are refused.
+    let ann = session(&f.router, "ann").await;
+    let mine = get(&f.router, "/mina-sidor", &ann).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains(&format!("href=\"{path}\"")) && mine.body.contains("2026-03"));
+    assert_eq!(get(&f.router, &path, &ann).await.status, StatusCode::OK);
+    for user in ["pol", "lo", "cid"] {
+        let cookie = session(&f.router, user).await;
+        let r = get(&f.router, &path, &cookie).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{user}");
+        assert!(!r.body.contains("10\u{202f}020"), "{user}");
+    }
+    assert_eq!(
+        get(&f.router, "/mina-sidor", &kim).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -1,0 +1,146 @@
+//! Decisions as caseworkers and applicants read them: items, the calculation line by line, how to appeal; and the
+//! applicant's own list of months.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use domain::DecisionId;
+use domain::decision::Outcome;
+use norm::Money;
+use store::ApplicationView;
+
+use crate::case_pages::app_error;
+use crate::i18n::Texts;
+use crate::lang::PageLang;
+use crate::pages::{ApplicationRow, CalcPart, DecisionPage, ItemRow, MinePage, NavUser, render};
+use crate::router::AppState;
+use crate::session::Signed;
+
+pub async fn decision(
+    State(state): State<Arc<AppState>>,
+    lang: PageLang,
+    signed: Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    let t = lang.texts();
+    let here = format!("/beslut/{id}");
+    let user = Some(NavUser::new(&signed.signed_in, lang.0));
+    let d = match state.app.decision(&signed.signed_in.actor, DecisionId(id)).await {
+        Ok(d) => d,
+        Err(e) => return app_error(e, lang, user, &here),
+    };
+    let items = d
+        .items
+        .iter()
+        .map(|i| ItemRow {
+            what: i.what.clone(),
+            outcome: outcome_label(i.outcome, t),
+            applied: i.applied.to_string(),
+            granted: i.granted.to_string(),
+            reasons: i.reasons.clone(),
+            legal_basis: i.legal_basis.clone(),
+        })
+        .collect();
+    let (month, parts, assistance, findings, rule_table) = match &d.calculation {
+        Some(c) => {
+            let r = &c.response;
+            let part = |key: &str, heading: &'static str, total: i64| CalcPart {
+                heading,
+                total: kronor(total),
+                lines: r
+                    .lines
+                    .iter()
+                    .filter(|l| l.part == key)
+                    .map(|l| (l.text.clone(), kronor(l.amount), l.basis.clone()))
+                    .collect(),
+            };
+            let parts = vec![
+                part("norm", t.part_norm, r.norm),
+                part("reasonable_costs", t.part_costs, r.reasonable_costs),
+                part("counted_income", t.part_income, r.counted_income),
+                part("assets", t.part_assets, r.assets),
+            ];
+            let table = format!("{} ({})", c.rule_table, c.rule_table_version);
+            (
+                r.month.to_string(),
+                parts,
+                kronor(r.assistance),
+                r.findings.clone(),
+                Some(table),
+            )
+        }
+        None => (
+            String::new(),
+            Vec::new(),
+            d.total_granted.to_string(),
+            Vec::new(),
+            None,
+        ),
+    };
+    let decided_on = d.decided_at.to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    let page = DecisionPage {
+        lang: lang.0,
+        t,
+        user,
+        here,
+        month,
+        decided_on,
+        rule_table,
+        items,
+        parts,
+        assistance,
+        findings,
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub async fn mine(State(state): State<Arc<AppState>>, lang: PageLang, signed: Signed) -> Response {
+    let t = lang.texts();
+    let user = Some(NavUser::new(&signed.signed_in, lang.0));
+    match state.app.my_households(&signed.signed_in.actor).await {
+        Ok(households) => {
+            let mut applications: Vec<&ApplicationView> =
+                households.iter().flat_map(|h| &h.applications).collect();
+            applications.sort_by(|a, b| b.month.cmp(&a.month));
+            let applications = applications.into_iter().map(|a| application_row(a, t)).collect();
+            render(
+                StatusCode::OK,
+                &MinePage {
+                    lang: lang.0,
+                    t,
+                    user,
+                    here: "/mina-sidor".to_owned(),
+                    applications,
+                },
+            )
+        }
+        Err(e) => app_error(e, lang, user, "/mina-sidor"),
+    }
+}
+
+pub fn application_row(a: &ApplicationView, t: &'static Texts) -> ApplicationRow {
+    ApplicationRow {
+        month: a.month.to_string(),
+        received: a.received_on.to_string(),
+        status: t.application_status(a.status.as_str()),
+        decision: a.current_decision.map(DecisionId::get),
+    }
+}
+
+fn outcome_label(o: Outcome, t: &'static Texts) -> &'static str {
+    match o {
+        Outcome::Bifall => t.outcome_bifall,
+        Outcome::DelvisBifall => t.outcome_delvis,
+        Outcome::Avslag => t.outcome_avslag,
+    }
+}
+
+/// Whole kronor at the contract's edge, shown the Swedish way.
+fn kronor(amount: i64) -> String {
+    Money::from_kronor(amount)
+        .map(|m| m.to_string())
+        .unwrap_or_else(|_| format!("{amount} kr"))
+}
