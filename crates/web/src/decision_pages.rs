@@ -104,7 +104,7 @@ pub async fn mine(State(state): State<Arc<AppState>>, lang: PageLang, signed: Si
         Ok(households) => {
             let mut applications: Vec<&ApplicationView> =
                 households.iter().flat_map(|h| &h.applications).collect();
-            applications.sort_by(|a, b| b.month.cmp(&a.month));
+            applications.sort_by_key(|a| std::cmp::Reverse(a.month));
             let applications = applications.into_iter().map(|a| application_row(a, t)).collect();
             render(
                 StatusCode::OK,
