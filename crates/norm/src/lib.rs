@@ -13,6 +13,7 @@ pub mod money;
 pub mod month;
 pub mod rules;
 pub mod ruleset;
+pub mod stream;
 pub mod tables;
 
 pub use guidelines::{Guidelines, RentCeiling};
@@ -24,3 +25,4 @@ pub use rules::{
     calculate_with, explain_view,
 };
 pub use ruleset::{RuleBook, RuleModule, RuleSet};
+pub use stream::ResponseWriter;

@@ -75,7 +75,7 @@ pub fn jobbstimulans(month: Month, months_with_assistance: u16, from: Option<Mon
     }
 }
 
-fn overflow(_: crate::money::Overflow) -> InputError {
+pub(crate) fn overflow(_: crate::money::Overflow) -> InputError {
     InputError::new("input", "amounts are too large to add up")
 }
 
@@ -113,16 +113,37 @@ fn income_name(kind: IncomeKind) -> &'static str {
     }
 }
 
-fn persons(n: usize) -> String {
-    if n == 1 {
-        "1 person".to_owned()
-    } else {
-        format!("{n} personer")
+/// " (a)" after an income's name when it belongs to a member.
+struct Who<'a>(Option<&'a str>);
+
+impl std::fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, " ({id})"),
+            None => Ok(()),
+        }
     }
 }
 
+/// "1 person" / "3 personer", formatted without allocating.
+struct Persons(usize);
+
+impl std::fmt::Display for Persons {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == 1 {
+            f.write_str("1 person")
+        } else {
+            write!(f, "{} personer", self.0)
+        }
+    }
+}
+
+fn persons(n: usize) -> Persons {
+    Persons(n)
+}
+
 /// Runs the rules of `rs` for one household and returns the four parts.
-fn run<S: Sink>(
+pub(crate) fn run<S: Sink>(
     table: &YearTable,
     rs: &RuleSet,
     hh: HouseholdRef<'_>,
@@ -135,18 +156,19 @@ fn run<S: Sink>(
     // Personal costs of the adults.
     if let Some(n) = hh.shared_household_size {
         let single = table.adult_single;
-        sink.used(single.provenance, || "ensamstående vuxen".into());
-        sink.line(Part::Norm, single.money, &b.norm, || {
-            format!("Personliga kostnader, ensamstående vuxen ({})", hh.id(0))
+        sink.used(single.provenance, |w| w.write_str("ensamstående vuxen"));
+        sink.line(Part::Norm, single.money, &b.norm, |w| {
+            write!(w, "Personliga kostnader, ensamstående vuxen ({})", hh.id(0))
         });
         let size = usize::from(n);
         let common = table.common(size).map_err(overflow)?;
-        sink.used(common.provenance, || {
-            format!("hushållsgemensamma kostnader för {}", persons(size))
+        sink.used(common.provenance, |w| {
+            write!(w, "hushållsgemensamma kostnader för {}", persons(size))
         });
         let share = share_rounded(common.money, i64::from(n));
-        sink.line(Part::Norm, share, &b.norm, || {
-            format!(
+        sink.line(Part::Norm, share, &b.norm, |w| {
+            write!(
+                w,
                 "Andel av hushållsgemensamma kostnader i en hushållsgemenskap med {}: {} ÷ {n}, avrundat till hela kronor",
                 persons(size),
                 common.money
@@ -158,9 +180,9 @@ fn run<S: Sink>(
         match hh.adults {
             Adults::Couple => {
                 let c = table.adult_couple;
-                sink.used(c.provenance, || "sammanboende vuxna".into());
-                sink.line(Part::Norm, c.money, &b.norm, || {
-                    "Personliga kostnader, makar eller sambor".to_owned()
+                sink.used(c.provenance, |w| w.write_str("sammanboende vuxna"));
+                sink.line(Part::Norm, c.money, &b.norm, |w| {
+                    w.write_str("Personliga kostnader, makar eller sambor")
                 });
                 norm = norm.checked_add(c.money).map_err(overflow)?;
             }
@@ -168,13 +190,13 @@ fn run<S: Sink>(
                 let s = table.adult_single;
                 if S::EXPLAIN {
                     for (i, _) in hh.members.iter().enumerate().filter(|(_, m)| m.is_adult()) {
-                        sink.used(s.provenance, || "ensamstående vuxen".into());
-                        sink.line(Part::Norm, s.money, &b.norm, || {
+                        sink.used(s.provenance, |w| w.write_str("ensamstående vuxen"));
+                        sink.line(Part::Norm, s.money, &b.norm, |w| {
                             let id = hh.ids.get(i).map_or("?", String::as_str);
                             if n_adults == 1 {
-                                format!("Personliga kostnader, ensamstående vuxen ({id})")
+                                write!(w, "Personliga kostnader, ensamstående vuxen ({id})")
                             } else {
-                                format!("Personliga kostnader, vuxen som inte lever i par ({id})")
+                                write!(w, "Personliga kostnader, vuxen som inte lever i par ({id})")
                             }
                         });
                     }
@@ -183,8 +205,9 @@ fn run<S: Sink>(
                     .checked_add(s.money.checked_mul(i64::from(hh.n_adults)).map_err(overflow)?)
                     .map_err(overflow)?;
                 if n_adults > 2 {
-                    sink.finding(|| {
-                        format!(
+                    sink.finding(|w| {
+                        write!(
+                w,
                             "Hushållet har {n_adults} vuxna och alla räknas som ensamstående. Kontrollera om två av \
                              dem är makar eller sambor, eller om någon ska söka för sig själv i en hushållsgemenskap."
                         )
@@ -203,14 +226,14 @@ fn run<S: Sink>(
                 continue;
             };
             let a = table.child(band, lunch_out);
-            sink.used(a.provenance, || {
+            sink.used(a.provenance, |w| {
                 if lunch_out {
-                    format!("barn {} med lunch utanför hemmet", band.label())
+                    write!(w, "barn {} med lunch utanför hemmet", band.label())
                 } else {
-                    format!("barn {}", band.label())
+                    write!(w, "barn {}", band.label())
                 }
             });
-            sink.line(Part::Norm, a.money, &b.norm, || {
+            sink.line(Part::Norm, a.money, &b.norm, |w| {
                 let id = hh.ids.get(i).map_or("?", String::as_str);
                 let who = if band == ChildBand::Age19To20 {
                     "skolungdom"
@@ -222,15 +245,17 @@ fn run<S: Sink>(
                 } else {
                     ""
                 };
-                format!(
+                write!(
+                    w,
                     "Personliga kostnader, {who} ({id}), {age} år, åldersgrupp {}{lunch_text}",
                     band.label()
                 )
             });
             if band == ChildBand::Age19To20 {
-                sink.finding(|| {
+                sink.finding(|w| {
                     let id = hh.ids.get(i).map_or("?", String::as_str);
-                    format!(
+                    write!(
+                w,
                         "{id} är {age} år: normen för 19–20 år gäller bara ungdom som går i skolan, bor hemma och som \
                          föräldrarna har försörjningsplikt för. Kontrollera skolgången."
                     )
@@ -242,19 +267,20 @@ fn run<S: Sink>(
         // Household-common costs for the household's size.
         let size = hh.size();
         let common = table.common(size).map_err(overflow)?;
-        sink.used(common.provenance, || {
-            format!("hushållsgemensamma kostnader för {}", persons(size))
+        sink.used(common.provenance, |w| {
+            write!(w, "hushållsgemensamma kostnader för {}", persons(size))
         });
-        sink.line(Part::Norm, common.money, &b.norm, || {
+        sink.line(Part::Norm, common.money, &b.norm, |w| {
             if size > crate::tables::COMMON_ROWS {
                 let step = table.common_step().unwrap_or(Money::ZERO);
-                format!(
+                write!(
+                w,
                     "Hushållsgemensamma kostnader, {} (7 personer och {} × {step} för varje person utöver sju)",
                     persons(size),
                     size - crate::tables::COMMON_ROWS
                 )
             } else {
-                format!("Hushållsgemensamma kostnader, {}", persons(size))
+                write!(w, "Hushållsgemensamma kostnader, {}", persons(size))
             }
         });
         norm = norm.checked_add(common.money).map_err(overflow)?;
@@ -267,15 +293,17 @@ fn run<S: Sink>(
     if let Some((name, ceiling)) = guidelines.rent_ceiling(hh.month, size)
         && rent > ceiling
     {
-        sink.line(Part::ReasonableCosts, ceiling, &b.costs, || {
-            format!(
+        sink.line(Part::ReasonableCosts, ceiling, &b.costs, |w| {
+            write!(
+                w,
                 "Hyra {}, godtas med {ceiling} enligt kommunens riktlinje för {} ({name})",
                 c.rent,
                 persons(size)
             )
         });
-        sink.finding(|| {
-            format!(
+        sink.finding(|w| {
+            write!(
+                w,
                 "Hyran {} är högre än riktlinjens tak {ceiling} för {} ({name}); {ceiling} har godtagits. Pröva om \
                  det finns särskilda skäl att godta hela hyran, eller om hushållet ska få tid att skaffa en \
                  billigare bostad.",
@@ -285,7 +313,7 @@ fn run<S: Sink>(
         });
         rent = ceiling;
     } else if rent > Money::ZERO {
-        sink.line(Part::ReasonableCosts, rent, &b.costs, || "Hyra".to_owned());
+        sink.line(Part::ReasonableCosts, rent, &b.costs, |w| w.write_str("Hyra"));
     }
     for (amount, text) in [
         (c.electricity, "Hushållsel"),
@@ -294,7 +322,7 @@ fn run<S: Sink>(
         (c.union_fees, "Avgift till fackförening och arbetslöshetskassa"),
     ] {
         if amount > Money::ZERO {
-            sink.line(Part::ReasonableCosts, amount, &b.costs, || text.to_owned());
+            sink.line(Part::ReasonableCosts, amount, &b.costs, |w| w.write_str(text));
         }
     }
     let reasonable_costs =
@@ -304,7 +332,7 @@ fn run<S: Sink>(
     // Incomes.
     let mut counted_income = Money::ZERO;
     for inc in hh.incomes {
-        let who = || inc.member.map(|m| format!(" ({})", hh.id(m))).unwrap_or_default();
+        let who = || Who(inc.member.map(|m| hh.id(m)));
         let name = income_name(inc.kind);
         let adult = |m: Option<u16>| match m.and_then(|m| hh.members.get(usize::from(m))) {
             Some(Member {
@@ -319,14 +347,14 @@ fn run<S: Sink>(
         };
         let counted = match inc.class {
             IncomeClass::Counted => {
-                sink.line(Part::CountedIncome, inc.amount, &b.income, || {
-                    format!("{name}{}", who())
+                sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
+                    write!(w, "{name}{}", who())
                 });
                 inc.amount
             }
             IncomeClass::Exempt => {
-                sink.line(Part::CountedIncome, Money::ZERO, &b.income, || {
-                    format!("{name}{} {}, räknas inte som inkomst", who(), inc.amount)
+                sink.line(Part::CountedIncome, Money::ZERO, &b.income, |w| {
+                    write!(w, "{name}{} {}, räknas inte som inkomst", who(), inc.amount)
                 });
                 Money::ZERO
             }
@@ -336,16 +364,18 @@ fn run<S: Sink>(
                     Jobbstimulans::Applies { from, started_now } => {
                         let disregard = quarter_rounded_up(inc.amount);
                         let counted = inc.amount.checked_sub(disregard).map_err(overflow)?;
-                        sink.line(Part::CountedIncome, counted, &b.jobbstimulans, || {
-                            format!(
+                        sink.line(Part::CountedIncome, counted, &b.jobbstimulans, |w| {
+                            write!(
+                                w,
                                 "{name}{} {}, 25 % jobbstimulans ({disregard}) undantas",
                                 who(),
                                 inc.amount
                             )
                         });
                         if started_now {
-                            sink.finding(|| {
-                            format!(
+                            sink.finding(|w| {
+                            write!(
+                w,
                                 "Jobbstimulans börjar gälla för {} denna månad ({}). Registrera startmånaden: regeln \
                                  gäller i 24 månader, till och med {}.",
                                 inc.member.map_or("?", |m| hh.id(m)),
@@ -357,8 +387,9 @@ fn run<S: Sink>(
                         counted
                     }
                     Jobbstimulans::NotYet { months } => {
-                        sink.line(Part::CountedIncome, inc.amount, &b.income, || {
-                            format!(
+                        sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
+                            write!(
+                                w,
                                 "{name}{}, jobbstimulans gäller inte ännu: {months} av 6 månader i följd med \
                              försörjningsstöd",
                                 who()
@@ -367,8 +398,9 @@ fn run<S: Sink>(
                         inc.amount
                     }
                     Jobbstimulans::Ended { from, new_months } => {
-                        sink.line(Part::CountedIncome, inc.amount, &b.income, || {
-                        format!(
+                        sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
+                        write!(
+                w,
                             "{name}{}, jobbstimulans från {from} har gällt i 24 månader; {new_months} av 6 nya \
                              månader i följd med försörjningsstöd",
                             who()
@@ -386,10 +418,11 @@ fn run<S: Sink>(
                     .map_err(overflow)?
                     .max(Money::ZERO);
                 let counted = inc.amount.checked_sub(room).map_err(overflow)?.max(Money::ZERO);
-                sink.line(Part::CountedIncome, counted, &b.child_income, || {
+                sink.line(Part::CountedIncome, counted, &b.child_income, |w| {
                     let earlier = inc.earned_earlier_this_year;
                     if counted == Money::ZERO {
-                        format!(
+                        write!(
+                w,
                             "{name}{} {}, barns arbetsinkomst inom prisbasbeloppet {pbb} för {} (tidigare i år \
                              {earlier}), räknas inte",
                             who(),
@@ -397,7 +430,8 @@ fn run<S: Sink>(
                             hh.month.year()
                         )
                     } else {
-                        format!(
+                        write!(
+                w,
                             "{name}{} {}, barns arbetsinkomst: den del som överstiger prisbasbeloppet {pbb} för {} \
                              räknas (tidigare i år {earlier})",
                             who(),
@@ -414,8 +448,8 @@ fn run<S: Sink>(
 
     // Assets are used before assistance.
     if hh.assets > Money::ZERO {
-        sink.line(Part::Assets, hh.assets, &b.assets, || {
-            "Tillgångar som ska användas först".to_owned()
+        sink.line(Part::Assets, hh.assets, &b.assets, |w| {
+            w.write_str("Tillgångar som ska användas först")
         });
     }
 
@@ -437,13 +471,13 @@ fn run<S: Sink>(
             };
             *slot = slot.checked_add(adj.amount).map_err(overflow)?;
             let Adjustment { text, basis, .. } = adj;
-            sink.line(adj.part, adj.amount, &basis, || text);
+            sink.line(adj.part, adj.amount, &basis, |w| w.write_str(&text));
         }
     }
     Ok(parts)
 }
 
-fn totals_of(parts: &Parts) -> Result<Totals, InputError> {
+pub(crate) fn totals_of(parts: &Parts) -> Result<Totals, InputError> {
     let before = parts
         .norm
         .checked_add(parts.reasonable_costs)
@@ -467,7 +501,7 @@ fn no_table(book: &RuleBook, rs: &RuleSet, month: Month) -> InputError {
     InputError::new("month", format!("{month} has no rule table{covered}"))
 }
 
-fn resolve(book: &RuleBook, month: Month) -> Result<(&RuleSet, &YearTable), InputError> {
+pub(crate) fn resolve(book: &RuleBook, month: Month) -> Result<(&RuleSet, &YearTable), InputError> {
     match book.resolve(month) {
         Some(Ok(found)) => Ok(found),
         Some(Err(rs)) => Err(no_table(book, rs, month)),
@@ -559,11 +593,10 @@ fn respond(
     let mut findings = ex.provenance_findings(table.year);
     findings.append(&mut ex.findings);
     if before.is_negative() {
-        findings.push(format!(
-            "Inkomster och tillgångar överstiger behovet med {} denna månad, så inget försörjningsstöd betalas. Om \
-             överskottet ska räknas som inkomst kommande månader avgör kommunens praxis (se HFD 2017 ref. 51).",
-            Money::ZERO.checked_sub(before).map_err(overflow)?
-        ));
+        let surplus = Money::ZERO.checked_sub(before).map_err(overflow)?;
+        findings.push(crate::explain::to_string(|w| {
+            crate::explain::surplus_finding(w, surplus)
+        }));
     }
     Ok(CalcResponse {
         month: hh.month,

@@ -104,6 +104,9 @@ pub struct RuleBook {
     /// indices, `None` where nothing applies. Starts at month index `by_month_base`.
     by_month: Vec<Option<(u16, u16, u16)>>,
     by_month_base: i32,
+    /// Per rule set: none of its texts (name, bases) needs escaping in JSON and it has no modules, so the
+    /// streamed JSON may copy texts as they are.
+    plain: Vec<bool>,
 }
 
 fn year_in(years: &[YearTable], year: u16) -> Option<&YearTable> {
@@ -171,12 +174,43 @@ impl RuleBook {
             series_of: Vec::new(),
             by_month: Vec::new(),
             by_month_base: 0,
+            plain: Vec::new(),
         };
         book.reindex();
         Ok(book)
     }
 
+    /// Whether a rule set of this book has only texts that JSON can carry unescaped (see `plain`).
+    pub(crate) fn plain_texts(&self, rs: &RuleSet) -> bool {
+        self.rule_sets
+            .iter()
+            .position(|(r, _)| std::ptr::eq(r, rs))
+            .and_then(|i| self.plain.get(i))
+            .copied()
+            .unwrap_or(false)
+    }
+
     fn reindex(&mut self) {
+        let needs_escape = |s: &str| s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+        self.plain = self
+            .rule_sets
+            .iter()
+            .map(|(r, _)| {
+                let b = &r.bases;
+                r.modules.is_empty()
+                    && ![
+                        &b.norm,
+                        &b.costs,
+                        &b.income,
+                        &b.jobbstimulans,
+                        &b.child_income,
+                        &b.assets,
+                        &r.name,
+                    ]
+                    .iter()
+                    .any(|s| needs_escape(s))
+            })
+            .collect();
         self.series_of = self
             .rule_sets
             .iter()

@@ -122,6 +122,13 @@ proptest! {
     }
 
     #[test]
+    fn streamed_json_equals_serde(req in request()) {
+        let book = RuleBook::standard();
+        let r = calc(&book, &req);
+        super::golden::assert_stream_matches(&book, &req, &norm::Guidelines::none(), &r);
+    }
+
+    #[test]
     fn same_input_same_output(req in request()) {
         let book = RuleBook::standard();
         let a = calc(&book, &req);
