@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::contract::{CalcRequest, CostsIn, IncomeKind, Role};
-use crate::tables::ChildBand;
+use crate::tables::{ChildBand, member_slot};
 use crate::{Money, Month};
 
 /// Bad input: the field (as a JSON path, e.g. `members[1].age`) and what is wrong with it.
@@ -60,6 +60,8 @@ pub enum MemberKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Member {
     pub age: u8,
+    /// Where the member's personal amount is in each year's table ([`crate::tables::member_slot`]).
+    pub slot: u8,
     pub kind: MemberKind,
 }
 
@@ -85,8 +87,11 @@ pub enum IncomeClass {
     Counted,
     /// Listed, never counted.
     Exempt,
-    /// An adult's salary: the jobbstimulans rule may disregard 25 %.
-    AdultSalary,
+    /// An adult's salary: the jobbstimulans rule may disregard 25 %. Carries the adult's facts the rule needs.
+    AdultSalary {
+        months_with_assistance: u16,
+        jobbstimulans_from: Option<Month>,
+    },
     /// A child's salary: only the part above the year's prisbasbelopp counts.
     ChildSalary,
 }
@@ -125,6 +130,10 @@ pub struct Household {
     pub shared_household_size: Option<u8>,
     pub costs: Costs,
     pub incomes: Vec<Income>,
+    /// Sum of the incomes counted in full (class `Counted`), so the bulk path need not walk them.
+    pub plain_income: Money,
+    /// Number of incomes with a rule of their own (adult's or child's salary).
+    pub special_incomes: u16,
     pub assets: Money,
 }
 
@@ -223,7 +232,11 @@ impl Household {
                     }
                 }
             };
-            members.push(Member { age, kind });
+            let slot = match kind {
+                MemberKind::Child { band, lunch_out } => member_slot(Some((band, lunch_out))),
+                MemberKind::Adult { .. } => member_slot(None),
+            };
+            members.push(Member { age, slot, kind });
             ids.push(m.id.clone());
         }
 
@@ -303,7 +316,17 @@ impl Household {
             } else if is_child_salary {
                 IncomeClass::ChildSalary
             } else if inc.kind == IncomeKind::Salary {
-                IncomeClass::AdultSalary
+                match member.and_then(|m| members.get(usize::from(m))).map(|m| m.kind) {
+                    Some(MemberKind::Adult {
+                        months_with_assistance,
+                        jobbstimulans_from,
+                    }) => IncomeClass::AdultSalary {
+                        months_with_assistance,
+                        jobbstimulans_from,
+                    },
+                    // Salary always names a member (checked above) and a child's salary is handled before.
+                    _ => IncomeClass::Counted,
+                }
             } else {
                 IncomeClass::Counted
             };
@@ -316,6 +339,25 @@ impl Household {
             });
         }
 
+        let plain_income = Money::checked_sum(
+            incomes
+                .iter()
+                .filter(|i| i.class == IncomeClass::Counted)
+                .map(|i| i.amount),
+        )
+        .map_err(|_| InputError::new("incomes", "add up to too much"))?;
+        let special_incomes = u16::try_from(
+            incomes
+                .iter()
+                .filter(|i| {
+                    matches!(
+                        i.class,
+                        IncomeClass::AdultSalary { .. } | IncomeClass::ChildSalary
+                    )
+                })
+                .count(),
+        )
+        .map_err(|_| InputError::new("incomes", "must have at most 65535 salaries"))?;
         Ok(Household {
             month: req.month,
             members,
@@ -326,6 +368,8 @@ impl Household {
             shared_household_size,
             costs: costs(&req.costs)?,
             incomes,
+            plain_income,
+            special_incomes,
             assets: amount(|| "assets".into(), req.assets)?,
         })
     }
@@ -341,6 +385,8 @@ impl Household {
             shared_household_size: self.shared_household_size,
             costs: self.costs,
             incomes: &self.incomes,
+            plain_income: self.plain_income,
+            special_incomes: self.special_incomes,
             assets: self.assets,
         }
     }
@@ -362,6 +408,8 @@ pub struct HouseholdRef<'a> {
     pub shared_household_size: Option<u8>,
     pub costs: Costs,
     pub incomes: &'a [Income],
+    pub plain_income: Money,
+    pub special_incomes: u16,
     pub assets: Money,
 }
 
@@ -385,6 +433,8 @@ struct Head {
     n_adults: u8,
     shared_household_size: Option<u8>,
     costs: Costs,
+    plain_income: Money,
+    special_incomes: u16,
     assets: Money,
     members: (u32, u32),
     incomes: (u32, u32),
@@ -421,6 +471,8 @@ impl Population {
             n_adults: hh.n_adults,
             shared_household_size: hh.shared_household_size,
             costs: hh.costs,
+            plain_income: hh.plain_income,
+            special_incomes: hh.special_incomes,
             assets: hh.assets,
             members: (m0, m1),
             incomes: (i0, i1),
@@ -460,6 +512,8 @@ impl Population {
             shared_household_size: h.shared_household_size,
             costs: h.costs,
             incomes: self.incomes.get(range(h.incomes)).unwrap_or_default(),
+            plain_income: h.plain_income,
+            special_incomes: h.special_incomes,
             assets: h.assets,
         }
     }

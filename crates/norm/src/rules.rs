@@ -81,8 +81,9 @@ pub(crate) fn overflow(_: crate::money::Overflow) -> InputError {
 
 /// `amount × 25 %` rounded up to whole kronor (the disregard favours the person).
 fn quarter_rounded_up(amount: Money) -> Money {
-    let kronor = amount.ore().div_euclid(100);
-    Money::from_ore((kronor + 3).div_euclid(4) * 100)
+    // Amounts are validated non-negative whole kronor.
+    let kronor = amount.ore().max(0) / 100;
+    Money::from_ore((kronor + 3) / 4 * 100)
 }
 
 /// `amount ÷ n` rounded to whole kronor, halves up.
@@ -143,6 +144,7 @@ fn persons(n: usize) -> Persons {
 }
 
 /// Runs the rules of `rs` for one household and returns the four parts.
+#[inline]
 pub(crate) fn run<S: Sink>(
     table: &YearTable,
     rs: &RuleSet,
@@ -216,11 +218,18 @@ pub(crate) fn run<S: Sink>(
             }
         }
 
-        // Personal costs of the children, by age band.
-        for (i, m) in hh.members.iter().enumerate() {
+        // Personal costs of the children, by age band. The amounts are summed by each member's table slot
+        // (branch-free; adults read zero); the explanation walks the children for their lines.
+        let mut children = Money::ZERO;
+        for m in hh.members {
+            children = children.checked_add(table.slot_money(m.slot)).map_err(overflow)?;
+        }
+        norm = norm.checked_add(children).map_err(overflow)?;
+        for (i, m) in hh.members.iter().enumerate().filter(|_| S::EXPLAIN) {
             let Member {
                 age,
                 kind: MemberKind::Child { band, lunch_out },
+                ..
             } = *m
             else {
                 continue;
@@ -261,7 +270,6 @@ pub(crate) fn run<S: Sink>(
                     )
                 });
             }
-            norm = norm.checked_add(a.money).map_err(overflow)?;
         }
 
         // Household-common costs for the household's size.
@@ -329,22 +337,20 @@ pub(crate) fn run<S: Sink>(
         Money::checked_sum([rent, c.electricity, c.home_insurance, c.work_travel, c.union_fees])
             .map_err(overflow)?;
 
-    // Incomes.
-    let mut counted_income = Money::ZERO;
-    for inc in hh.incomes {
+    // Incomes. Those counted in full were summed at validation; the bulk path only walks the salaries, which have
+    // rules of their own. The explanation walks all of them (and its lines add up to the same total).
+    let mut counted_income = if S::EXPLAIN { Money::ZERO } else { hh.plain_income };
+    let walk = if S::EXPLAIN || hh.special_incomes > 0 {
+        hh.incomes
+    } else {
+        &[]
+    };
+    for inc in walk {
+        if !S::EXPLAIN && matches!(inc.class, IncomeClass::Counted | IncomeClass::Exempt) {
+            continue;
+        }
         let who = || Who(inc.member.map(|m| hh.id(m)));
         let name = income_name(inc.kind);
-        let adult = |m: Option<u16>| match m.and_then(|m| hh.members.get(usize::from(m))) {
-            Some(Member {
-                kind:
-                    MemberKind::Adult {
-                        months_with_assistance,
-                        jobbstimulans_from,
-                    },
-                ..
-            }) => (*months_with_assistance, *jobbstimulans_from),
-            _ => (0, None),
-        };
         let counted = match inc.class {
             IncomeClass::Counted => {
                 sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
@@ -358,22 +364,23 @@ pub(crate) fn run<S: Sink>(
                 });
                 Money::ZERO
             }
-            IncomeClass::AdultSalary => {
-                let (months_with_assistance, jobbstimulans_from) = adult(inc.member);
-                match jobbstimulans(hh.month, months_with_assistance, jobbstimulans_from) {
-                    Jobbstimulans::Applies { from, started_now } => {
-                        let disregard = quarter_rounded_up(inc.amount);
-                        let counted = inc.amount.checked_sub(disregard).map_err(overflow)?;
-                        sink.line(Part::CountedIncome, counted, &b.jobbstimulans, |w| {
-                            write!(
-                                w,
-                                "{name}{} {}, 25 % jobbstimulans ({disregard}) undantas",
-                                who(),
-                                inc.amount
-                            )
-                        });
-                        if started_now {
-                            sink.finding(|w| {
+            IncomeClass::AdultSalary {
+                months_with_assistance,
+                jobbstimulans_from,
+            } => match jobbstimulans(hh.month, months_with_assistance, jobbstimulans_from) {
+                Jobbstimulans::Applies { from, started_now } => {
+                    let disregard = quarter_rounded_up(inc.amount);
+                    let counted = inc.amount.checked_sub(disregard).map_err(overflow)?;
+                    sink.line(Part::CountedIncome, counted, &b.jobbstimulans, |w| {
+                        write!(
+                            w,
+                            "{name}{} {}, 25 % jobbstimulans ({disregard}) undantas",
+                            who(),
+                            inc.amount
+                        )
+                    });
+                    if started_now {
+                        sink.finding(|w| {
                             write!(
                 w,
                                 "Jobbstimulans börjar gälla för {} denna månad ({}). Registrera startmånaden: regeln \
@@ -383,22 +390,22 @@ pub(crate) fn run<S: Sink>(
                                 from.plus(JOBBSTIMULANS_MONTHS - 1).unwrap_or(Month::MAX)
                             )
                         });
-                        }
-                        counted
                     }
-                    Jobbstimulans::NotYet { months } => {
-                        sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
-                            write!(
-                                w,
-                                "{name}{}, jobbstimulans gäller inte ännu: {months} av 6 månader i följd med \
+                    counted
+                }
+                Jobbstimulans::NotYet { months } => {
+                    sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
+                        write!(
+                            w,
+                            "{name}{}, jobbstimulans gäller inte ännu: {months} av 6 månader i följd med \
                              försörjningsstöd",
-                                who()
-                            )
-                        });
-                        inc.amount
-                    }
-                    Jobbstimulans::Ended { from, new_months } => {
-                        sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
+                            who()
+                        )
+                    });
+                    inc.amount
+                }
+                Jobbstimulans::Ended { from, new_months } => {
+                    sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
                         write!(
                 w,
                             "{name}{}, jobbstimulans från {from} har gällt i 24 månader; {new_months} av 6 nya \
@@ -406,10 +413,9 @@ pub(crate) fn run<S: Sink>(
                             who()
                         )
                     });
-                        inc.amount
-                    }
+                    inc.amount
                 }
-            }
+            },
             IncomeClass::ChildSalary => {
                 // Only the part of the year's work income above one prisbasbelopp counts.
                 let pbb = table.prisbasbelopp;
@@ -501,11 +507,19 @@ fn no_table(book: &RuleBook, rs: &RuleSet, month: Month) -> InputError {
     InputError::new("month", format!("{month} has no rule table{covered}"))
 }
 
+#[inline]
 pub(crate) fn resolve(book: &RuleBook, month: Month) -> Result<(&RuleSet, &YearTable), InputError> {
     match book.resolve(month) {
-        Some(Ok(found)) => Ok(found),
-        Some(Err(rs)) => Err(no_table(book, rs, month)),
-        None => Err(InputError::new("month", format!("{month} has no rule set"))),
+        Some(found) => Ok(found),
+        None => Err(unresolved(book, month)),
+    }
+}
+
+#[cold]
+fn unresolved(book: &RuleBook, month: Month) -> InputError {
+    match book.rule_set_for(month) {
+        Some(rs) => no_table(book, rs, month),
+        None => InputError::new("month", format!("{month} has no rule set")),
     }
 }
 

@@ -278,25 +278,19 @@ impl RuleBook {
         self.reindex();
     }
 
-    /// The rule set in force for a month with its table for the month's year: the bulk path (an index lookup).
-    /// `Some(Err(rule set))` when the rule set exists but its series has no table for the year.
-    pub fn resolve(&self, month: Month) -> Option<Result<(&RuleSet, &YearTable), &RuleSet>> {
-        let cached = usize::try_from(month.index() - self.by_month_base)
-            .ok()
-            .and_then(|i| self.by_month.get(i))
-            .copied()
-            .flatten();
-        let found = cached
-            .map(|(r, s, y)| (usize::from(r), usize::from(s), usize::from(y)))
-            .or_else(|| self.resolve_slow(month));
-        if let Some((r, s, y)) = found {
-            let rs = self.rule_sets.get(r).map(|(rs, _)| rs);
-            let t = self.series.get(s).and_then(|s| s.years.get(y));
-            if let (Some(rs), Some(t)) = (rs, t) {
-                return Some(Ok((rs, t)));
-            }
-        }
-        self.rule_set_for(month).map(Err)
+    /// The rule set in force for a month with its table for the month's year: the bulk path (an index lookup for
+    /// the years the tables cover, a search otherwise). `None` when there is no rule set or no table.
+    #[inline]
+    pub fn resolve(&self, month: Month) -> Option<(&RuleSet, &YearTable)> {
+        let i = usize::try_from(month.index().wrapping_sub(self.by_month_base)).unwrap_or(usize::MAX);
+        let (r, s, y) = match self.by_month.get(i) {
+            Some(Some((r, s, y))) => (usize::from(*r), usize::from(*s), usize::from(*y)),
+            Some(None) => return None,
+            None => self.resolve_slow(month)?,
+        };
+        let (rs, _) = self.rule_sets.get(r)?;
+        let t = self.series.get(s)?.years.get(y)?;
+        Some((rs, t))
     }
 
     /// The rule set in force for a month.

@@ -129,6 +129,21 @@ impl ChildBand {
     }
 }
 
+/// The slot of a member's personal amount in every year's table: children by band and lunch rule (0-11), adults
+/// [`ADULT_SLOT`] (no amount of their own here).
+pub const fn member_slot(child: Option<(ChildBand, bool)>) -> u8 {
+    match child {
+        Some((band, lunch_out)) => {
+            let lunch = lunch_out && band.has_lunch_rule();
+            band as u8 + if lunch { 8 } else { 0 }
+        }
+        None => ADULT_SLOT,
+    }
+}
+
+/// Slot of an adult: outside the children's amounts, so it reads as zero.
+pub const ADULT_SLOT: u8 = 12;
+
 /// One amount of a table with its source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Amount {
@@ -171,6 +186,13 @@ impl YearTable {
             // keeps the function total without a panic path.
             None => self.child[0],
         }
+    }
+
+    /// A member's personal amount by precomputed slot (see [`member_slot`]): a child's band amount, or zero for an
+    /// adult (adults are counted as a couple or as singles). Branch-free for the bulk path.
+    #[inline]
+    pub fn slot_money(&self, slot: u8) -> Money {
+        self.child.get(usize::from(slot)).map_or(Money::ZERO, |a| a.money)
     }
 
     /// Household-common amount for exactly `size` persons (1-7), from the table.
