@@ -225,7 +225,10 @@ pub(crate) fn run<S: Sink>(
             children = children.checked_add(table.slot_money(m.slot)).map_err(overflow)?;
         }
         norm = norm.checked_add(children).map_err(overflow)?;
-        for (i, m) in hh.members.iter().enumerate().filter(|_| S::EXPLAIN) {
+        for (i, m) in hh.members.iter().enumerate() {
+            if !S::EXPLAIN {
+                break;
+            }
             let Member {
                 age,
                 kind: MemberKind::Child { band, lunch_out },

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use norm::{Guidelines, RuleBook};
+use norm::{Guidelines, ResponseWriter, RuleBook};
 
 #[derive(Debug, clap::Args)]
 pub struct CalcArgs {
@@ -95,10 +95,16 @@ fn batch_run(book: &RuleBook, guidelines: &Guidelines, path: &Path) -> anyhow::R
         Box::new(BufReader::new(f))
     };
     let mut out = BufWriter::new(io::stdout().lock());
+    // The streamed writer produces the same bytes as serializing `calculate_with`'s response, without building it.
+    let mut writer = ResponseWriter::new();
+    let mut buf = String::new();
     for (i, line) in reader.lines().enumerate() {
         let line = line.with_context(|| format!("reading {}", path.display()))?;
-        match norm::parse_request(&line).and_then(|req| norm::calculate_with(book, &req, guidelines)) {
-            Ok(resp) => serde_json::to_writer(&mut out, &resp)?,
+        buf.clear();
+        let done = norm::household_from_json(&line)
+            .and_then(|hh| writer.write(book, hh.view(), guidelines, &mut buf));
+        match done {
+            Ok(_) => out.write_all(buf.as_bytes())?,
             Err(e) => serde_json::to_writer(
                 &mut out,
                 &LineError {
