@@ -126,14 +126,18 @@ pub struct Household {
     pub adults: Adults,
     /// Number of adults (1 to `MAX_MEMBERS`).
     pub n_adults: u8,
+    /// Members' table slots one per byte when there are at most eight members (unused bytes are adults' slot),
+    /// so the bulk path sums the personal amounts in a fixed loop; `None` for larger households.
+    pub packed_slots: Option<u64>,
     /// A single adult applying alone in a household community of this many persons.
     pub shared_household_size: Option<u8>,
     pub costs: Costs,
     pub incomes: Vec<Income>,
     /// Sum of the incomes counted in full (class `Counted`), so the bulk path need not walk them.
     pub plain_income: Money,
-    /// Number of incomes with a rule of their own (adult's or child's salary).
-    pub special_incomes: u16,
+    /// The incomes with a rule of their own (adults' and children's salaries), copied out of `incomes` in the
+    /// same order, so the bulk path walks only these.
+    pub specials: Vec<Income>,
     pub assets: Money,
 }
 
@@ -346,20 +350,28 @@ impl Household {
                 .map(|i| i.amount),
         )
         .map_err(|_| InputError::new("incomes", "add up to too much"))?;
-        let special_incomes = u16::try_from(
-            incomes
+        let specials: Vec<Income> = incomes
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i.class,
+                    IncomeClass::AdultSalary { .. } | IncomeClass::ChildSalary
+                )
+            })
+            .copied()
+            .collect();
+        let packed_slots = (members.len() <= 8).then(|| {
+            members
                 .iter()
-                .filter(|i| {
-                    matches!(
-                        i.class,
-                        IncomeClass::AdultSalary { .. } | IncomeClass::ChildSalary
-                    )
-                })
-                .count(),
-        )
-        .map_err(|_| InputError::new("incomes", "must have at most 65535 salaries"))?;
+                .map(|m| m.slot)
+                .chain(std::iter::repeat(crate::tables::ADULT_SLOT))
+                .take(8)
+                .enumerate()
+                .fold(0u64, |acc, (k, slot)| acc | (u64::from(slot) << (8 * k)))
+        });
         Ok(Household {
             month: req.month,
+            packed_slots,
             members,
             ids,
             adults,
@@ -369,7 +381,7 @@ impl Household {
             costs: costs(&req.costs)?,
             incomes,
             plain_income,
-            special_incomes,
+            specials,
             assets: amount(|| "assets".into(), req.assets)?,
         })
     }
@@ -382,11 +394,12 @@ impl Household {
             ids: &self.ids,
             adults: self.adults,
             n_adults: self.n_adults,
+            packed_slots: self.packed_slots,
             shared_household_size: self.shared_household_size,
             costs: self.costs,
             incomes: &self.incomes,
             plain_income: self.plain_income,
-            special_incomes: self.special_incomes,
+            specials: &self.specials,
             assets: self.assets,
         }
     }
@@ -405,11 +418,12 @@ pub struct HouseholdRef<'a> {
     pub ids: &'a [String],
     pub adults: Adults,
     pub n_adults: u8,
+    pub packed_slots: Option<u64>,
     pub shared_household_size: Option<u8>,
     pub costs: Costs,
     pub incomes: &'a [Income],
     pub plain_income: Money,
-    pub special_incomes: u16,
+    pub specials: &'a [Income],
     pub assets: Money,
 }
 
@@ -431,13 +445,14 @@ struct Head {
     month: Month,
     adults: Adults,
     n_adults: u8,
+    packed_slots: Option<u64>,
     shared_household_size: Option<u8>,
     costs: Costs,
     plain_income: Money,
-    special_incomes: u16,
     assets: Money,
     members: (u32, u32),
     incomes: (u32, u32),
+    specials: (u32, u32),
 }
 
 /// Many validated households in flat storage (members and incomes of all households in two arrays), for bulk
@@ -448,6 +463,7 @@ pub struct Population {
     members: Vec<Member>,
     ids: Vec<String>,
     incomes: Vec<Income>,
+    specials: Vec<Income>,
 }
 
 impl Population {
@@ -460,6 +476,9 @@ impl Population {
         let too_many = || InputError::new("population", "has more than 4 billion members or incomes");
         let m0 = u32::try_from(self.members.len()).map_err(|_| too_many())?;
         let i0 = u32::try_from(self.incomes.len()).map_err(|_| too_many())?;
+        let s0 = u32::try_from(self.specials.len()).map_err(|_| too_many())?;
+        self.specials.extend_from_slice(&hh.specials);
+        let s1 = u32::try_from(self.specials.len()).map_err(|_| too_many())?;
         self.members.extend_from_slice(&hh.members);
         self.ids.extend_from_slice(&hh.ids);
         self.incomes.extend_from_slice(&hh.incomes);
@@ -469,13 +488,14 @@ impl Population {
             month: hh.month,
             adults: hh.adults,
             n_adults: hh.n_adults,
+            packed_slots: hh.packed_slots,
             shared_household_size: hh.shared_household_size,
             costs: hh.costs,
             plain_income: hh.plain_income,
-            special_incomes: hh.special_incomes,
             assets: hh.assets,
             members: (m0, m1),
             incomes: (i0, i1),
+            specials: (s0, s1),
         });
         Ok(())
     }
@@ -509,11 +529,12 @@ impl Population {
             ids: self.ids.get(range(h.members)).unwrap_or_default(),
             adults: h.adults,
             n_adults: h.n_adults,
+            packed_slots: h.packed_slots,
             shared_household_size: h.shared_household_size,
             costs: h.costs,
             incomes: self.incomes.get(range(h.incomes)).unwrap_or_default(),
             plain_income: h.plain_income,
-            special_incomes: h.special_incomes,
+            specials: self.specials.get(range(h.specials)).unwrap_or_default(),
             assets: h.assets,
         }
     }

@@ -162,6 +162,8 @@ pub struct YearTable {
     pub adult_couple: Amount,
     /// Children's amounts: the 8 bands with meals at home, then the 4 bands (0-6) with lunch outside the home.
     child: [Amount; 12],
+    /// The children's amounts by slot without provenance, padded with zeros to 16 (bulk path).
+    personal: [Money; 16],
     common: [Amount; COMMON_ROWS],
     pub prisbasbelopp: Money,
     /// The weakest provenance of any amount in the table.
@@ -192,7 +194,20 @@ impl YearTable {
     /// adult (adults are counted as a couple or as singles). Branch-free for the bulk path.
     #[inline]
     pub fn slot_money(&self, slot: u8) -> Money {
-        self.child.get(usize::from(slot)).map_or(Money::ZERO, |a| a.money)
+        // 16 entries and a 4-bit index: no bounds branch. Entries 12-15 (adults, padding) are zero.
+        let i = usize::from(slot & 15);
+        self.personal.get(i).copied().unwrap_or(Money::ZERO)
+    }
+
+    /// Sum of up to eight members' personal amounts packed one slot per byte (see `Household::packed_slots`);
+    /// a fixed, branch-free loop.
+    #[inline]
+    pub fn packed_slots_money(&self, packed: u64) -> Money {
+        let mut sum = 0i64;
+        for k in 0..8 {
+            sum += self.slot_money((packed >> (8 * k)) as u8).ore();
+        }
+        Money::from_ore(sum)
     }
 
     /// Household-common amount for exactly `size` persons (1-7), from the table.
@@ -401,8 +416,13 @@ pub fn parse_tables(riksnorm_csv: &str, prisbasbelopp_csv: &str) -> Result<Vec<Y
             .max()
             .unwrap_or(Provenance::Official);
         let version = fnv1a(fnv1a(p.hash, pbb_raw.as_bytes()), b"\n");
+        let mut personal = [Money::ZERO; 16];
+        for (p, a) in personal.iter_mut().zip(&child) {
+            *p = a.money;
+        }
         out.push(YearTable {
             year,
+            personal,
             adult_single,
             adult_couple,
             child,
