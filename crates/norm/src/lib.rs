@@ -7,6 +7,7 @@
 
 pub mod contract;
 pub mod explain;
+mod fastfmt;
 pub mod guidelines;
 pub mod household;
 pub mod money;

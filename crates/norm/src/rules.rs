@@ -5,7 +5,7 @@
 //! disregard up, a household-community share rounds half up) happen where the rule says.
 
 use crate::contract::{CalcRequest, CalcResponse, IncomeKind};
-use crate::explain::{Explained, Part, Quiet, Sink};
+use crate::explain::{Explained, Part, Piece, Quiet, Sink, TableItem, TextOut, text};
 use crate::guidelines::Guidelines;
 use crate::household::{Adults, Household, HouseholdRef, IncomeClass, InputError, Member, MemberKind};
 use crate::ruleset::{Adjustment, Parts, RuleBook, RuleSet};
@@ -130,11 +130,10 @@ fn income_name(kind: IncomeKind) -> &'static str {
 /// " (a)" after an income's name when it belongs to a member.
 struct Who<'a>(Option<&'a str>);
 
-impl std::fmt::Display for Who<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            Some(id) => write!(f, " ({id})"),
-            None => Ok(()),
+impl Piece for Who<'_> {
+    fn put(&self, w: &mut TextOut<'_>) {
+        if let Some(id) = self.0 {
+            text!(w, " (", id, ")");
         }
     }
 }
@@ -142,12 +141,12 @@ impl std::fmt::Display for Who<'_> {
 /// "1 person" / "3 personer", formatted without allocating.
 struct Persons(usize);
 
-impl std::fmt::Display for Persons {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Piece for Persons {
+    fn put(&self, w: &mut TextOut<'_>) {
         if self.0 == 1 {
-            f.write_str("1 person")
+            text!(w, "1 person");
         } else {
-            write!(f, "{} personer", self.0)
+            text!(w, self.0, " personer");
         }
     }
 }
@@ -171,22 +170,24 @@ pub(crate) fn run<S: Sink>(
     // Personal costs of the adults.
     if let Some(n) = hh.shared_household_size {
         let single = table.adult_single;
-        sink.used(single.provenance, |w| w.write_str("ensamstående vuxen"));
+        sink.used(single.provenance, TableItem::AdultSingle);
         sink.line(Part::Norm, single.money, &b.norm, |w| {
-            write!(w, "Personliga kostnader, ensamstående vuxen ({})", hh.id(0))
+            text!(w, "Personliga kostnader, ensamstående vuxen (", hh.id(0), ")")
         });
         let size = usize::from(n);
         let common = table.common(size).map_err(overflow)?;
-        sink.used(common.provenance, |w| {
-            write!(w, "hushållsgemensamma kostnader för {}", persons(size))
-        });
+        sink.used(common.provenance, TableItem::Common(size));
         let share = share_rounded(common.money, i64::from(n));
         sink.line(Part::Norm, share, &b.norm, |w| {
-            write!(
+            text!(
                 w,
-                "Andel av hushållsgemensamma kostnader i en hushållsgemenskap med {}: {} ÷ {n}, avrundat till hela kronor",
+                "Andel av hushållsgemensamma kostnader i en hushållsgemenskap med ",
                 persons(size),
-                common.money
+                ": ",
+                common.money,
+                " ÷ ",
+                n,
+                ", avrundat till hela kronor"
             )
         });
         norm = single.money.checked_add(share).map_err(overflow)?;
@@ -205,29 +206,26 @@ pub(crate) fn run<S: Sink>(
         norm = norm.checked_add(adults_amount).map_err(overflow)?;
         if S::EXPLAIN {
             if is_couple {
-                sink.used(couple.provenance, |w| w.write_str("sammanboende vuxna"));
+                sink.used(couple.provenance, TableItem::AdultCouple);
                 sink.line(Part::Norm, couple.money, &b.norm, |w| {
-                    w.write_str("Personliga kostnader, makar eller sambor")
+                    text!(w, "Personliga kostnader, makar eller sambor")
                 });
             } else {
                 for (i, _) in hh.members.iter().enumerate().filter(|(_, m)| m.is_adult()) {
-                    sink.used(single.provenance, |w| w.write_str("ensamstående vuxen"));
+                    sink.used(single.provenance, TableItem::AdultSingle);
                     sink.line(Part::Norm, single.money, &b.norm, |w| {
                         let id = hh.ids.get(i).map_or("?", String::as_str);
                         if n_adults == 1 {
-                            write!(w, "Personliga kostnader, ensamstående vuxen ({id})")
+                            text!(w, "Personliga kostnader, ensamstående vuxen (", id, ")")
                         } else {
-                            write!(w, "Personliga kostnader, vuxen som inte lever i par ({id})")
+                            text!(w, "Personliga kostnader, vuxen som inte lever i par (", id, ")")
                         }
                     });
                 }
                 if n_adults > 2 {
                     sink.finding(|w| {
-                        write!(
-                            w,
-                            "Hushållet har {n_adults} vuxna och alla räknas som ensamstående. Kontrollera om två av \
-                             dem är makar eller sambor, eller om någon ska söka för sig själv i en hushållsgemenskap."
-                        )
+                        text!(w, "Hushållet har ", n_adults, " vuxna och alla räknas som ensamstående. Kontrollera om två av \
+                             dem är makar eller sambor, eller om någon ska söka för sig själv i en hushållsgemenskap.")
                     });
                 }
             }
@@ -259,13 +257,7 @@ pub(crate) fn run<S: Sink>(
                 continue;
             };
             let a = table.child(band, lunch_out);
-            sink.used(a.provenance, |w| {
-                if lunch_out {
-                    write!(w, "barn {} med lunch utanför hemmet", band.label())
-                } else {
-                    write!(w, "barn {}", band.label())
-                }
-            });
+            sink.used(a.provenance, TableItem::Child(band, lunch_out));
             sink.line(Part::Norm, a.money, &b.norm, |w| {
                 let id = hh.ids.get(i).map_or("?", String::as_str);
                 let who = if band == ChildBand::Age19To20 {
@@ -278,18 +270,28 @@ pub(crate) fn run<S: Sink>(
                 } else {
                     ""
                 };
-                write!(
+                text!(
                     w,
-                    "Personliga kostnader, {who} ({id}), {age} år, åldersgrupp {}{lunch_text}",
-                    band.label()
+                    "Personliga kostnader, ",
+                    who,
+                    " (",
+                    id,
+                    "), ",
+                    age,
+                    " år, åldersgrupp ",
+                    band.label(),
+                    lunch_text
                 )
             });
             if band == ChildBand::Age19To20 {
                 sink.finding(|w| {
                     let id = hh.ids.get(i).map_or("?", String::as_str);
-                    write!(
-                w,
-                        "{id} är {age} år: normen för 19–20 år gäller bara ungdom som går i skolan, bor hemma och som \
+                    text!(
+                        w,
+                        id,
+                        " är ",
+                        age,
+                        " år: normen för 19–20 år gäller bara ungdom som går i skolan, bor hemma och som \
                          föräldrarna har försörjningsplikt för. Kontrollera skolgången."
                     )
                 });
@@ -299,20 +301,22 @@ pub(crate) fn run<S: Sink>(
         // Household-common costs for the household's size.
         let size = hh.size();
         let common = table.common(size).map_err(overflow)?;
-        sink.used(common.provenance, |w| {
-            write!(w, "hushållsgemensamma kostnader för {}", persons(size))
-        });
+        sink.used(common.provenance, TableItem::Common(size));
         sink.line(Part::Norm, common.money, &b.norm, |w| {
             if size > crate::tables::COMMON_ROWS {
                 let step = table.common_step().unwrap_or(Money::ZERO);
-                write!(
-                w,
-                    "Hushållsgemensamma kostnader, {} (7 personer och {} × {step} för varje person utöver sju)",
+                text!(
+                    w,
+                    "Hushållsgemensamma kostnader, ",
                     persons(size),
-                    size - crate::tables::COMMON_ROWS
+                    " (7 personer och ",
+                    size - crate::tables::COMMON_ROWS,
+                    " × ",
+                    step,
+                    " för varje person utöver sju)"
                 )
             } else {
-                write!(w, "Hushållsgemensamma kostnader, {}", persons(size))
+                text!(w, "Hushållsgemensamma kostnader, ", persons(size))
             }
         });
         norm = norm.checked_add(common.money).map_err(overflow)?;
@@ -326,26 +330,40 @@ pub(crate) fn run<S: Sink>(
         && rent > ceiling
     {
         sink.line(Part::ReasonableCosts, ceiling, &b.costs, |w| {
-            write!(
+            text!(
                 w,
-                "Hyra {}, godtas med {ceiling} enligt kommunens riktlinje för {} ({name})",
+                "Hyra ",
                 c.rent,
-                persons(size)
+                ", godtas med ",
+                ceiling,
+                " enligt kommunens riktlinje för ",
+                persons(size),
+                " (",
+                name,
+                ")"
             )
         });
         sink.finding(|w| {
-            write!(
+            text!(
                 w,
-                "Hyran {} är högre än riktlinjens tak {ceiling} för {} ({name}); {ceiling} har godtagits. Pröva om \
-                 det finns särskilda skäl att godta hela hyran, eller om hushållet ska få tid att skaffa en \
-                 billigare bostad.",
+                "Hyran ",
                 c.rent,
-                persons(size)
+                " är högre än riktlinjens tak ",
+                ceiling,
+                " för ",
+                persons(size),
+                " (",
+                name,
+                "); ",
+                ceiling,
+                " har godtagits. Pröva om \
+                 det finns särskilda skäl att godta hela hyran, eller om hushållet ska få tid att skaffa en \
+                 billigare bostad."
             )
         });
         rent = ceiling;
     } else if rent > Money::ZERO {
-        sink.line(Part::ReasonableCosts, rent, &b.costs, |w| w.write_str("Hyra"));
+        sink.line(Part::ReasonableCosts, rent, &b.costs, |w| text!(w, "Hyra"));
     }
     for (amount, text) in [
         (c.electricity, "Hushållsel"),
@@ -354,7 +372,7 @@ pub(crate) fn run<S: Sink>(
         (c.union_fees, "Avgift till fackförening och arbetslöshetskassa"),
     ] {
         if amount > Money::ZERO {
-            sink.line(Part::ReasonableCosts, amount, &b.costs, |w| w.write_str(text));
+            sink.line(Part::ReasonableCosts, amount, &b.costs, |w| text!(w, text));
         }
     }
     let reasonable_costs =
@@ -371,13 +389,13 @@ pub(crate) fn run<S: Sink>(
         let counted = match inc.class {
             IncomeClass::Counted => {
                 sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
-                    write!(w, "{name}{}", who())
+                    text!(w, name, who())
                 });
                 inc.amount
             }
             IncomeClass::Exempt => {
                 sink.line(Part::CountedIncome, Money::ZERO, &b.income, |w| {
-                    write!(w, "{name}{} {}, räknas inte som inkomst", who(), inc.amount)
+                    text!(w, name, who(), " ", inc.amount, ", räknas inte som inkomst")
                 });
                 Money::ZERO
             }
@@ -400,22 +418,29 @@ pub(crate) fn run<S: Sink>(
                     let disregard = quarter_rounded_up(inc.amount);
                     let counted = inc.amount.checked_sub(disregard).map_err(overflow)?;
                     sink.line(Part::CountedIncome, counted, &b.jobbstimulans, |w| {
-                        write!(
+                        text!(
                             w,
-                            "{name}{} {}, 25 % jobbstimulans ({disregard}) undantas",
+                            name,
                             who(),
-                            inc.amount
+                            " ",
+                            inc.amount,
+                            ", 25 % jobbstimulans (",
+                            disregard,
+                            ") undantas"
                         )
                     });
                     if started_now {
                         sink.finding(|w| {
-                            write!(
-                w,
-                                "Jobbstimulans börjar gälla för {} denna månad ({}). Registrera startmånaden: regeln \
-                                 gäller i 24 månader, till och med {}.",
+                            text!(
+                                w,
+                                "Jobbstimulans börjar gälla för ",
                                 inc.member.map_or("?", |m| hh.id(m)),
+                                " denna månad (",
                                 hh.month,
-                                from.plus(JOBBSTIMULANS_MONTHS - 1).unwrap_or(Month::MAX)
+                                "). Registrera startmånaden: regeln \
+                                 gäller i 24 månader, till och med ",
+                                from.plus(JOBBSTIMULANS_MONTHS - 1).unwrap_or(Month::MAX),
+                                "."
                             )
                         });
                     }
@@ -423,22 +448,30 @@ pub(crate) fn run<S: Sink>(
                 }
                 Jobbstimulans::NotYet { months } => {
                     sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
-                        write!(
+                        text!(
                             w,
-                            "{name}{}, jobbstimulans gäller inte ännu: {months} av 6 månader i följd med \
-                             försörjningsstöd",
-                            who()
+                            name,
+                            who(),
+                            ", jobbstimulans gäller inte ännu: ",
+                            months,
+                            " av 6 månader i följd med \
+                             försörjningsstöd"
                         )
                     });
                     inc.amount
                 }
                 Jobbstimulans::Ended { from, new_months } => {
                     sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
-                        write!(
-                w,
-                            "{name}{}, jobbstimulans från {from} har gällt i 24 månader; {new_months} av 6 nya \
-                             månader i följd med försörjningsstöd",
-                            who()
+                        text!(
+                            w,
+                            name,
+                            who(),
+                            ", jobbstimulans från ",
+                            from,
+                            " har gällt i 24 månader; ",
+                            new_months,
+                            " av 6 nya \
+                             månader i följd med försörjningsstöd"
                         )
                     });
                     inc.amount
@@ -455,22 +488,36 @@ pub(crate) fn run<S: Sink>(
                 sink.line(Part::CountedIncome, counted, &b.child_income, |w| {
                     let earlier = inc.earned_earlier_this_year;
                     if counted == Money::ZERO {
-                        write!(
-                w,
-                            "{name}{} {}, barns arbetsinkomst inom prisbasbeloppet {pbb} för {} (tidigare i år \
-                             {earlier}), räknas inte",
+                        text!(
+                            w,
+                            name,
                             who(),
+                            " ",
                             inc.amount,
-                            hh.month.year()
+                            ", barns arbetsinkomst inom prisbasbeloppet ",
+                            pbb,
+                            " för ",
+                            hh.month.year(),
+                            " (tidigare i år \
+                             ",
+                            earlier,
+                            "), räknas inte"
                         )
                     } else {
-                        write!(
-                w,
-                            "{name}{} {}, barns arbetsinkomst: den del som överstiger prisbasbeloppet {pbb} för {} \
-                             räknas (tidigare i år {earlier})",
+                        text!(
+                            w,
+                            name,
                             who(),
+                            " ",
                             inc.amount,
-                            hh.month.year()
+                            ", barns arbetsinkomst: den del som överstiger prisbasbeloppet ",
+                            pbb,
+                            " för ",
+                            hh.month.year(),
+                            " \
+                             räknas (tidigare i år ",
+                            earlier,
+                            ")"
                         )
                     }
                 });
@@ -483,7 +530,7 @@ pub(crate) fn run<S: Sink>(
     // Assets are used before assistance.
     if hh.assets > Money::ZERO {
         sink.line(Part::Assets, hh.assets, &b.assets, |w| {
-            w.write_str("Tillgångar som ska användas först")
+            text!(w, "Tillgångar som ska användas först")
         });
     }
 
@@ -505,7 +552,7 @@ pub(crate) fn run<S: Sink>(
             };
             *slot = slot.checked_add(adj.amount).map_err(overflow)?;
             let Adjustment { text, basis, .. } = adj;
-            sink.line(adj.part, adj.amount, &basis, |w| w.write_str(&text));
+            sink.line(adj.part, adj.amount, &basis, |w| text!(w, &text));
         }
     }
     Ok(parts)

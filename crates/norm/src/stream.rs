@@ -4,10 +4,9 @@
 //! The bytes are exactly `serde_json::to_string(&calculate(..))` (a property test holds it to that), so callers
 //! can switch between the two freely.
 
-use std::fmt::{self, Write as _};
-
 use crate::Money;
-use crate::explain::{self, Part, Sink, Text, WEAK};
+use crate::explain::{self, Part, Sink, TableItem, TextOut, WEAK};
+use crate::fastfmt::push_i64;
 use crate::guidelines::Guidelines;
 use crate::household::{HouseholdRef, InputError};
 use crate::rules::{self, Totals};
@@ -24,30 +23,12 @@ pub struct ResponseWriter {
     n_lines: usize,
     /// Findings as raw text separated by `SEP`, in order, without duplicates.
     findings: String,
-    /// Names of non-official amounts used, per entry of `WEAK`, separated by `SEP`.
-    weak: [String; 2],
+    /// Non-official amounts used, in order of first use.
+    weak: Vec<(Provenance, TableItem)>,
     tmp: String,
     /// No free text of this household (ids, guideline names, rule-set texts) needs escaping, and the engine's own
     /// texts never do: texts can be copied as they are.
     raw: bool,
-}
-
-/// `fmt::Write` adapter that escapes a JSON string's content the way serde_json does. With `raw` it copies: the
-/// caller has checked that no text it formats can contain a character that needs escaping.
-struct Escape<'a> {
-    out: &'a mut String,
-    raw: bool,
-}
-
-impl fmt::Write for Escape<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        if self.raw {
-            self.out.push_str(s);
-        } else {
-            escape_into(self.out, s);
-        }
-        Ok(())
-    }
 }
 
 /// A string value's content: copied when `raw`, escaped otherwise.
@@ -63,7 +44,7 @@ fn needs_escape(s: &str) -> bool {
     s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
-fn escape_into(out: &mut String, s: &str) {
+pub(crate) fn escape_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     if !needs_escape(s) {
         out.push_str(s);
@@ -105,7 +86,7 @@ fn push_item(list: &mut String, item: &str) {
 impl Sink for ResponseWriter {
     const EXPLAIN: bool = true;
 
-    fn line(&mut self, part: Part, amount: Money, basis: &str, text: impl FnOnce(Text<'_>) -> fmt::Result) {
+    fn line(&mut self, part: Part, amount: Money, basis: &str, text: impl FnOnce(&mut TextOut<'_>)) {
         if self.n_lines > 0 {
             self.lines.push(',');
         }
@@ -113,36 +94,24 @@ impl Sink for ResponseWriter {
         self.lines.push_str("{\"part\":\"");
         self.lines.push_str(part.as_str());
         self.lines.push_str("\",\"text\":\"");
-        let _ = text(&mut Escape {
-            out: &mut self.lines,
-            raw: self.raw,
-        });
-        let _ = write!(
-            self.lines,
-            "\",\"amount\":{},\"basis\":\"",
-            amount.kronor_rounded()
-        );
+        text(&mut TextOut::new(&mut self.lines, !self.raw));
+        self.lines.push_str("\",\"amount\":");
+        push_i64(&mut self.lines, amount.kronor_rounded());
+        self.lines.push_str(",\"basis\":\"");
         put(&mut self.lines, basis, self.raw);
         self.lines.push_str("\"}");
     }
 
-    fn finding(&mut self, text: impl FnOnce(Text<'_>) -> fmt::Result) {
+    fn finding(&mut self, text: impl FnOnce(&mut TextOut<'_>)) {
         self.tmp.clear();
-        let _ = text(&mut self.tmp);
+        text(&mut TextOut::new(&mut self.tmp, false));
         push_item(&mut self.findings, &self.tmp);
     }
 
-    fn used(&mut self, provenance: Provenance, what: impl FnOnce(Text<'_>) -> fmt::Result) {
-        let Some(list) = WEAK
-            .iter()
-            .position(|p| *p == provenance)
-            .and_then(|i| self.weak.get_mut(i))
-        else {
-            return;
-        };
-        self.tmp.clear();
-        let _ = what(&mut self.tmp);
-        push_item(list, &self.tmp);
+    fn used(&mut self, provenance: Provenance, item: TableItem) {
+        if provenance != Provenance::Official && !self.weak.contains(&(provenance, item)) {
+            self.weak.push((provenance, item));
+        }
     }
 }
 
@@ -155,9 +124,7 @@ impl ResponseWriter {
         self.lines.clear();
         self.n_lines = 0;
         self.findings.clear();
-        for w in &mut self.weak {
-            w.clear();
-        }
+        self.weak.clear();
     }
 
     /// Calculates one validated household (rule set in force for its month) and appends its response JSON to
@@ -187,44 +154,52 @@ impl ResponseWriter {
         // Computed before anything is written, so an error leaves `out` untouched.
         let surplus = Money::ZERO.checked_sub(before).map_err(rules::overflow)?;
 
-        let _ = write!(out, "{{\"month\":\"{}\",\"rule_table\":\"", hh.month);
+        out.push_str("{\"month\":\"");
+        crate::explain::Piece::put(&hh.month, &mut TextOut::new(out, false));
+        out.push_str("\",\"rule_table\":\"");
         put(out, &table.label, self.raw);
         out.push_str("\",\"rule_table_version\":\"");
         put(out, &table.version_hex, self.raw);
         out.push_str("\",\"rule_set\":\"");
         put(out, &rs.name, self.raw);
-        let _ = write!(
-            out,
-            "\",\"norm\":{},\"reasonable_costs\":{},\"counted_income\":{},\"assets\":{},\"assistance\":{},\"lines\":[",
-            totals.norm.kronor_rounded(),
-            totals.reasonable_costs.kronor_rounded(),
-            totals.counted_income.kronor_rounded(),
-            totals.assets.kronor_rounded(),
-            totals.assistance.kronor_rounded()
-        );
+        for (key, value) in [
+            ("\",\"norm\":", totals.norm),
+            (",\"reasonable_costs\":", totals.reasonable_costs),
+            (",\"counted_income\":", totals.counted_income),
+            (",\"assets\":", totals.assets),
+            (",\"assistance\":", totals.assistance),
+        ] {
+            out.push_str(key);
+            push_i64(out, value.kronor_rounded());
+        }
+        out.push_str(",\"lines\":[");
         out.push_str(&self.lines);
         out.push_str("],\"findings\":[");
         let mut first = true;
         let raw = self.raw;
-        let mut finding = |out: &mut String, text: &dyn Fn(Text<'_>) -> fmt::Result| {
+        let mut finding = |out: &mut String, text: &dyn Fn(&mut TextOut<'_>)| {
             if !first {
                 out.push(',');
             }
             first = false;
             out.push('"');
-            let _ = text(&mut Escape { out, raw });
+            text(&mut TextOut::new(out, !raw));
             out.push('"');
         };
-        for (p, items) in WEAK.iter().zip(&self.weak) {
-            if !items.is_empty() {
-                finding(out, &|w| {
-                    explain::provenance_finding(w, table.year, *p, items.split(SEP))
-                });
+        for p in WEAK {
+            let items = || {
+                self.weak
+                    .iter()
+                    .filter(move |(q, _)| *q == p)
+                    .map(|(_, item)| *item)
+            };
+            if items().next().is_some() {
+                finding(out, &|w| explain::provenance_finding(w, table.year, p, items()));
             }
         }
         if !self.findings.is_empty() {
             for f in self.findings.split(SEP) {
-                finding(out, &|w| w.write_str(f));
+                finding(out, &|w| w.str(f));
             }
         }
         if before.is_negative() {

@@ -26,17 +26,29 @@ enum BenchTarget {
     Norm(NormArgs),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Mode {
+    /// Totals only (the bulk path: no texts, no allocation).
+    Totals,
+    /// With explanation lines, written as the contract's response JSON into a reused buffer.
+    Lines,
+    /// With explanation lines, as a `CalcResponse` value per household.
+    #[value(name = "lines_struct")]
+    LinesStruct,
+}
+
 #[derive(Debug, clap::Args)]
 struct NormArgs {
     /// Number of household-months in the synthetic population.
     #[arg(long, default_value_t = 1_000_000)]
     households: usize,
-    /// Also time the full calculation with explanation lines (Swedish texts, the contract's response).
+    /// Also time the full calculation with explanation lines (Swedish texts, the contract's response): the
+    /// modes `lines` and `lines_struct` after `totals`.
     #[arg(long)]
     lines: bool,
-    /// Time only the calculation with explanation lines (implies --lines).
-    #[arg(long)]
-    only_lines: bool,
+    /// Exactly which modes to time, comma-separated (`totals`, `lines`, `lines_struct`); overrides --lines.
+    #[arg(long, value_delimiter = ',', value_enum)]
+    modes: Vec<Mode>,
     /// Seed of the population generator.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -291,7 +303,15 @@ fn bench_norm(a: &NormArgs) -> anyhow::Result<()> {
     let min = Duration::from_secs_f64(a.min_seconds.max(0.0));
     let mut out = io::stdout().lock();
 
-    if !a.only_lines {
+    let modes = if !a.modes.is_empty() {
+        a.modes.clone()
+    } else if a.lines {
+        vec![Mode::Totals, Mode::Lines, Mode::LinesStruct]
+    } else {
+        vec![Mode::Totals]
+    };
+
+    if modes.contains(&Mode::Totals) {
         let t = timed(a.households, min, || {
             let mut sum = 0i64;
             for hh in pop.iter() {
@@ -302,10 +322,10 @@ fn bench_norm(a: &NormArgs) -> anyhow::Result<()> {
         report(&mut out, "totals", a.households, &t)?;
     }
 
-    if a.lines || a.only_lines {
+    let no_guidelines = Guidelines::none();
+    if modes.contains(&Mode::Lines) {
         // With explanation lines, as bulk output: each household's full response JSON (every line's Swedish text
         // and legal basis) written into a reused buffer, as `stegvis calc --batch` does.
-        let no_guidelines = Guidelines::none();
         let mut writer = ResponseWriter::new();
         let mut buf = String::with_capacity(1 << 16);
         let mut bytes = 0usize;
@@ -322,6 +342,9 @@ fn bench_norm(a: &NormArgs) -> anyhow::Result<()> {
             Ok(sum / 100)
         })?;
         report(&mut out, "lines", a.households, &t)?;
+        black_box(bytes);
+    }
+    if modes.contains(&Mode::LinesStruct) {
         // The same with a `CalcResponse` value per household (owned strings per line), for library callers.
         let t = timed(a.households, min, || {
             let mut sum = 0i64;
@@ -332,7 +355,6 @@ fn bench_norm(a: &NormArgs) -> anyhow::Result<()> {
             Ok(sum)
         })?;
         report(&mut out, "lines_struct", a.households, &t)?;
-        black_box(bytes);
     }
     Ok(())
 }
