@@ -38,6 +38,8 @@ pub const MAX_AMOUNT_KRONOR: i64 = 1_000_000_000;
 pub const MAX_MEMBERS: usize = 50;
 /// Largest household community for `shared_household_size`.
 pub const MAX_SHARED_SIZE: u8 = 50;
+/// Most incomes accepted for one household-month.
+pub const MAX_INCOMES: usize = 1000;
 /// Longest run of months with assistance accepted (100 years).
 pub const MAX_MONTHS_WITH_ASSISTANCE: i64 = 1200;
 
@@ -132,6 +134,8 @@ pub struct Household {
     /// A single adult applying alone in a household community of this many persons.
     pub shared_household_size: Option<u8>,
     pub costs: Costs,
+    /// Electricity, home insurance, work travel and union fees summed (rent alone may meet a guideline ceiling).
+    pub other_costs: Money,
     pub incomes: Vec<Income>,
     /// Sum of the incomes counted in full (class `Counted`), so the bulk path need not walk them.
     pub plain_income: Money,
@@ -284,6 +288,9 @@ impl Household {
             }
         };
 
+        if req.incomes.len() > MAX_INCOMES {
+            return Err(InputError::new("incomes", "must have at most 1000 entries"));
+        }
         let mut incomes = Vec::with_capacity(req.incomes.len());
         for (i, inc) in req.incomes.iter().enumerate() {
             let field = |name: &str| format!("incomes[{i}].{name}");
@@ -369,6 +376,14 @@ impl Household {
                 .enumerate()
                 .fold(0u64, |acc, (k, slot)| acc | (u64::from(slot) << (8 * k)))
         });
+        let costs = costs(&req.costs)?;
+        let other_costs = Money::checked_sum([
+            costs.electricity,
+            costs.home_insurance,
+            costs.work_travel,
+            costs.union_fees,
+        ])
+        .map_err(|_| InputError::new("costs", "add up to too much"))?;
         Ok(Household {
             month: req.month,
             packed_slots,
@@ -378,7 +393,8 @@ impl Household {
             n_adults: u8::try_from(n_adults)
                 .map_err(|_| InputError::new("members", "has too many adults"))?,
             shared_household_size,
-            costs: costs(&req.costs)?,
+            costs,
+            other_costs,
             incomes,
             plain_income,
             specials,
@@ -396,7 +412,9 @@ impl Household {
             n_adults: self.n_adults,
             packed_slots: self.packed_slots,
             shared_household_size: self.shared_household_size,
-            costs: self.costs,
+            costs: &self.costs,
+            rent: self.costs.rent,
+            other_costs: self.other_costs,
             incomes: &self.incomes,
             plain_income: self.plain_income,
             specials: &self.specials,
@@ -420,7 +438,10 @@ pub struct HouseholdRef<'a> {
     pub n_adults: u8,
     pub packed_slots: Option<u64>,
     pub shared_household_size: Option<u8>,
-    pub costs: Costs,
+    /// All costs, for the explanation; the bulk path reads `rent` and `other_costs`.
+    pub costs: &'a Costs,
+    pub rent: Money,
+    pub other_costs: Money,
     pub incomes: &'a [Income],
     pub plain_income: Money,
     pub specials: &'a [Income],
@@ -439,27 +460,46 @@ impl HouseholdRef<'_> {
     }
 }
 
-/// Per household of a [`Population`]: the scalar facts and where its members and incomes lie.
+/// Per household of a [`Population`]: what the bulk path reads, packed into 64 bytes (memory traffic, not
+/// arithmetic, limits a pass over millions of households), and where its members and incomes lie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Head {
     month: Month,
     adults: Adults,
     n_adults: u8,
-    packed_slots: Option<u64>,
-    shared_household_size: Option<u8>,
-    costs: Costs,
+    /// 0: not in a household community.
+    shared: u8,
+    n_members: u8,
+    /// `NOT_PACKED` when the household has more than eight members.
+    packed_slots: u64,
+    rent: Money,
+    other_costs: Money,
     plain_income: Money,
     assets: Money,
-    members: (u32, u32),
-    incomes: (u32, u32),
-    specials: (u32, u32),
+    members: u32,
+    incomes: u32,
+    specials: u32,
+    n_incomes: u16,
+    n_specials: u16,
 }
+
+const NOT_PACKED: u64 = u64::MAX;
+
+static NO_COSTS: Costs = Costs {
+    rent: Money::ZERO,
+    electricity: Money::ZERO,
+    home_insurance: Money::ZERO,
+    work_travel: Money::ZERO,
+    union_fees: Money::ZERO,
+};
 
 /// Many validated households in flat storage (members and incomes of all households in two arrays), for bulk
 /// recalculation: walking it reads memory in order instead of chasing two heap allocations per household.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Population {
     heads: Vec<Head>,
+    /// Cold: only the explanation reads the costs one by one.
+    costs: Vec<Costs>,
     members: Vec<Member>,
     ids: Vec<String>,
     incomes: Vec<Income>,
@@ -474,29 +514,31 @@ impl Population {
     /// Adds a validated household.
     pub fn push(&mut self, hh: &Household) -> Result<(), InputError> {
         let too_many = || InputError::new("population", "has more than 4 billion members or incomes");
-        let m0 = u32::try_from(self.members.len()).map_err(|_| too_many())?;
-        let i0 = u32::try_from(self.incomes.len()).map_err(|_| too_many())?;
-        let s0 = u32::try_from(self.specials.len()).map_err(|_| too_many())?;
-        self.specials.extend_from_slice(&hh.specials);
-        let s1 = u32::try_from(self.specials.len()).map_err(|_| too_many())?;
-        self.members.extend_from_slice(&hh.members);
-        self.ids.extend_from_slice(&hh.ids);
-        self.incomes.extend_from_slice(&hh.incomes);
-        let m1 = u32::try_from(self.members.len()).map_err(|_| too_many())?;
-        let i1 = u32::try_from(self.incomes.len()).map_err(|_| too_many())?;
-        self.heads.push(Head {
+        let start = |len: usize| u32::try_from(len).map_err(|_| too_many());
+        let count = |len: usize| u16::try_from(len).map_err(|_| too_many());
+        let head = Head {
             month: hh.month,
             adults: hh.adults,
             n_adults: hh.n_adults,
-            packed_slots: hh.packed_slots,
-            shared_household_size: hh.shared_household_size,
-            costs: hh.costs,
+            shared: hh.shared_household_size.unwrap_or(0),
+            n_members: u8::try_from(hh.members.len()).map_err(|_| too_many())?,
+            packed_slots: hh.packed_slots.unwrap_or(NOT_PACKED),
+            rent: hh.costs.rent,
+            other_costs: hh.other_costs,
             plain_income: hh.plain_income,
             assets: hh.assets,
-            members: (m0, m1),
-            incomes: (i0, i1),
-            specials: (s0, s1),
-        });
+            members: start(self.members.len())?,
+            incomes: start(self.incomes.len())?,
+            specials: start(self.specials.len())?,
+            n_incomes: count(hh.incomes.len())?,
+            n_specials: count(hh.specials.len())?,
+        };
+        self.heads.push(head);
+        self.costs.push(hh.costs);
+        self.members.extend_from_slice(&hh.members);
+        self.ids.extend_from_slice(&hh.ids);
+        self.incomes.extend_from_slice(&hh.incomes);
+        self.specials.extend_from_slice(&hh.specials);
         Ok(())
     }
 
@@ -521,30 +563,36 @@ impl Population {
         self.heads.is_empty()
     }
 
-    fn view<'a>(&'a self, h: &Head) -> HouseholdRef<'a> {
-        let range = |(a, b): (u32, u32)| (a as usize)..(b as usize);
+    fn view<'a>(&'a self, index: usize, h: &Head) -> HouseholdRef<'a> {
+        fn slice<T>(v: &[T], start: u32, len: usize) -> &[T] {
+            let start = start as usize;
+            v.get(start..start + len).unwrap_or_default()
+        }
+        let n_members = usize::from(h.n_members);
         HouseholdRef {
             month: h.month,
-            members: self.members.get(range(h.members)).unwrap_or_default(),
-            ids: self.ids.get(range(h.members)).unwrap_or_default(),
+            members: slice(&self.members, h.members, n_members),
+            ids: slice(&self.ids, h.members, n_members),
             adults: h.adults,
             n_adults: h.n_adults,
-            packed_slots: h.packed_slots,
-            shared_household_size: h.shared_household_size,
-            costs: h.costs,
-            incomes: self.incomes.get(range(h.incomes)).unwrap_or_default(),
+            packed_slots: (h.packed_slots != NOT_PACKED).then_some(h.packed_slots),
+            shared_household_size: (h.shared != 0).then_some(h.shared),
+            costs: self.costs.get(index).unwrap_or(&NO_COSTS),
+            rent: h.rent,
+            other_costs: h.other_costs,
+            incomes: slice(&self.incomes, h.incomes, usize::from(h.n_incomes)),
             plain_income: h.plain_income,
-            specials: self.specials.get(range(h.specials)).unwrap_or_default(),
+            specials: slice(&self.specials, h.specials, usize::from(h.n_specials)),
             assets: h.assets,
         }
     }
 
     pub fn get(&self, index: usize) -> Option<HouseholdRef<'_>> {
-        self.heads.get(index).map(|h| self.view(h))
+        self.heads.get(index).map(|h| self.view(index, h))
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = HouseholdRef<'_>> {
-        self.heads.iter().map(|h| self.view(h))
+        self.heads.iter().enumerate().map(|(i, h)| self.view(i, h))
     }
 }
 

@@ -324,7 +324,7 @@ pub(crate) fn run<S: Sink>(
 
     // Reasonable actual costs.
     let c = hh.costs;
-    let mut rent = c.rent;
+    let mut rent = hh.rent;
     let size = hh.size();
     if let Some((name, ceiling)) = guidelines.rent_ceiling(hh.month, size)
         && rent > ceiling
@@ -365,19 +365,20 @@ pub(crate) fn run<S: Sink>(
     } else if rent > Money::ZERO {
         sink.line(Part::ReasonableCosts, rent, &b.costs, |w| text!(w, "Hyra"));
     }
-    for (amount, text) in [
-        (c.electricity, "Hushållsel"),
-        (c.home_insurance, "Hemförsäkring"),
-        (c.work_travel, "Arbetsresor"),
-        (c.union_fees, "Avgift till fackförening och arbetslöshetskassa"),
-    ] {
-        if amount > Money::ZERO {
-            sink.line(Part::ReasonableCosts, amount, &b.costs, |w| text!(w, text));
+    if S::EXPLAIN {
+        for (amount, text) in [
+            (c.electricity, "Hushållsel"),
+            (c.home_insurance, "Hemförsäkring"),
+            (c.work_travel, "Arbetsresor"),
+            (c.union_fees, "Avgift till fackförening och arbetslöshetskassa"),
+        ] {
+            if amount > Money::ZERO {
+                sink.line(Part::ReasonableCosts, amount, &b.costs, |w| text!(w, text));
+            }
         }
     }
-    let reasonable_costs =
-        Money::checked_sum([rent, c.electricity, c.home_insurance, c.work_travel, c.union_fees])
-            .map_err(overflow)?;
+    // The other costs were summed at validation (their lines above add up to the same).
+    let reasonable_costs = rent.checked_add(hh.other_costs).map_err(overflow)?;
 
     // Incomes. Those counted in full were summed at validation; the bulk path only walks the salaries, which have
     // rules of their own. The explanation walks all of them (and its lines add up to the same total).
