@@ -563,6 +563,7 @@ impl Population {
         self.heads.is_empty()
     }
 
+    #[inline]
     fn view<'a>(&'a self, index: usize, h: &Head) -> HouseholdRef<'a> {
         fn slice<T>(v: &[T], start: u32, len: usize) -> &[T] {
             let start = start as usize;
@@ -591,6 +592,7 @@ impl Population {
         self.heads.get(index).map(|h| self.view(index, h))
     }
 
+    #[inline]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = HouseholdRef<'_>> {
         self.heads.iter().enumerate().map(|(i, h)| self.view(i, h))
     }

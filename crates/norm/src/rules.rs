@@ -612,6 +612,7 @@ pub fn calculate_totals(book: &RuleBook, hh: &Household) -> Result<Totals, Input
 }
 
 /// [`calculate_totals`] for a borrowed household, e.g. one of a [`crate::household::Population`].
+#[inline]
 pub fn calculate_totals_view(book: &RuleBook, hh: HouseholdRef<'_>) -> Result<Totals, InputError> {
     let (rs, table) = resolve(book, hh.month)?;
     totals_of(&run(table, rs, hh, &NO_GUIDELINES, &mut Quiet)?)

@@ -238,37 +238,45 @@ fn cpu_ns() -> Option<u64> {
 
 #[derive(Debug)]
 struct Timing {
+    /// Household-months per second of the median pass (robust against other processes on a shared machine).
     per_s: f64,
+    /// Over all passes together.
+    mean_per_s: f64,
+    /// Per second of this thread's CPU time, all passes.
     per_cpu_s: Option<f64>,
-    passes: u32,
+    passes: usize,
     checksum: i64,
 }
 
-/// Runs `pass` over the population until `min` has passed: household-months per second of wall-clock time and
-/// per second of this thread's CPU time.
+/// Runs `pass` over the population until `min` has passed (at least once).
 fn timed(n: usize, min: Duration, mut pass: impl FnMut() -> anyhow::Result<i64>) -> anyhow::Result<Timing> {
     let cpu0 = cpu_ns();
     let start = now();
-    let mut passes = 0u32;
+    let mut secs = Vec::new();
     let mut checksum = 0i64;
     loop {
+        let t = now();
         checksum = checksum.wrapping_add(black_box(pass()?));
-        passes += 1;
+        secs.push(t.elapsed().as_secs_f64());
         if start.elapsed() >= min {
             break;
         }
     }
-    let secs = start.elapsed().as_secs_f64();
-    let done = n as f64 * f64::from(passes);
+    let total = start.elapsed().as_secs_f64();
+    let passes = secs.len();
+    let done = n as f64 * passes as f64;
     let per_cpu_s = match (cpu0, cpu_ns()) {
         (Some(a), Some(b)) if b > a => Some(done / ((b - a) as f64 / 1e9)),
         _ => None,
     };
+    secs.sort_by(f64::total_cmp);
+    let median = secs.get(passes / 2).copied().unwrap_or(total);
     Ok(Timing {
-        per_s: done / secs,
+        per_s: n as f64 / median,
+        mean_per_s: done / total,
         per_cpu_s,
         passes,
-        checksum: checksum / i64::from(passes),
+        checksum: checksum / i64::try_from(passes)?,
     })
 }
 
@@ -279,8 +287,8 @@ fn report(out: &mut impl Write, mode: &str, n: usize, t: &Timing) -> io::Result<
         .unwrap_or_default();
     writeln!(
         out,
-        "mode={mode} households={n} passes={} assistance_total_kr={} households_per_s={:.0}{cpu}",
-        t.passes, t.checksum, t.per_s
+        "mode={mode} households={n} passes={} assistance_total_kr={} households_per_s={:.0} mean_households_per_s={:.0}{cpu}",
+        t.passes, t.checksum, t.per_s, t.mean_per_s
     )
 }
 
