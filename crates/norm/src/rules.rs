@@ -93,6 +93,7 @@ pub(crate) fn overflow(_: crate::money::Overflow) -> InputError {
 }
 
 /// `amount × 25 %` rounded up to whole kronor (the disregard favours the person).
+#[inline]
 fn quarter_rounded_up(amount: Money) -> Money {
     // Amounts are validated non-negative whole kronor.
     let kronor = amount.ore().max(0) / 100;
@@ -100,6 +101,7 @@ fn quarter_rounded_up(amount: Money) -> Money {
 }
 
 /// `amount ÷ n` rounded to whole kronor, halves up.
+#[inline]
 fn share_rounded(amount: Money, n: i64) -> Money {
     let per = n.saturating_mul(100).max(1);
     Money::from_ore((amount.ore() + per / 2).div_euclid(per) * 100)

@@ -211,12 +211,14 @@ impl YearTable {
     }
 
     /// Household-common amount for exactly `size` persons (1-7), from the table.
+    #[inline]
     pub fn common_row(&self, size: usize) -> Option<Amount> {
         size.checked_sub(1).and_then(|i| self.common.get(i)).copied()
     }
 
     /// Household-common cost for `size` persons: the table up to 7, above that each extra person adds
     /// `common_7 − common_6`. Returns the amount and the provenance of the rows used.
+    #[inline]
     pub fn common(&self, size: usize) -> Result<Amount, crate::money::Overflow> {
         let (c6, c7) = (self.common[5], self.common[6]);
         if let Some(a) = self.common_row(size) {
