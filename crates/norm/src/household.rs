@@ -407,18 +407,16 @@ impl Household {
         HouseholdRef {
             month: self.month,
             members: &self.members,
-            ids: &self.ids,
             adults: self.adults,
             n_adults: self.n_adults,
             packed_slots: self.packed_slots,
             shared_household_size: self.shared_household_size,
-            costs: &self.costs,
             rent: self.costs.rent,
             other_costs: self.other_costs,
-            incomes: &self.incomes,
             plain_income: self.plain_income,
             specials: &self.specials,
             assets: self.assets,
+            cold: Cold::One(self),
         }
     }
 
@@ -429,35 +427,79 @@ impl Household {
 }
 
 /// A validated household, borrowed: from a [`Household`] or from a [`Population`]'s flat storage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// What the bulk path reads is at hand; the lists only the explanation needs (ids, all incomes, each cost) are
+/// found on demand, so a bulk pass does not pay for them.
+#[derive(Debug, Clone, Copy)]
 pub struct HouseholdRef<'a> {
     pub month: Month,
     pub members: &'a [Member],
-    pub ids: &'a [String],
     pub adults: Adults,
     pub n_adults: u8,
     pub packed_slots: Option<u64>,
     pub shared_household_size: Option<u8>,
-    /// All costs, for the explanation; the bulk path reads `rent` and `other_costs`.
-    pub costs: &'a Costs,
     pub rent: Money,
     pub other_costs: Money,
-    pub incomes: &'a [Income],
     pub plain_income: Money,
+    /// The salaries (incomes with a rule of their own), in input order.
     pub specials: &'a [Income],
     pub assets: Money,
+    cold: Cold<'a>,
 }
 
-impl HouseholdRef<'_> {
+/// Where the explanation-only lists are.
+#[derive(Debug, Clone, Copy)]
+enum Cold<'a> {
+    One(&'a Household),
+    Many(&'a Population, usize),
+}
+
+impl<'a> HouseholdRef<'a> {
     /// Number of persons in the household.
     pub fn size(&self) -> usize {
         self.members.len()
     }
 
-    /// The member's id for explanation texts.
-    pub fn id(&self, index: u16) -> &str {
-        self.ids.get(usize::from(index)).map_or("?", String::as_str)
+    /// Member ids, same order as `members`.
+    pub fn ids(&self) -> &'a [String] {
+        match self.cold {
+            Cold::One(h) => &h.ids,
+            Cold::Many(p, i) => p
+                .heads
+                .get(i)
+                .map_or(&[], |h| slice(&p.ids, h.members, usize::from(h.n_members))),
+        }
     }
+
+    /// All incomes, in input order.
+    pub fn incomes(&self) -> &'a [Income] {
+        match self.cold {
+            Cold::One(h) => &h.incomes,
+            Cold::Many(p, i) => p
+                .heads
+                .get(i)
+                .map_or(&[], |h| slice(&p.incomes, h.incomes, usize::from(h.n_incomes))),
+        }
+    }
+
+    /// Each cost as given.
+    pub fn costs(&self) -> &'a Costs {
+        match self.cold {
+            Cold::One(h) => &h.costs,
+            Cold::Many(p, i) => p.costs.get(i).unwrap_or(&NO_COSTS),
+        }
+    }
+
+    /// The member's id for explanation texts.
+    pub fn id(&self, index: u16) -> &'a str {
+        self.ids().get(usize::from(index)).map_or("?", String::as_str)
+    }
+}
+
+#[inline]
+fn slice<T>(v: &[T], start: u32, len: usize) -> &[T] {
+    let start = start as usize;
+    v.get(start..start + len).unwrap_or_default()
 }
 
 /// Per household of a [`Population`]: what the bulk path reads, packed into 64 bytes (memory traffic, not
@@ -564,27 +606,20 @@ impl Population {
     }
 
     #[inline]
-    fn view<'a>(&'a self, index: usize, h: &Head) -> HouseholdRef<'a> {
-        fn slice<T>(v: &[T], start: u32, len: usize) -> &[T] {
-            let start = start as usize;
-            v.get(start..start + len).unwrap_or_default()
-        }
-        let n_members = usize::from(h.n_members);
+    fn view(&self, index: usize, h: &Head) -> HouseholdRef<'_> {
         HouseholdRef {
             month: h.month,
-            members: slice(&self.members, h.members, n_members),
-            ids: slice(&self.ids, h.members, n_members),
+            members: slice(&self.members, h.members, usize::from(h.n_members)),
             adults: h.adults,
             n_adults: h.n_adults,
             packed_slots: (h.packed_slots != NOT_PACKED).then_some(h.packed_slots),
             shared_household_size: (h.shared != 0).then_some(h.shared),
-            costs: self.costs.get(index).unwrap_or(&NO_COSTS),
             rent: h.rent,
             other_costs: h.other_costs,
-            incomes: slice(&self.incomes, h.incomes, usize::from(h.n_incomes)),
             plain_income: h.plain_income,
             specials: slice(&self.specials, h.specials, usize::from(h.n_specials)),
             assets: h.assets,
+            cold: Cold::Many(self, index),
         }
     }
 

@@ -216,7 +216,7 @@ pub(crate) fn run<S: Sink>(
                 for (i, _) in hh.members.iter().enumerate().filter(|(_, m)| m.is_adult()) {
                     sink.used(single.provenance, TableItem::AdultSingle);
                     sink.line(Part::Norm, single.money, &b.norm, |w| {
-                        let id = hh.ids.get(i).map_or("?", String::as_str);
+                        let id = hh.ids().get(i).map_or("?", String::as_str);
                         if n_adults == 1 {
                             text!(w, "Personliga kostnader, ensamstående vuxen (", id, ")")
                         } else {
@@ -261,7 +261,7 @@ pub(crate) fn run<S: Sink>(
             let a = table.child(band, lunch_out);
             sink.used(a.provenance, TableItem::Child(band, lunch_out));
             sink.line(Part::Norm, a.money, &b.norm, |w| {
-                let id = hh.ids.get(i).map_or("?", String::as_str);
+                let id = hh.ids().get(i).map_or("?", String::as_str);
                 let who = if band == ChildBand::Age19To20 {
                     "skolungdom"
                 } else {
@@ -287,7 +287,7 @@ pub(crate) fn run<S: Sink>(
             });
             if band == ChildBand::Age19To20 {
                 sink.finding(|w| {
-                    let id = hh.ids.get(i).map_or("?", String::as_str);
+                    let id = hh.ids().get(i).map_or("?", String::as_str);
                     text!(
                         w,
                         id,
@@ -325,7 +325,7 @@ pub(crate) fn run<S: Sink>(
     }
 
     // Reasonable actual costs.
-    let c = hh.costs;
+    let c = hh.costs();
     let mut rent = hh.rent;
     let size = hh.size();
     if let Some((name, ceiling)) = guidelines.rent_ceiling(hh.month, size)
@@ -385,7 +385,7 @@ pub(crate) fn run<S: Sink>(
     // Incomes. Those counted in full were summed at validation; the bulk path only walks the salaries, which have
     // rules of their own. The explanation walks all of them (and its lines add up to the same total).
     let mut counted_income = if S::EXPLAIN { Money::ZERO } else { hh.plain_income };
-    let walk = if S::EXPLAIN { hh.incomes } else { hh.specials };
+    let walk = if S::EXPLAIN { hh.incomes() } else { hh.specials };
     for inc in walk {
         let who = || Who(inc.member.map(|m| hh.id(m)));
         let name = income_name(inc.kind);
@@ -675,7 +675,7 @@ fn respond(
     hh: HouseholdRef<'_>,
     guidelines: &Guidelines,
 ) -> Result<CalcResponse, InputError> {
-    let mut ex = Explained::with_capacity(hh.members.len() + hh.incomes.len() + 8);
+    let mut ex = Explained::with_capacity(hh.members.len() + hh.incomes().len() + 8);
     let parts = run(table, rs, hh, guidelines, &mut ex)?;
     let totals = totals_of(&parts)?;
     let before = parts

@@ -141,7 +141,7 @@ impl ResponseWriter {
         let rs_plain = book.plain_texts(rs);
         self.raw = rs_plain
             && !needs_escape(&table.label)
-            && !hh.ids.iter().any(|id| needs_escape(id))
+            && !hh.ids().iter().any(|id| needs_escape(id))
             && !guidelines.rent_ceilings.iter().any(|c| needs_escape(&c.name));
         let parts = rules::run(table, rs, hh, guidelines, self)?;
         let totals = rules::totals_of(&parts)?;
