@@ -128,9 +128,9 @@ pub struct Household {
     pub adults: Adults,
     /// Number of adults (1 to `MAX_MEMBERS`).
     pub n_adults: u8,
-    /// Members' table slots one per byte when there are at most eight members (unused bytes are adults' slot),
+    /// Members' table slots one per 4 bits when there are at most eight members (unused ones are adults' slot),
     /// so the bulk path sums the personal amounts in a fixed loop; `None` for larger households.
-    pub packed_slots: Option<u64>,
+    pub packed_slots: Option<u32>,
     /// A single adult applying alone in a household community of this many persons.
     pub shared_household_size: Option<u8>,
     pub costs: Costs,
@@ -374,7 +374,7 @@ impl Household {
                 .chain(std::iter::repeat(crate::tables::ADULT_SLOT))
                 .take(8)
                 .enumerate()
-                .fold(0u64, |acc, (k, slot)| acc | (u64::from(slot) << (8 * k)))
+                .fold(0u32, |acc, (k, slot)| acc | (u32::from(slot & 15) << (4 * k)))
         });
         let costs = costs(&req.costs)?;
         let other_costs = Money::checked_sum([
@@ -436,7 +436,7 @@ pub struct HouseholdRef<'a> {
     pub members: &'a [Member],
     pub adults: Adults,
     pub n_adults: u8,
-    pub packed_slots: Option<u64>,
+    pub packed_slots: Option<u32>,
     pub shared_household_size: Option<u8>,
     pub rent: Money,
     pub other_costs: Money,
@@ -513,7 +513,7 @@ struct Head {
     shared: u8,
     n_members: u8,
     /// `NOT_PACKED` when the household has more than eight members.
-    packed_slots: u64,
+    packed_slots: u32,
     rent: Money,
     other_costs: Money,
     plain_income: Money,
@@ -525,7 +525,7 @@ struct Head {
     n_specials: u16,
 }
 
-const NOT_PACKED: u64 = u64::MAX;
+const NOT_PACKED: u32 = u32::MAX;
 
 static NO_COSTS: Costs = Costs {
     rent: Money::ZERO,

@@ -164,6 +164,8 @@ pub struct YearTable {
     child: [Amount; 12],
     /// The children's amounts by slot without provenance, padded with zeros to 16 (bulk path).
     personal: [Money; 16],
+    /// `pairs[a | b << 4] = personal[a] + personal[b]`: two members per lookup (bulk path).
+    pairs: Box<[Money; 256]>,
     common: [Amount; COMMON_ROWS],
     pub prisbasbelopp: Money,
     /// The weakest provenance of any amount in the table.
@@ -199,13 +201,14 @@ impl YearTable {
         self.personal.get(i).copied().unwrap_or(Money::ZERO)
     }
 
-    /// Sum of up to eight members' personal amounts packed one slot per byte (see `Household::packed_slots`);
-    /// a fixed, branch-free loop.
+    /// Sum of up to eight members' personal amounts packed one slot per 4 bits (see `Household::packed_slots`):
+    /// four lookups of two members each, no branches.
     #[inline]
-    pub fn packed_slots_money(&self, packed: u64) -> Money {
+    pub fn packed_slots_money(&self, packed: u32) -> Money {
         let mut sum = 0i64;
-        for k in 0..8 {
-            sum += self.slot_money((packed >> (8 * k)) as u8).ore();
+        for k in 0..4 {
+            let pair = usize::from((packed >> (8 * k)) as u8);
+            sum += self.pairs.get(pair).map_or(0, |m| m.ore());
         }
         Money::from_ore(sum)
     }
@@ -422,9 +425,15 @@ pub fn parse_tables(riksnorm_csv: &str, prisbasbelopp_csv: &str) -> Result<Vec<Y
         for (p, a) in personal.iter_mut().zip(&child) {
             *p = a.money;
         }
+        let mut pairs = Box::new([Money::ZERO; 256]);
+        for (i, p) in pairs.iter_mut().enumerate() {
+            let (a, b) = (personal.get(i & 15), personal.get(i >> 4));
+            *p = Money::from_ore(a.map_or(0, |m| m.ore()) + b.map_or(0, |m| m.ore()));
+        }
         out.push(YearTable {
             year,
             personal,
+            pairs,
             adult_single,
             adult_couple,
             child,
