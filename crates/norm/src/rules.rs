@@ -602,7 +602,11 @@ fn unresolved(book: &RuleBook, month: Month) -> InputError {
     }
 }
 
-fn table_in<'b>(book: &'b RuleBook, rs: &RuleSet, month: Month) -> Result<&'b YearTable, InputError> {
+pub(crate) fn table_in<'b>(
+    book: &'b RuleBook,
+    rs: &RuleSet,
+    month: Month,
+) -> Result<&'b YearTable, InputError> {
     book.table(&rs.series, month.year())
         .ok_or_else(|| no_table(book, rs, month))
 }

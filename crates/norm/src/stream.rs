@@ -10,8 +10,8 @@ use crate::fastfmt::push_i64;
 use crate::guidelines::Guidelines;
 use crate::household::{HouseholdRef, InputError};
 use crate::rules::{self, Totals};
-use crate::ruleset::RuleBook;
-use crate::tables::Provenance;
+use crate::ruleset::{RuleBook, RuleSet};
+use crate::tables::{Provenance, YearTable};
 
 /// Separates items in the internal lists (findings, weak sources); it cannot occur in a Swedish text we write.
 const SEP: char = '\u{0}';
@@ -136,8 +136,33 @@ impl ResponseWriter {
         guidelines: &Guidelines,
         out: &mut String,
     ) -> Result<Totals, InputError> {
-        self.reset();
         let (rs, table) = rules::resolve(book, hh.month)?;
+        self.write_with(book, rs, table, hh, guidelines, out)
+    }
+
+    /// As [`ResponseWriter::write`] under a chosen rule set of `book` (e.g. a proposal picked by name).
+    pub fn write_in(
+        &mut self,
+        book: &RuleBook,
+        rs: &RuleSet,
+        hh: HouseholdRef<'_>,
+        guidelines: &Guidelines,
+        out: &mut String,
+    ) -> Result<Totals, InputError> {
+        let table = rules::table_in(book, rs, hh.month)?;
+        self.write_with(book, rs, table, hh, guidelines, out)
+    }
+
+    fn write_with(
+        &mut self,
+        book: &RuleBook,
+        rs: &RuleSet,
+        table: &YearTable,
+        hh: HouseholdRef<'_>,
+        guidelines: &Guidelines,
+        out: &mut String,
+    ) -> Result<Totals, InputError> {
+        self.reset();
         let rs_plain = book.plain_texts(rs);
         self.raw = rs_plain
             && !needs_escape(&table.label)

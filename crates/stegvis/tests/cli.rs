@@ -233,3 +233,30 @@ fn bench_norm_prints_throughput_and_exports_the_population() {
         "{stdout} vs {total}"
     );
 }
+
+#[test]
+fn a_rule_set_can_be_chosen_by_name() {
+    let new = stegvis(&["calc", "-"], Some(SINGLE));
+    let old = stegvis(&["calc", "--rule-set", "sol-2001-453", "-"], Some(SINGLE));
+    let (new, old): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&new.stdout).unwrap(),
+        serde_json::from_slice(&old.stdout).unwrap(),
+    );
+    assert_eq!(new["rule_set"], "sol-2025-400");
+    assert_eq!(old["rule_set"], "sol-2001-453");
+    assert_eq!(old["lines"][0]["basis"], "SoL 4:3, SoF 2 a §");
+    assert_eq!(old["assistance"], new["assistance"]);
+    let batch = stegvis(
+        &["calc", "--rule-set", "sol-2001-453", "--batch", "-"],
+        Some(&SINGLE.replace('\n', " ")),
+    );
+    let line: serde_json::Value = serde_json::from_slice(&batch.stdout).unwrap();
+    assert_eq!(line, old);
+    let unknown = stegvis(&["calc", "--rule-set", "nope", "-"], Some(SINGLE));
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        String::from_utf8(unknown.stderr)
+            .unwrap()
+            .contains("no rule set named \"nope\"")
+    );
+}
