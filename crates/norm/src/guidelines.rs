@@ -68,7 +68,11 @@ impl Guidelines {
     }
 
     /// The rent ceiling for a month and household size, with the guideline's name.
+    #[inline]
     pub fn rent_ceiling(&self, month: Month, size: usize) -> Option<(&str, Money)> {
+        if self.rent_ceilings.is_empty() {
+            return None;
+        }
         let c = self
             .rent_ceilings
             .iter()

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::contract::{CalcRequest, CostsIn, IncomeKind, Role};
-use crate::tables::ChildBand;
+use crate::tables::{ChildBand, member_slot};
 use crate::{Money, Month};
 
 /// Bad input: the field (as a JSON path, e.g. `members[1].age`) and what is wrong with it.
@@ -38,6 +38,8 @@ pub const MAX_AMOUNT_KRONOR: i64 = 1_000_000_000;
 pub const MAX_MEMBERS: usize = 50;
 /// Largest household community for `shared_household_size`.
 pub const MAX_SHARED_SIZE: u8 = 50;
+/// Most incomes accepted for one household-month.
+pub const MAX_INCOMES: usize = 1000;
 /// Longest run of months with assistance accepted (100 years).
 pub const MAX_MONTHS_WITH_ASSISTANCE: i64 = 1200;
 
@@ -60,6 +62,8 @@ pub enum MemberKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Member {
     pub age: u8,
+    /// Where the member's personal amount is in each year's table ([`crate::tables::member_slot`]).
+    pub slot: u8,
     pub kind: MemberKind,
 }
 
@@ -85,8 +89,11 @@ pub enum IncomeClass {
     Counted,
     /// Listed, never counted.
     Exempt,
-    /// An adult's salary: the jobbstimulans rule may disregard 25 %.
-    AdultSalary,
+    /// An adult's salary: the jobbstimulans rule may disregard 25 %. Carries the adult's facts the rule needs.
+    AdultSalary {
+        months_with_assistance: u16,
+        jobbstimulans_from: Option<Month>,
+    },
     /// A child's salary: only the part above the year's prisbasbelopp counts.
     ChildSalary,
 }
@@ -121,10 +128,20 @@ pub struct Household {
     pub adults: Adults,
     /// Number of adults (1 to `MAX_MEMBERS`).
     pub n_adults: u8,
+    /// Members' table slots one per 4 bits when there are at most eight members (unused ones are adults' slot),
+    /// so the bulk path sums the personal amounts in a fixed loop; `None` for larger households.
+    pub packed_slots: Option<u32>,
     /// A single adult applying alone in a household community of this many persons.
     pub shared_household_size: Option<u8>,
     pub costs: Costs,
+    /// Electricity, home insurance, work travel and union fees summed (rent alone may meet a guideline ceiling).
+    pub other_costs: Money,
     pub incomes: Vec<Income>,
+    /// Sum of the incomes counted in full (class `Counted`), so the bulk path need not walk them.
+    pub plain_income: Money,
+    /// The incomes with a rule of their own (adults' and children's salaries), copied out of `incomes` in the
+    /// same order, so the bulk path walks only these.
+    pub specials: Vec<Income>,
     pub assets: Money,
 }
 
@@ -223,7 +240,11 @@ impl Household {
                     }
                 }
             };
-            members.push(Member { age, kind });
+            let slot = match kind {
+                MemberKind::Child { band, lunch_out } => member_slot(Some((band, lunch_out))),
+                MemberKind::Adult { .. } => member_slot(None),
+            };
+            members.push(Member { age, slot, kind });
             ids.push(m.id.clone());
         }
 
@@ -267,6 +288,9 @@ impl Household {
             }
         };
 
+        if req.incomes.len() > MAX_INCOMES {
+            return Err(InputError::new("incomes", "must have at most 1000 entries"));
+        }
         let mut incomes = Vec::with_capacity(req.incomes.len());
         for (i, inc) in req.incomes.iter().enumerate() {
             let field = |name: &str| format!("incomes[{i}].{name}");
@@ -303,7 +327,17 @@ impl Household {
             } else if is_child_salary {
                 IncomeClass::ChildSalary
             } else if inc.kind == IncomeKind::Salary {
-                IncomeClass::AdultSalary
+                match member.and_then(|m| members.get(usize::from(m))).map(|m| m.kind) {
+                    Some(MemberKind::Adult {
+                        months_with_assistance,
+                        jobbstimulans_from,
+                    }) => IncomeClass::AdultSalary {
+                        months_with_assistance,
+                        jobbstimulans_from,
+                    },
+                    // Salary always names a member (checked above) and a child's salary is handled before.
+                    _ => IncomeClass::Counted,
+                }
             } else {
                 IncomeClass::Counted
             };
@@ -316,16 +350,54 @@ impl Household {
             });
         }
 
+        let plain_income = Money::checked_sum(
+            incomes
+                .iter()
+                .filter(|i| i.class == IncomeClass::Counted)
+                .map(|i| i.amount),
+        )
+        .map_err(|_| InputError::new("incomes", "add up to too much"))?;
+        let specials: Vec<Income> = incomes
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i.class,
+                    IncomeClass::AdultSalary { .. } | IncomeClass::ChildSalary
+                )
+            })
+            .copied()
+            .collect();
+        let packed_slots = (members.len() <= 8).then(|| {
+            members
+                .iter()
+                .map(|m| m.slot)
+                .chain(std::iter::repeat(crate::tables::ADULT_SLOT))
+                .take(8)
+                .enumerate()
+                .fold(0u32, |acc, (k, slot)| acc | (u32::from(slot & 15) << (4 * k)))
+        });
+        let costs = costs(&req.costs)?;
+        let other_costs = Money::checked_sum([
+            costs.electricity,
+            costs.home_insurance,
+            costs.work_travel,
+            costs.union_fees,
+        ])
+        .map_err(|_| InputError::new("costs", "add up to too much"))?;
         Ok(Household {
             month: req.month,
+            packed_slots,
             members,
             ids,
             adults,
             n_adults: u8::try_from(n_adults)
                 .map_err(|_| InputError::new("members", "has too many adults"))?,
             shared_household_size,
-            costs: costs(&req.costs)?,
+            costs,
+            other_costs,
             incomes,
+            plain_income,
+            specials,
             assets: amount(|| "assets".into(), req.assets)?,
         })
     }
@@ -335,13 +407,16 @@ impl Household {
         HouseholdRef {
             month: self.month,
             members: &self.members,
-            ids: &self.ids,
             adults: self.adults,
             n_adults: self.n_adults,
+            packed_slots: self.packed_slots,
             shared_household_size: self.shared_household_size,
-            costs: self.costs,
-            incomes: &self.incomes,
+            rent: self.costs.rent,
+            other_costs: self.other_costs,
+            plain_income: self.plain_income,
+            specials: &self.specials,
             assets: self.assets,
+            cold: Cold::One(self),
         }
     }
 
@@ -352,52 +427,125 @@ impl Household {
 }
 
 /// A validated household, borrowed: from a [`Household`] or from a [`Population`]'s flat storage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// What the bulk path reads is at hand; the lists only the explanation needs (ids, all incomes, each cost) are
+/// found on demand, so a bulk pass does not pay for them.
+#[derive(Debug, Clone, Copy)]
 pub struct HouseholdRef<'a> {
     pub month: Month,
     pub members: &'a [Member],
-    pub ids: &'a [String],
     pub adults: Adults,
     pub n_adults: u8,
+    pub packed_slots: Option<u32>,
     pub shared_household_size: Option<u8>,
-    pub costs: Costs,
-    pub incomes: &'a [Income],
+    pub rent: Money,
+    pub other_costs: Money,
+    pub plain_income: Money,
+    /// The salaries (incomes with a rule of their own), in input order.
+    pub specials: &'a [Income],
     pub assets: Money,
+    cold: Cold<'a>,
 }
 
-impl HouseholdRef<'_> {
+/// Where the explanation-only lists are.
+#[derive(Debug, Clone, Copy)]
+enum Cold<'a> {
+    One(&'a Household),
+    Many(&'a Population, usize),
+}
+
+impl<'a> HouseholdRef<'a> {
     /// Number of persons in the household.
     pub fn size(&self) -> usize {
         self.members.len()
     }
 
+    /// Member ids, same order as `members`.
+    pub fn ids(&self) -> &'a [String] {
+        match self.cold {
+            Cold::One(h) => &h.ids,
+            Cold::Many(p, i) => p
+                .heads
+                .get(i)
+                .map_or(&[], |h| slice(&p.ids, h.members, usize::from(h.n_members))),
+        }
+    }
+
+    /// All incomes, in input order.
+    pub fn incomes(&self) -> &'a [Income] {
+        match self.cold {
+            Cold::One(h) => &h.incomes,
+            Cold::Many(p, i) => p
+                .heads
+                .get(i)
+                .map_or(&[], |h| slice(&p.incomes, h.incomes, usize::from(h.n_incomes))),
+        }
+    }
+
+    /// Each cost as given.
+    pub fn costs(&self) -> &'a Costs {
+        match self.cold {
+            Cold::One(h) => &h.costs,
+            Cold::Many(p, i) => p.costs.get(i).unwrap_or(&NO_COSTS),
+        }
+    }
+
     /// The member's id for explanation texts.
-    pub fn id(&self, index: u16) -> &str {
-        self.ids.get(usize::from(index)).map_or("?", String::as_str)
+    pub fn id(&self, index: u16) -> &'a str {
+        self.ids().get(usize::from(index)).map_or("?", String::as_str)
     }
 }
 
-/// Per household of a [`Population`]: the scalar facts and where its members and incomes lie.
+#[inline]
+fn slice<T>(v: &[T], start: u32, len: usize) -> &[T] {
+    let start = start as usize;
+    v.get(start..start + len).unwrap_or_default()
+}
+
+/// Per household of a [`Population`]: what the bulk path reads, packed into 64 bytes (memory traffic, not
+/// arithmetic, limits a pass over millions of households), and where its members and incomes lie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Head {
     month: Month,
     adults: Adults,
     n_adults: u8,
-    shared_household_size: Option<u8>,
-    costs: Costs,
+    /// 0: not in a household community.
+    shared: u8,
+    n_members: u8,
+    /// `NOT_PACKED` when the household has more than eight members.
+    packed_slots: u32,
+    rent: Money,
+    other_costs: Money,
+    plain_income: Money,
     assets: Money,
-    members: (u32, u32),
-    incomes: (u32, u32),
+    members: u32,
+    incomes: u32,
+    specials: u32,
+    n_incomes: u16,
+    n_specials: u16,
 }
+
+const NOT_PACKED: u32 = u32::MAX;
+
+static NO_COSTS: Costs = Costs {
+    rent: Money::ZERO,
+    electricity: Money::ZERO,
+    home_insurance: Money::ZERO,
+    work_travel: Money::ZERO,
+    union_fees: Money::ZERO,
+};
 
 /// Many validated households in flat storage (members and incomes of all households in two arrays), for bulk
 /// recalculation: walking it reads memory in order instead of chasing two heap allocations per household.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Population {
     heads: Vec<Head>,
+    /// Cold: only the explanation reads the costs one by one.
+    costs: Vec<Costs>,
     members: Vec<Member>,
     ids: Vec<String>,
     incomes: Vec<Income>,
+    specials: Vec<Income>,
 }
 
 impl Population {
@@ -408,23 +556,31 @@ impl Population {
     /// Adds a validated household.
     pub fn push(&mut self, hh: &Household) -> Result<(), InputError> {
         let too_many = || InputError::new("population", "has more than 4 billion members or incomes");
-        let m0 = u32::try_from(self.members.len()).map_err(|_| too_many())?;
-        let i0 = u32::try_from(self.incomes.len()).map_err(|_| too_many())?;
-        self.members.extend_from_slice(&hh.members);
-        self.ids.extend_from_slice(&hh.ids);
-        self.incomes.extend_from_slice(&hh.incomes);
-        let m1 = u32::try_from(self.members.len()).map_err(|_| too_many())?;
-        let i1 = u32::try_from(self.incomes.len()).map_err(|_| too_many())?;
-        self.heads.push(Head {
+        let start = |len: usize| u32::try_from(len).map_err(|_| too_many());
+        let count = |len: usize| u16::try_from(len).map_err(|_| too_many());
+        let head = Head {
             month: hh.month,
             adults: hh.adults,
             n_adults: hh.n_adults,
-            shared_household_size: hh.shared_household_size,
-            costs: hh.costs,
+            shared: hh.shared_household_size.unwrap_or(0),
+            n_members: u8::try_from(hh.members.len()).map_err(|_| too_many())?,
+            packed_slots: hh.packed_slots.unwrap_or(NOT_PACKED),
+            rent: hh.costs.rent,
+            other_costs: hh.other_costs,
+            plain_income: hh.plain_income,
             assets: hh.assets,
-            members: (m0, m1),
-            incomes: (i0, i1),
-        });
+            members: start(self.members.len())?,
+            incomes: start(self.incomes.len())?,
+            specials: start(self.specials.len())?,
+            n_incomes: count(hh.incomes.len())?,
+            n_specials: count(hh.specials.len())?,
+        };
+        self.heads.push(head);
+        self.costs.push(hh.costs);
+        self.members.extend_from_slice(&hh.members);
+        self.ids.extend_from_slice(&hh.ids);
+        self.incomes.extend_from_slice(&hh.incomes);
+        self.specials.extend_from_slice(&hh.specials);
         Ok(())
     }
 
@@ -449,32 +605,40 @@ impl Population {
         self.heads.is_empty()
     }
 
-    fn view<'a>(&'a self, h: &Head) -> HouseholdRef<'a> {
-        let range = |(a, b): (u32, u32)| (a as usize)..(b as usize);
+    #[inline]
+    fn view(&self, index: usize, h: &Head) -> HouseholdRef<'_> {
         HouseholdRef {
             month: h.month,
-            members: self.members.get(range(h.members)).unwrap_or_default(),
-            ids: self.ids.get(range(h.members)).unwrap_or_default(),
+            members: slice(&self.members, h.members, usize::from(h.n_members)),
             adults: h.adults,
             n_adults: h.n_adults,
-            shared_household_size: h.shared_household_size,
-            costs: h.costs,
-            incomes: self.incomes.get(range(h.incomes)).unwrap_or_default(),
+            packed_slots: (h.packed_slots != NOT_PACKED).then_some(h.packed_slots),
+            shared_household_size: (h.shared != 0).then_some(h.shared),
+            rent: h.rent,
+            other_costs: h.other_costs,
+            plain_income: h.plain_income,
+            specials: slice(&self.specials, h.specials, usize::from(h.n_specials)),
             assets: h.assets,
+            cold: Cold::Many(self, index),
         }
     }
 
     pub fn get(&self, index: usize) -> Option<HouseholdRef<'_>> {
-        self.heads.get(index).map(|h| self.view(h))
+        self.heads.get(index).map(|h| self.view(index, h))
     }
 
+    #[inline]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = HouseholdRef<'_>> {
-        self.heads.iter().map(|h| self.view(h))
+        self.heads.iter().enumerate().map(|(i, h)| self.view(i, h))
     }
 }
 
 /// Reads the contract's input JSON; errors name the field (`members[0].age is invalid: ...`).
 pub fn parse_request(json: &str) -> Result<CalcRequest, InputError> {
+    // Good input is parsed directly; only bad input pays for tracking the path to the failing field.
+    if let Ok(req) = serde_json::from_str(json) {
+        return Ok(req);
+    }
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -7,12 +7,14 @@
 
 pub mod contract;
 pub mod explain;
+mod fastfmt;
 pub mod guidelines;
 pub mod household;
 pub mod money;
 pub mod month;
 pub mod rules;
 pub mod ruleset;
+pub mod stream;
 pub mod tables;
 
 pub use guidelines::{Guidelines, RentCeiling};
@@ -24,3 +26,4 @@ pub use rules::{
     calculate_with, explain_view,
 };
 pub use ruleset::{RuleBook, RuleModule, RuleSet};
+pub use stream::ResponseWriter;

@@ -91,7 +91,12 @@ impl Month {
 
 impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
+        // Every explanation line and response prints months: keep it off `core::fmt`'s padding machinery.
+        let mut b = crate::fastfmt::Buf::<8>::new();
+        b.push_u64(u64::from(self.year), 4);
+        b.push(b"-");
+        b.push_u64(u64::from(self.month), 2);
+        f.write_str(b.as_str())
     }
 }
 

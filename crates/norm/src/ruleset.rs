@@ -100,10 +100,15 @@ pub struct RuleBook {
     /// For each rule set, the index of its series in `series` (resolved once: the bulk path must not compare
     /// names per household).
     series_of: Vec<Option<usize>>,
-    /// `resolve` answers for every month of the years any series covers, precomputed: (rule set, series, year)
-    /// indices, `None` where nothing applies. Starts at month index `by_month_base`.
-    by_month: Vec<Option<(u16, u16, u16)>>,
+    /// `resolve` answers for every month of the years any series covers, precomputed: (rule set, index into
+    /// `flat`), `None` where nothing applies. Starts at month index `by_month_base`.
+    by_month: Vec<Option<(u16, u16)>>,
     by_month_base: i32,
+    /// Every series' tables side by side, so the bulk path reaches a month's table in one step.
+    flat: Vec<YearTable>,
+    /// Per rule set: none of its texts (name, bases) needs escaping in JSON and it has no modules, so the
+    /// streamed JSON may copy texts as they are.
+    plain: Vec<bool>,
 }
 
 fn year_in(years: &[YearTable], year: u16) -> Option<&YearTable> {
@@ -171,12 +176,44 @@ impl RuleBook {
             series_of: Vec::new(),
             by_month: Vec::new(),
             by_month_base: 0,
+            flat: Vec::new(),
+            plain: Vec::new(),
         };
         book.reindex();
         Ok(book)
     }
 
+    /// Whether a rule set of this book has only texts that JSON can carry unescaped (see `plain`).
+    pub(crate) fn plain_texts(&self, rs: &RuleSet) -> bool {
+        self.rule_sets
+            .iter()
+            .position(|(r, _)| std::ptr::eq(r, rs))
+            .and_then(|i| self.plain.get(i))
+            .copied()
+            .unwrap_or(false)
+    }
+
     fn reindex(&mut self) {
+        let needs_escape = |s: &str| s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\');
+        self.plain = self
+            .rule_sets
+            .iter()
+            .map(|(r, _)| {
+                let b = &r.bases;
+                r.modules.is_empty()
+                    && ![
+                        &b.norm,
+                        &b.costs,
+                        &b.income,
+                        &b.jobbstimulans,
+                        &b.child_income,
+                        &b.assets,
+                        &r.name,
+                    ]
+                    .iter()
+                    .any(|s| needs_escape(s))
+            })
+            .collect();
         self.series_of = self
             .rule_sets
             .iter()
@@ -185,6 +222,16 @@ impl RuleBook {
         let years = self.series.iter().flat_map(|s| s.years.iter().map(|t| t.year));
         let (lo, hi) = years.fold((u16::MAX, 0), |(lo, hi), y| (lo.min(y), hi.max(y)));
         self.by_month.clear();
+        self.flat = self.series.iter().flat_map(|s| s.years.iter().cloned()).collect();
+        let starts: Vec<usize> = self
+            .series
+            .iter()
+            .scan(0, |acc, s| {
+                let start = *acc;
+                *acc += s.years.len();
+                Some(start)
+            })
+            .collect();
         let (Ok(first), Ok(last)) = (Month::new(lo, 1), Month::new(hi, 12)) else {
             return;
         };
@@ -192,11 +239,8 @@ impl RuleBook {
         let mut m = Some(first);
         while let Some(month) = m.filter(|m| *m <= last) {
             self.by_month.push(self.resolve_slow(month).and_then(|(r, s, y)| {
-                Some((
-                    u16::try_from(r).ok()?,
-                    u16::try_from(s).ok()?,
-                    u16::try_from(y).ok()?,
-                ))
+                let flat = starts.get(s)? + y;
+                Some((u16::try_from(r).ok()?, u16::try_from(flat).ok()?))
             }));
             m = month.next();
         }
@@ -244,25 +288,23 @@ impl RuleBook {
         self.reindex();
     }
 
-    /// The rule set in force for a month with its table for the month's year: the bulk path (an index lookup).
-    /// `Some(Err(rule set))` when the rule set exists but its series has no table for the year.
-    pub fn resolve(&self, month: Month) -> Option<Result<(&RuleSet, &YearTable), &RuleSet>> {
-        let cached = usize::try_from(month.index() - self.by_month_base)
-            .ok()
-            .and_then(|i| self.by_month.get(i))
-            .copied()
-            .flatten();
-        let found = cached
-            .map(|(r, s, y)| (usize::from(r), usize::from(s), usize::from(y)))
-            .or_else(|| self.resolve_slow(month));
-        if let Some((r, s, y)) = found {
-            let rs = self.rule_sets.get(r).map(|(rs, _)| rs);
-            let t = self.series.get(s).and_then(|s| s.years.get(y));
-            if let (Some(rs), Some(t)) = (rs, t) {
-                return Some(Ok((rs, t)));
+    /// The rule set in force for a month with its table for the month's year: the bulk path (an index lookup for
+    /// the years the tables cover, a search otherwise). `None` when there is no rule set or no table.
+    #[inline]
+    pub fn resolve(&self, month: Month) -> Option<(&RuleSet, &YearTable)> {
+        let i = usize::try_from(month.index().wrapping_sub(self.by_month_base)).unwrap_or(usize::MAX);
+        match self.by_month.get(i) {
+            Some(Some((r, t))) => {
+                let (rs, _) = self.rule_sets.get(usize::from(*r))?;
+                Some((rs, self.flat.get(usize::from(*t))?))
+            }
+            Some(None) => None,
+            None => {
+                let (r, s, y) = self.resolve_slow(month)?;
+                let (rs, _) = self.rule_sets.get(r)?;
+                Some((rs, self.series.get(s)?.years.get(y)?))
             }
         }
-        self.rule_set_for(month).map(Err)
     }
 
     /// The rule set in force for a month.

@@ -129,6 +129,21 @@ impl ChildBand {
     }
 }
 
+/// The slot of a member's personal amount in every year's table: children by band and lunch rule (0-11), adults
+/// [`ADULT_SLOT`] (no amount of their own here).
+pub const fn member_slot(child: Option<(ChildBand, bool)>) -> u8 {
+    match child {
+        Some((band, lunch_out)) => {
+            let lunch = lunch_out && band.has_lunch_rule();
+            band as u8 + if lunch { 8 } else { 0 }
+        }
+        None => ADULT_SLOT,
+    }
+}
+
+/// Slot of an adult: outside the children's amounts, so it reads as zero.
+pub const ADULT_SLOT: u8 = 12;
+
 /// One amount of a table with its source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Amount {
@@ -147,6 +162,10 @@ pub struct YearTable {
     pub adult_couple: Amount,
     /// Children's amounts: the 8 bands with meals at home, then the 4 bands (0-6) with lunch outside the home.
     child: [Amount; 12],
+    /// The children's amounts by slot without provenance, padded with zeros to 16 (bulk path).
+    personal: [Money; 16],
+    /// `pairs[a | b << 4] = personal[a] + personal[b]`: two members per lookup (bulk path).
+    pairs: Box<[Money; 256]>,
     common: [Amount; COMMON_ROWS],
     pub prisbasbelopp: Money,
     /// The weakest provenance of any amount in the table.
@@ -173,13 +192,36 @@ impl YearTable {
         }
     }
 
+    /// A member's personal amount by precomputed slot (see [`member_slot`]): a child's band amount, or zero for an
+    /// adult (adults are counted as a couple or as singles). Branch-free for the bulk path.
+    #[inline]
+    pub fn slot_money(&self, slot: u8) -> Money {
+        // 16 entries and a 4-bit index: no bounds branch. Entries 12-15 (adults, padding) are zero.
+        let i = usize::from(slot & 15);
+        self.personal.get(i).copied().unwrap_or(Money::ZERO)
+    }
+
+    /// Sum of up to eight members' personal amounts packed one slot per 4 bits (see `Household::packed_slots`):
+    /// four lookups of two members each, no branches.
+    #[inline]
+    pub fn packed_slots_money(&self, packed: u32) -> Money {
+        let mut sum = 0i64;
+        for k in 0..4 {
+            let pair = usize::from((packed >> (8 * k)) as u8);
+            sum += self.pairs.get(pair).map_or(0, |m| m.ore());
+        }
+        Money::from_ore(sum)
+    }
+
     /// Household-common amount for exactly `size` persons (1-7), from the table.
+    #[inline]
     pub fn common_row(&self, size: usize) -> Option<Amount> {
         size.checked_sub(1).and_then(|i| self.common.get(i)).copied()
     }
 
     /// Household-common cost for `size` persons: the table up to 7, above that each extra person adds
     /// `common_7 − common_6`. Returns the amount and the provenance of the rows used.
+    #[inline]
     pub fn common(&self, size: usize) -> Result<Amount, crate::money::Overflow> {
         let (c6, c7) = (self.common[5], self.common[6]);
         if let Some(a) = self.common_row(size) {
@@ -379,8 +421,19 @@ pub fn parse_tables(riksnorm_csv: &str, prisbasbelopp_csv: &str) -> Result<Vec<Y
             .max()
             .unwrap_or(Provenance::Official);
         let version = fnv1a(fnv1a(p.hash, pbb_raw.as_bytes()), b"\n");
+        let mut personal = [Money::ZERO; 16];
+        for (p, a) in personal.iter_mut().zip(&child) {
+            *p = a.money;
+        }
+        let mut pairs = Box::new([Money::ZERO; 256]);
+        for (i, p) in pairs.iter_mut().enumerate() {
+            let (a, b) = (personal.get(i & 15), personal.get(i >> 4));
+            *p = Money::from_ore(a.map_or(0, |m| m.ore()) + b.map_or(0, |m| m.ore()));
+        }
         out.push(YearTable {
             year,
+            personal,
+            pairs,
             adult_single,
             adult_couple,
             child,

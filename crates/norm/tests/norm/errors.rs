@@ -233,3 +233,22 @@ fn income_member_errors() {
         "incomes[0].earned_earlier_this_year applies only to a child's salary"
     );
 }
+
+#[test]
+fn size_limits() {
+    let many_members: Vec<String> = (0..51)
+        .map(|i| format!(r#"{{"id": "m{i}", "role": "adult", "age": 30}}"#))
+        .collect();
+    assert_eq!(
+        err(&with_members(&many_members.join(","), "")),
+        "members must have at most 50 persons"
+    );
+    let incomes: Vec<&str> = std::iter::repeat_n(r#"{"kind": "pension", "amount": 1}"#, 1001).collect();
+    assert_eq!(
+        err(&with_members(
+            ADULT,
+            &format!(r#", "incomes": [{}]"#, incomes.join(","))
+        )),
+        "incomes must have at most 1000 entries"
+    );
+}

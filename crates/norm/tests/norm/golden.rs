@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use norm::contract::CalcResponse;
+use norm::contract::{CalcRequest, CalcResponse};
 use norm::{Guidelines, RuleBook};
 
 fn dir(sub: &str) -> PathBuf {
@@ -43,11 +43,28 @@ pub fn assert_consistent(r: &CalcResponse) {
     );
 }
 
+/// The streamed JSON of the bulk path must be byte for byte serde's serialization of the response.
+pub fn assert_stream_matches(book: &RuleBook, req: &CalcRequest, guidelines: &Guidelines, r: &CalcResponse) {
+    let hh = norm::Household::from_request(req).unwrap();
+    let mut writer = norm::ResponseWriter::new();
+    let mut out = String::new();
+    // twice through the same writer: its buffers must be reset between households
+    writer.write(book, hh.view(), guidelines, &mut out).unwrap();
+    out.clear();
+    writer.write(book, hh.view(), guidelines, &mut out).unwrap();
+    assert_eq!(out, serde_json::to_string(r).unwrap());
+}
+
 fn check(input_json: &str, guidelines: &Guidelines) -> String {
     let book = RuleBook::standard();
-    match norm::parse_request(input_json).and_then(|req| norm::calculate_with(&book, &req, guidelines)) {
+    let parsed = norm::parse_request(input_json);
+    match parsed
+        .clone()
+        .and_then(|req| norm::calculate_with(&book, &req, guidelines))
+    {
         Ok(r) => {
             assert_consistent(&r);
+            assert_stream_matches(&book, &parsed.unwrap(), guidelines, &r);
             r.breakdown()
         }
         Err(e) => format!("error: {e}\n"),
@@ -105,4 +122,17 @@ fn shared_contract_examples() {
         let expected = fs::read_to_string(path.with_extension("expected")).unwrap();
         assert_eq!(got, expected.trim_end(), "{}", path.display());
     }
+}
+
+/// Ids are free text: quotes, backslashes and control characters must be escaped like serde_json does.
+#[test]
+fn odd_ids_are_escaped_in_streamed_json() {
+    let book = RuleBook::standard();
+    let json = r#"{"month":"2023-05","members":[{"id":"a\"b\\c\n\u0001ö","role":"adult","age":30,"months_with_assistance":9},
+        {"id":"x/y","role":"child","age":19}],
+        "incomes":[{"member":"a\"b\\c\n\u0001ö","kind":"salary","amount":30000}]}"#;
+    let req = norm::parse_request(json).unwrap();
+    let r = norm::calculate(&book, &req).unwrap();
+    assert!(r.findings.len() >= 3, "{:?}", r.findings);
+    assert_stream_matches(&book, &req, &Guidelines::none(), &r);
 }

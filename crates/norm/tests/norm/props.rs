@@ -118,7 +118,24 @@ proptest! {
         let t = norm::calculate_totals(&book, &Household::from_request(&req).unwrap()).unwrap();
         prop_assert_eq!(t.assistance.ore(), r.assistance * 100);
         prop_assert_eq!(t.norm.ore(), r.norm * 100);
+        prop_assert_eq!(t.reasonable_costs.ore(), r.reasonable_costs * 100);
         prop_assert_eq!(t.counted_income.ore(), r.counted_income * 100);
+        // and through the flat population storage, among other households, with lines too
+        let other: CalcRequest = norm::parse_request(
+            r#"{"month":"2024-02","members":[{"id":"x","role":"adult","age":50}],"costs":{"rent":4000}}"#,
+        ).unwrap();
+        let pop = norm::Population::from_requests([&other, &req, &other]).unwrap();
+        prop_assert_eq!(pop.len(), 3);
+        let view = pop.get(1).unwrap();
+        prop_assert_eq!(norm::calculate_totals_view(&book, view).unwrap(), t);
+        prop_assert_eq!(&norm::explain_view(&book, view, &norm::Guidelines::none()).unwrap(), &r);
+    }
+
+    #[test]
+    fn streamed_json_equals_serde(req in request()) {
+        let book = RuleBook::standard();
+        let r = calc(&book, &req);
+        super::golden::assert_stream_matches(&book, &req, &norm::Guidelines::none(), &r);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use norm::contract::{CalcRequest, CostsIn, IncomeIn, IncomeKind, MemberIn, Role};
-use norm::{Guidelines, Month, Population, RuleBook};
+use norm::{Guidelines, Month, Population, ResponseWriter, RuleBook};
 
 #[derive(Debug, clap::Args)]
 pub struct BenchArgs {
@@ -26,17 +26,29 @@ enum BenchTarget {
     Norm(NormArgs),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Mode {
+    /// Totals only (the bulk path: no texts, no allocation).
+    Totals,
+    /// With explanation lines, written as the contract's response JSON into a reused buffer.
+    Lines,
+    /// With explanation lines, as a `CalcResponse` value per household.
+    #[value(name = "lines_struct")]
+    LinesStruct,
+}
+
 #[derive(Debug, clap::Args)]
 struct NormArgs {
     /// Number of household-months in the synthetic population.
     #[arg(long, default_value_t = 1_000_000)]
     households: usize,
-    /// Also time the full calculation with explanation lines (Swedish texts, the contract's response).
+    /// Also time the full calculation with explanation lines (Swedish texts, the contract's response): the
+    /// modes `lines` and `lines_struct` after `totals`.
     #[arg(long)]
     lines: bool,
-    /// Time only the calculation with explanation lines (implies --lines).
-    #[arg(long)]
-    only_lines: bool,
+    /// Exactly which modes to time, comma-separated (`totals`, `lines`, `lines_struct`); overrides --lines.
+    #[arg(long, value_delimiter = ',', value_enum)]
+    modes: Vec<Mode>,
     /// Seed of the population generator.
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -226,37 +238,45 @@ fn cpu_ns() -> Option<u64> {
 
 #[derive(Debug)]
 struct Timing {
+    /// Household-months per second of the median pass (robust against other processes on a shared machine).
     per_s: f64,
+    /// Over all passes together.
+    mean_per_s: f64,
+    /// Per second of this thread's CPU time, all passes.
     per_cpu_s: Option<f64>,
-    passes: u32,
+    passes: usize,
     checksum: i64,
 }
 
-/// Runs `pass` over the population until `min` has passed: household-months per second of wall-clock time and
-/// per second of this thread's CPU time.
+/// Runs `pass` over the population until `min` has passed (at least once).
 fn timed(n: usize, min: Duration, mut pass: impl FnMut() -> anyhow::Result<i64>) -> anyhow::Result<Timing> {
     let cpu0 = cpu_ns();
     let start = now();
-    let mut passes = 0u32;
+    let mut secs = Vec::new();
     let mut checksum = 0i64;
     loop {
+        let t = now();
         checksum = checksum.wrapping_add(black_box(pass()?));
-        passes += 1;
+        secs.push(t.elapsed().as_secs_f64());
         if start.elapsed() >= min {
             break;
         }
     }
-    let secs = start.elapsed().as_secs_f64();
-    let done = n as f64 * f64::from(passes);
+    let total = start.elapsed().as_secs_f64();
+    let passes = secs.len();
+    let done = n as f64 * passes as f64;
     let per_cpu_s = match (cpu0, cpu_ns()) {
         (Some(a), Some(b)) if b > a => Some(done / ((b - a) as f64 / 1e9)),
         _ => None,
     };
+    secs.sort_by(f64::total_cmp);
+    let median = secs.get(passes / 2).copied().unwrap_or(total);
     Ok(Timing {
-        per_s: done / secs,
+        per_s: n as f64 / median,
+        mean_per_s: done / total,
         per_cpu_s,
         passes,
-        checksum: checksum / i64::from(passes),
+        checksum: checksum / i64::try_from(passes)?,
     })
 }
 
@@ -267,8 +287,8 @@ fn report(out: &mut impl Write, mode: &str, n: usize, t: &Timing) -> io::Result<
         .unwrap_or_default();
     writeln!(
         out,
-        "mode={mode} households={n} passes={} assistance_total_kr={} households_per_s={:.0}{cpu}",
-        t.passes, t.checksum, t.per_s
+        "mode={mode} households={n} passes={} assistance_total_kr={} households_per_s={:.0} mean_households_per_s={:.0}{cpu}",
+        t.passes, t.checksum, t.per_s, t.mean_per_s
     )
 }
 
@@ -291,7 +311,15 @@ fn bench_norm(a: &NormArgs) -> anyhow::Result<()> {
     let min = Duration::from_secs_f64(a.min_seconds.max(0.0));
     let mut out = io::stdout().lock();
 
-    if !a.only_lines {
+    let modes = if !a.modes.is_empty() {
+        a.modes.clone()
+    } else if a.lines {
+        vec![Mode::Totals, Mode::Lines, Mode::LinesStruct]
+    } else {
+        vec![Mode::Totals]
+    };
+
+    if modes.contains(&Mode::Totals) {
         let t = timed(a.households, min, || {
             let mut sum = 0i64;
             for hh in pop.iter() {
@@ -302,8 +330,30 @@ fn bench_norm(a: &NormArgs) -> anyhow::Result<()> {
         report(&mut out, "totals", a.households, &t)?;
     }
 
-    if a.lines || a.only_lines {
-        let no_guidelines = Guidelines::none();
+    let no_guidelines = Guidelines::none();
+    if modes.contains(&Mode::Lines) {
+        // With explanation lines, as bulk output: each household's full response JSON (every line's Swedish text
+        // and legal basis) written into a reused buffer, as `stegvis calc --batch` does.
+        let mut writer = ResponseWriter::new();
+        let mut buf = String::with_capacity(1 << 16);
+        let mut bytes = 0usize;
+        let t = timed(a.households, min, || {
+            let mut sum = 0i64;
+            for hh in pop.iter() {
+                buf.clear();
+                sum += writer
+                    .write(&book, hh, &no_guidelines, &mut buf)?
+                    .assistance
+                    .ore();
+                bytes += black_box(buf.len());
+            }
+            Ok(sum / 100)
+        })?;
+        report(&mut out, "lines", a.households, &t)?;
+        black_box(bytes);
+    }
+    if modes.contains(&Mode::LinesStruct) {
+        // The same with a `CalcResponse` value per household (owned strings per line), for library callers.
         let t = timed(a.households, min, || {
             let mut sum = 0i64;
             for hh in pop.iter() {
@@ -312,7 +362,7 @@ fn bench_norm(a: &NormArgs) -> anyhow::Result<()> {
             }
             Ok(sum)
         })?;
-        report(&mut out, "lines", a.households, &t)?;
+        report(&mut out, "lines_struct", a.households, &t)?;
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use norm::{Guidelines, RuleBook};
+use norm::{Guidelines, ResponseWriter, RuleBook, RuleSet};
 
 #[derive(Debug, clap::Args)]
 pub struct CalcArgs {
@@ -19,6 +19,10 @@ pub struct CalcArgs {
     /// A JSON Lines file with one input per line (`-` for stdin); writes one output per line.
     #[arg(long, value_name = "FILE.jsonl")]
     batch: Option<PathBuf>,
+    /// Calculate under this rule set instead of the one in force for the month (e.g. `sol-2001-453`,
+    /// `sol-2025-400`).
+    #[arg(long, value_name = "NAME")]
+    rule_set: Option<String>,
     /// Municipal guidelines (JSON, e.g. rent ceilings by household size) to apply.
     #[arg(long, value_name = "FILE.json")]
     guidelines: Option<PathBuf>,
@@ -59,14 +63,28 @@ pub fn run(args: CalcArgs) -> ExitCode {
 fn try_run(args: &CalcArgs) -> anyhow::Result<ExitCode> {
     let book = RuleBook::standard();
     let guidelines = load_guidelines(args.guidelines.as_deref())?;
+    let rule_set = match &args.rule_set {
+        None => None,
+        Some(name) => {
+            let known: Vec<&str> = book.rule_sets().map(|r| r.name.as_str()).collect();
+            Some(
+                book.rule_set(name)
+                    .with_context(|| format!("no rule set named {name:?} (known: {})", known.join(", ")))?,
+            )
+        }
+    };
     if let Some(batch) = &args.batch {
-        return batch_run(&book, &guidelines, batch);
+        return batch_run(&book, rule_set, &guidelines, batch);
     }
     let Some(file) = &args.file else {
         anyhow::bail!("give FILE, `-` or --batch FILE.jsonl");
     };
     let input = read_all(file)?;
-    match norm::parse_request(&input).and_then(|req| norm::calculate_with(&book, &req, &guidelines)) {
+    let result = norm::parse_request(&input).and_then(|req| match rule_set {
+        Some(rs) => norm::calculate_in(&book, rs, &req, &guidelines),
+        None => norm::calculate_with(&book, &req, &guidelines),
+    });
+    match result {
         Ok(resp) => {
             let mut out = io::stdout().lock();
             serde_json::to_writer(&mut out, &resp)?;
@@ -87,7 +105,12 @@ struct LineError {
     error: String,
 }
 
-fn batch_run(book: &RuleBook, guidelines: &Guidelines, path: &Path) -> anyhow::Result<ExitCode> {
+fn batch_run(
+    book: &RuleBook,
+    rule_set: Option<&RuleSet>,
+    guidelines: &Guidelines,
+    path: &Path,
+) -> anyhow::Result<ExitCode> {
     let reader: Box<dyn BufRead> = if path == Path::new("-") {
         Box::new(io::stdin().lock())
     } else {
@@ -95,10 +118,18 @@ fn batch_run(book: &RuleBook, guidelines: &Guidelines, path: &Path) -> anyhow::R
         Box::new(BufReader::new(f))
     };
     let mut out = BufWriter::new(io::stdout().lock());
+    // The streamed writer produces the same bytes as serializing `calculate_with`'s response, without building it.
+    let mut writer = ResponseWriter::new();
+    let mut buf = String::new();
     for (i, line) in reader.lines().enumerate() {
         let line = line.with_context(|| format!("reading {}", path.display()))?;
-        match norm::parse_request(&line).and_then(|req| norm::calculate_with(book, &req, guidelines)) {
-            Ok(resp) => serde_json::to_writer(&mut out, &resp)?,
+        buf.clear();
+        let done = norm::household_from_json(&line).and_then(|hh| match rule_set {
+            Some(rs) => writer.write_in(book, rs, hh.view(), guidelines, &mut buf),
+            None => writer.write(book, hh.view(), guidelines, &mut buf),
+        });
+        match done {
+            Ok(_) => out.write_all(buf.as_bytes())?,
             Err(e) => serde_json::to_writer(
                 &mut out,
                 &LineError {

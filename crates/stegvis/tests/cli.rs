@@ -1,0 +1,262 @@
+//! The `stegvis` binary end to end: `calc` (file, stdin, batch, guidelines, bad input) and `bench norm`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] functions: a broken fixture should fail the test loudly"
+)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn stegvis(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_stegvis"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The four shared examples, from the copy in the repository and (when present) from the shared folder.
+fn example_dirs() -> Vec<PathBuf> {
+    let mut dirs = vec![repo_root().join("crates/norm/tests/golden/shared")];
+    let shared = repo_root().join("../shared/domain/calc-examples");
+    if shared.is_dir() {
+        dirs.push(shared);
+    }
+    dirs
+}
+
+fn tmp(name: &str, content: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+#[test]
+fn shared_examples_through_the_binary() {
+    for dir in example_dirs() {
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            n += 1;
+            let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
+            let out = stegvis(&["calc", path.to_str().unwrap()], None);
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            if let Some(msg) = expected.trim_end().strip_prefix("error (exit status 2): ") {
+                assert_eq!(out.status.code(), Some(2), "{}", path.display());
+                assert!(stdout.is_empty(), "nothing on stdout");
+                assert_eq!(stderr, format!("{msg}\n"), "one line naming the field");
+            } else {
+                assert_eq!(out.status.code(), Some(0), "{}: {stderr}", path.display());
+                let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+                let got = format!(
+                    "norm={} reasonable_costs={} counted_income={} assets={} assistance={}",
+                    v["norm"], v["reasonable_costs"], v["counted_income"], v["assets"], v["assistance"]
+                );
+                assert_eq!(got, expected.trim_end(), "{}", path.display());
+                assert!(
+                    v["lines"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|l| l["basis"].is_string())
+                );
+            }
+        }
+        assert_eq!(n, 4, "{}", dir.display());
+    }
+}
+
+const SINGLE: &str = r#"{"month": "2026-01", "members": [{"id": "a", "role": "adult", "age": 40}],
+ "costs": {"rent": 5900, "electricity": 250, "home_insurance": 120}, "incomes": []}"#;
+
+#[test]
+fn stdin_gives_the_same_as_a_file() {
+    let from_stdin = stegvis(&["calc", "-"], Some(SINGLE));
+    let from_file = stegvis(&["calc", tmp("single.json", SINGLE).to_str().unwrap()], None);
+    assert_eq!(from_stdin.status.code(), Some(0));
+    assert_eq!(from_stdin.stdout, from_file.stdout);
+    let v: serde_json::Value = serde_json::from_slice(&from_stdin.stdout).unwrap();
+    assert_eq!(v["assistance"], 11490);
+    assert_eq!(v["rule_table"], "riksnorm 2026 (official)");
+}
+
+#[test]
+fn bad_input_exits_2_with_one_line_naming_the_field() {
+    for (input, msg) in [
+        (
+            r#"{"month":"2026-01","members":[{"id":"a","role":"adult","age":140}]}"#,
+            "members[0].age must be 0-120\n",
+        ),
+        (
+            r#"{"month":"2019-01","members":[{"id":"a","role":"adult","age":40}]}"#,
+            "month 2019-01 has no rule table (riksnorm covers 2021-2026)\n",
+        ),
+        (
+            r#"{"month":"2026-01","members":[{"id":"a","role":"adult","age":40}],"incomes":[{"member":"b","kind":"pension","amount":1}]}"#,
+            "incomes[0].member \"b\" is not a member\n",
+        ),
+    ] {
+        let out = stegvis(&["calc", "-"], Some(input));
+        assert_eq!(out.status.code(), Some(2), "{input}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(String::from_utf8(out.stderr).unwrap(), msg);
+    }
+    let out = stegvis(
+        &["calc", "-"],
+        Some("{\"month\": \"2026-01\", \"members\": [], \"extra\": 1}"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1);
+    assert!(err.contains("unknown field `extra`"), "{err}");
+}
+
+#[test]
+fn batch_keeps_order_and_reports_bad_lines_in_place() {
+    let bad = r#"{"month":"2026-02","members":[{"id":"a","role":"adult","age":29},{"id":"b","role":"adult","age":30}]}"#;
+    let family = std::fs::read_to_string(repo_root().join("crates/norm/tests/golden/shared/02-family.json"))
+        .unwrap()
+        .replace('\n', " ");
+    let input = format!("{}\n{bad}\n{family}\n", SINGLE.replace('\n', " "));
+    let out = stegvis(
+        &["calc", "--batch", tmp("batch.jsonl", &input).to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["assistance"], 11490);
+    assert_eq!(
+        lines[1],
+        serde_json::json!({"line": 2, "error": "couple must be given when there are two adults"})
+    );
+    assert_eq!(lines[2]["assistance"], 10530);
+    // the batch output of a line is exactly the single calculation's output
+    let single = stegvis(&["calc", "-"], Some(SINGLE));
+    assert_eq!(
+        stdout.lines().next().unwrap(),
+        String::from_utf8(single.stdout).unwrap().trim_end()
+    );
+    // stdin works for batches too
+    let from_stdin = stegvis(&["calc", "--batch", "-"], Some(&input));
+    assert_eq!(String::from_utf8(from_stdin.stdout).unwrap(), stdout);
+}
+
+#[test]
+fn guidelines_cap_the_rent_with_a_finding() {
+    let g = tmp(
+        "guidelines.json",
+        r#"{"rent_ceilings":[{"name":"Riktlinje 2026","from":"2026-01","by_size_kronor":[5000,6500]}]}"#,
+    );
+    let out = stegvis(&["calc", "--guidelines", g.to_str().unwrap(), "-"], Some(SINGLE));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["reasonable_costs"], 5000 + 250 + 120);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn bench_norm_prints_throughput_and_exports_the_population() {
+    let export = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli/pop.jsonl");
+    let out = stegvis(
+        &[
+            "bench",
+            "norm",
+            "--households",
+            "300",
+            "--lines",
+            "--min-seconds",
+            "0",
+            "--export",
+            export.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let modes: Vec<&str> = stdout.lines().collect();
+    assert_eq!(modes.len(), 3, "{stdout}");
+    for line in &modes {
+        let rate: f64 = line
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix("households_per_s="))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(rate > 0.0);
+    }
+    // the exported population is valid contract input, and the batch gives the same total as the bench
+    let batch = stegvis(&["calc", "--batch", export.to_str().unwrap()], None);
+    let total: i64 = String::from_utf8(batch.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["assistance"]
+                .as_i64()
+                .unwrap()
+        })
+        .sum();
+    assert!(
+        modes[0].contains(&format!("assistance_total_kr={total} ")),
+        "{stdout} vs {total}"
+    );
+}
+
+#[test]
+fn a_rule_set_can_be_chosen_by_name() {
+    let new = stegvis(&["calc", "-"], Some(SINGLE));
+    let old = stegvis(&["calc", "--rule-set", "sol-2001-453", "-"], Some(SINGLE));
+    let (new, old): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&new.stdout).unwrap(),
+        serde_json::from_slice(&old.stdout).unwrap(),
+    );
+    assert_eq!(new["rule_set"], "sol-2025-400");
+    assert_eq!(old["rule_set"], "sol-2001-453");
+    assert_eq!(old["lines"][0]["basis"], "SoL 4:3, SoF 2 a §");
+    assert_eq!(old["assistance"], new["assistance"]);
+    let batch = stegvis(
+        &["calc", "--rule-set", "sol-2001-453", "--batch", "-"],
+        Some(&SINGLE.replace('\n', " ")),
+    );
+    let line: serde_json::Value = serde_json::from_slice(&batch.stdout).unwrap();
+    assert_eq!(line, old);
+    let unknown = stegvis(&["calc", "--rule-set", "nope", "-"], Some(SINGLE));
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        String::from_utf8(unknown.stderr)
+            .unwrap()
+            .contains("no rule set named \"nope\"")
+    );
+}
