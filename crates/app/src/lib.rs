@@ -7,6 +7,7 @@ pub mod access;
 pub mod auth;
 pub mod cases;
 pub mod clock;
+pub mod deciding;
 pub mod seed;
 pub mod service;
 

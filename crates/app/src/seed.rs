@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use norm::contract::{CalcRequest, CalcResponse};
 use norm::{Money, Month, RuleBook};
-use store::{AccountStore, MonthDecision, NewAccount, NewPerson, SqlStore, Store, StoreError};
+use store::{AccountStore, Intake, MonthDecision, NewAccount, NewPerson, SqlStore, Store, StoreError};
 use synth::{Municipality, StaffRole as SynthRole};
 
 /// The demo sign-ins (password `demo`, demo mode only), with the role each one has.
@@ -171,14 +171,12 @@ pub async fn build(
             for (case, m) in rows {
                 let h = household_id(&stored_households, case.household)?;
                 if m.application_received <= today {
-                    store
-                        .receive_application(
-                            &actor_on(&actor, m.application_received),
-                            h,
-                            *month,
-                            m.application_received,
-                        )
+                    let a = actor_on(&actor, m.application_received);
+                    let app = store
+                        .receive_application(&a, h, *month, m.application_received)
                         .await?;
+                    // What the applicant declared: the caseworker's calculation starts from it.
+                    store.attach_request(&a, app.id, &m.request).await?;
                     report.open_applications += 1;
                 }
             }

@@ -22,6 +22,9 @@ pub enum AppError {
     Throttled,
     #[error("fel användarnamn eller lösenord")]
     BadCredentials,
+    /// A form value the use case refuses; nothing was written.
+    #[error("{field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
     #[error("{0}")]
     Internal(String),
 }

@@ -1468,3 +1468,5 @@ async fn an_in_memory_store_keeps_its_data_across_calls() {
 mod accounts;
 #[path = "conformance/batches.rs"]
 mod batches;
+#[path = "conformance/intake.rs"]
+mod intake;

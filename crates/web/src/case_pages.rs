@@ -43,6 +43,7 @@ pub async fn queue(State(state): State<Arc<AppState>>, lang: PageLang, signed: S
             let rows = items
                 .into_iter()
                 .map(|i| QueueRow {
+                    application: i.application.get(),
                     received: i.received_on.to_string(),
                     month: i.month.to_string(),
                     household: i.household.get(),

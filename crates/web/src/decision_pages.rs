@@ -10,6 +10,7 @@ use axum::response::Response;
 use domain::DecisionId;
 use domain::decision::Outcome;
 use norm::Money;
+use norm::contract::CalcResponse;
 use store::ApplicationView;
 
 use crate::case_pages::app_error;
@@ -47,26 +48,10 @@ pub async fn decision(
     let (month, parts, assistance, findings, rule_table) = match &d.calculation {
         Some(c) => {
             let r = &c.response;
-            let part = |key: &str, heading: &'static str, total: i64| CalcPart {
-                heading,
-                total: kronor(total),
-                lines: r
-                    .lines
-                    .iter()
-                    .filter(|l| l.part == key)
-                    .map(|l| (l.text.clone(), kronor(l.amount), l.basis.clone()))
-                    .collect(),
-            };
-            let parts = vec![
-                part("norm", t.part_norm, r.norm),
-                part("reasonable_costs", t.part_costs, r.reasonable_costs),
-                part("counted_income", t.part_income, r.counted_income),
-                part("assets", t.part_assets, r.assets),
-            ];
             let table = format!("{} ({})", c.rule_table, c.rule_table_version);
             (
                 r.month.to_string(),
-                parts,
+                calc_parts(r, t),
                 kronor(r.assistance),
                 r.findings.clone(),
                 Some(table),
@@ -130,6 +115,26 @@ pub fn application_row(a: &ApplicationView, t: &'static Texts) -> ApplicationRow
     }
 }
 
+/// The calculation's lines grouped by part (norm, costs, income, assets), each with its total.
+pub(crate) fn calc_parts(r: &CalcResponse, t: &'static Texts) -> Vec<CalcPart> {
+    let part = |key: &str, heading: &'static str, total: i64| CalcPart {
+        heading,
+        total: kronor(total),
+        lines: r
+            .lines
+            .iter()
+            .filter(|l| l.part == key)
+            .map(|l| (l.text.clone(), kronor(l.amount), l.basis.clone()))
+            .collect(),
+    };
+    vec![
+        part("norm", t.part_norm, r.norm),
+        part("reasonable_costs", t.part_costs, r.reasonable_costs),
+        part("counted_income", t.part_income, r.counted_income),
+        part("assets", t.part_assets, r.assets),
+    ]
+}
+
 fn outcome_label(o: Outcome, t: &'static Texts) -> &'static str {
     match o {
         Outcome::Bifall => t.outcome_bifall,
@@ -139,7 +144,7 @@ fn outcome_label(o: Outcome, t: &'static Texts) -> &'static str {
 }
 
 /// Whole kronor at the contract's edge, shown the Swedish way.
-fn kronor(amount: i64) -> String {
+pub(crate) fn kronor(amount: i64) -> String {
     Money::from_kronor(amount)
         .map(|m| m.to_string())
         .unwrap_or_else(|_| format!("{amount} kr"))

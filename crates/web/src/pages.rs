@@ -99,6 +99,7 @@ pub struct HomePage {
 
 #[derive(Debug)]
 pub struct QueueRow {
+    pub application: i64,
     pub received: String,
     pub month: String,
     pub household: i64,

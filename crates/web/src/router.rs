@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
-use crate::{auth_pages, case_pages, decision_pages, lang, security};
+use crate::{application_pages, auth_pages, case_pages, decision_pages, lang, security};
 
 #[derive(Debug)]
 pub struct AppState {
@@ -27,6 +27,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/hem", get(case_pages::home))
         .route("/arenden", get(case_pages::queue))
         .route("/hushall/{id}", get(case_pages::household))
+        .route("/ansokan/{id}", get(application_pages::show))
+        .route("/ansokan/{id}/utred", post(application_pages::start))
+        .route("/ansokan/{id}/beslut", post(application_pages::decide))
         .route("/beslut/{id}", get(decision_pages::decision))
         .route("/mina-sidor", get(decision_pages::mine))
         .route("/sprak/{code}", get(lang::switch))

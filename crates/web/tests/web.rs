@@ -20,15 +20,18 @@ use domain::decision::{DecisionItem, FrozenCalculation, NewDecision, Outcome};
 use domain::role::Role;
 use domain::{Actor, ProtectedIdentity};
 use jiff::civil::date;
-use store::{AccountStore, MonthDecision, NewAccount, NewPerson, SqlStore, Store};
+use store::{AccountStore, Intake, MonthDecision, NewAccount, NewPerson, SqlStore, Store};
 use tower::ServiceExt;
 use web::router::AppState;
 use web::{Config, router};
 
 struct Fixture {
     router: Router,
+    store: SqlStore,
     household: i64,
     decision: i64,
+    /// March: received, with the applicant's declaration attached.
+    application: i64,
 }
 
 async fn fixture() -> Fixture {
@@ -59,7 +62,7 @@ async fn fixture() -> Fixture {
         )
         .await
         .unwrap();
-    store
+    let march = store
         .receive_application(
             &a,
             household,
@@ -68,6 +71,12 @@ async fn fixture() -> Fixture {
         )
         .await
         .unwrap();
+    let declared: norm::contract::CalcRequest = serde_json::from_str(
+        r#"{"month": "2026-03", "members": [{"id": "a", "role": "adult", "age": 45}],
+            "costs": {"rent": 5200, "electricity": 300}, "incomes": [{"kind": "housing_allowance", "amount": 700}]}"#,
+    )
+    .unwrap();
+    store.attach_request(&a, march.id, &declared).await.unwrap();
     // February: calculated by the engine and decided.
     let request: norm::contract::CalcRequest = serde_json::from_str(
         r#"{"month": "2026-02", "members": [{"id": "a", "role": "adult", "age": 45}],
@@ -137,9 +146,11 @@ async fn fixture() -> Fixture {
         policy: config.policy(),
     };
     Fixture {
+        store: app.store.clone(),
         router: router(Arc::new(AppState { config, app })),
         household: household.get(),
         decision: decided[0].get(),
+        application: march.id.get(),
     }
 }
 
@@ -459,4 +470,111 @@ async fn a_decision_shows_every_line_of_the_calculation_and_how_to_appeal() {
         get(&f.router, "/mina-sidor", &kim).await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+async fn decisions(store: &SqlStore) -> i64 {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM decisions")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    sqlx::Row::try_get(&row, "n").unwrap()
+}
+
+#[tokio::test]
+async fn a_caseworker_investigates_and_decides_with_the_engines_calculation() {
+    let f = fixture().await;
+    let path = format!("/ansokan/{}", f.application);
+    let kim = session(&f.router, "kim").await;
+    let page = get(&f.router, &path, &kim).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Uppgifter i ansökan") && page.body.contains("10\u{202f}020 kr"));
+    assert!(page.body.contains("Påbörja utredning") && !page.body.contains("name=\"outcome\""));
+    let csrf = page.hidden("csrf_token");
+    let version = page.hidden("version");
+
+    // Without the CSRF token nothing moves.
+    let r = post(
+        &f.router,
+        &format!("{path}/utred"),
+        &kim,
+        &format!("csrf_token=x&version={version}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post(
+        &f.router,
+        &format!("{path}/utred"),
+        &kim,
+        &format!("csrf_token={csrf}&version={version}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let page = get(&f.router, &path, &kim).await;
+    assert!(
+        page.body.contains("name=\"outcome\""),
+        "the decision form is shown under investigation"
+    );
+    let version = page.hidden("version");
+    let before = decisions(&f.store).await;
+    // Bad input: a message next to the field, and nothing stored.
+    for (form, field_message) in [
+        ("outcome=delvis_bifall&granted=&reasons=x", "ange beviljat belopp"),
+        (
+            "outcome=delvis_bifall&granted=20000&reasons=x",
+            "mindre än beräknade",
+        ),
+        ("outcome=delvis_bifall&granted=tio&reasons=x", "hela kronor"),
+        ("outcome=avslag&granted=&reasons=", "motivera"),
+        ("outcome=&granted=&reasons=", "välj bifall"),
+    ] {
+        let body = format!("csrf_token={csrf}&version={version}&{form}");
+        let r = post(&f.router, &format!("{path}/beslut"), &kim, &body).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{form}");
+        assert!(
+            r.body.contains(field_message) && r.body.contains("error-summary"),
+            "{form}: {}",
+            r.body
+        );
+        assert_eq!(decisions(&f.store).await, before, "{form}");
+    }
+    // A stale version (someone else acted since) is refused without overwriting.
+    let stale = format!("csrf_token={csrf}&version=0&outcome=bifall&granted=&reasons=");
+    let r = post(&f.router, &format!("{path}/beslut"), &kim, &stale).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(decisions(&f.store).await, before);
+
+    let ok = format!(
+        "csrf_token={csrf}&version={version}&outcome=delvis_bifall&granted=9000&reasons=Hyran+över+riktvärdet"
+    );
+    let r = post(&f.router, &format!("{path}/beslut"), &kim, &ok).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(decisions(&f.store).await, before + 1);
+    let d = get(&f.router, &location, &kim).await;
+    assert!(
+        d.body.contains("Delvis bifall")
+            && d.body.contains("9\u{202f}000 kr")
+            && d.body.contains("Hyran över riktvärdet")
+    );
+
+    // Deciding again with the old version is a conflict, not a second decision.
+    let r = post(&f.router, &format!("{path}/beslut"), &kim, &ok).await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(decisions(&f.store).await, before + 1);
+
+    for user in ["lo", "pol", "ann"] {
+        let cookie = session(&f.router, user).await;
+        assert_eq!(
+            get(&f.router, &path, &cookie).await.status,
+            StatusCode::FORBIDDEN,
+            "{user}"
+        );
+    }
 }

@@ -1,0 +1,133 @@
+//! What an applicant declared with a monthly application: the calc-contract input the caseworker's calculation
+//! starts from. Stored with the application; reading it is a read of personal data (incomes) and is audited.
+
+use std::future::Future;
+
+use domain::application::ApplicationStatus;
+use domain::{Actor, ApplicationId, DomainError, HouseholdId};
+use norm::contract::CalcRequest;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::error::{Result, StoreError};
+use crate::sql::{SqlStore, parse};
+use crate::worklists::{HouseholdAccess, Worklists};
+
+pub trait Intake: Send + Sync {
+    /// Stores the declared input of an application that is not yet decided (audited).
+    fn attach_request(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+        request: &CalcRequest,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// The declared input, if any (an audited read).
+    fn application_request(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+    ) -> impl Future<Output = Result<Option<CalcRequest>>> + Send;
+    /// The access facts of the household an application belongs to (ids and flags only; not audited).
+    fn application_access(
+        &self,
+        application: ApplicationId,
+    ) -> impl Future<Output = Result<HouseholdAccess>> + Send;
+}
+
+impl Intake for SqlStore {
+    async fn attach_request(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+        request: &CalcRequest,
+    ) -> Result<()> {
+        let text = serde_json::to_string(request).map_err(StoreError::corrupt)?;
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT household_id, month, status FROM applications WHERE id = $1")
+            .bind(application.get())
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "ansökan",
+                id: application.get(),
+            })?;
+        let status: String = row.try_get("status")?;
+        let status = parse::<ApplicationStatus>(&status)?;
+        if !matches!(
+            status,
+            ApplicationStatus::Received | ApplicationStatus::UnderInvestigation
+        ) {
+            return Err(DomainError::Invalid {
+                field: "ansökan",
+                reason: "uppgifterna kan inte ändras efter beslut",
+            }
+            .into());
+        }
+        let month: String = row.try_get("month")?;
+        if month != request.month.to_string() {
+            return Err(DomainError::Invalid {
+                field: "month",
+                reason: "månaden stämmer inte med ansökan",
+            }
+            .into());
+        }
+        sqlx::query("UPDATE applications SET request_json = $1 WHERE id = $2")
+            .bind(text)
+            .bind(application.get())
+            .execute(tx.conn())
+            .await?;
+        let household: i64 = row.try_get("household_id")?;
+        tx.audit(
+            actor,
+            "application.request",
+            None,
+            json!({ "application": application, "household": household }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn application_request(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+    ) -> Result<Option<CalcRequest>> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT household_id, request_json FROM applications WHERE id = $1")
+            .bind(application.get())
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "ansökan",
+                id: application.get(),
+            })?;
+        let text: Option<String> = row.try_get("request_json")?;
+        let request = text
+            .map(|t| serde_json::from_str(&t))
+            .transpose()
+            .map_err(StoreError::corrupt)?;
+        let household: i64 = row.try_get("household_id")?;
+        tx.audit(
+            actor,
+            "application.read",
+            None,
+            json!({ "application": application, "household": household }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(request)
+    }
+
+    async fn application_access(&self, application: ApplicationId) -> Result<HouseholdAccess> {
+        let row = sqlx::query("SELECT household_id FROM applications WHERE id = $1")
+            .bind(application.get())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "ansökan",
+                id: application.get(),
+            })?;
+        self.household_access(HouseholdId(row.try_get("household_id")?))
+            .await
+    }
+}

@@ -1,0 +1,66 @@
+//! The applicant's declared input travels with the application until it is decided.
+
+#![allow(clippy::unwrap_used, reason = "test code: a failure should panic")]
+
+use jiff::civil::date;
+use norm::Month;
+use norm::contract::CalcRequest;
+use store::{Intake, SqlStore, Store};
+
+use super::support::{actor, backends, count, counts, decision, household};
+
+fn request(month: &str) -> CalcRequest {
+    serde_json::from_str(&format!(
+        r#"{{"month": "{month}", "members": [{{"id": "a", "role": "adult", "age": 40}}], "costs": {{"rent": 5000}}}}"#
+    ))
+    .unwrap()
+}
+
+async fn the_declared_input_is_kept_until_the_decision(s: &SqlStore) {
+    let a = actor("2026-03-15T09:00:00Z");
+    let (_, _, h) = household(s, &a, date(1986, 6, 6), 301).await;
+    let app = s
+        .receive_application(&a, h, Month::new(2026, 3).unwrap(), date(2026, 3, 1))
+        .await
+        .unwrap();
+    assert_eq!(s.application_request(&a, app.id).await.unwrap(), None);
+
+    let before = counts(s).await;
+    assert!(
+        s.attach_request(&a, app.id, &request("2026-04")).await.is_err(),
+        "another month"
+    );
+    assert_eq!(counts(s).await, before);
+
+    let audit = count(s, "SELECT COUNT(*) FROM audit_log").await;
+    s.attach_request(&a, app.id, &request("2026-03")).await.unwrap();
+    assert_eq!(
+        s.application_request(&a, app.id).await.unwrap(),
+        Some(request("2026-03"))
+    );
+    assert_eq!(
+        count(s, "SELECT COUNT(*) FROM audit_log").await,
+        audit + 2,
+        "the write and the read are audited"
+    );
+    assert_eq!(s.application_access(app.id).await.unwrap().household, h);
+
+    let app = s.start_investigation(&a, app.id, app.version).await.unwrap();
+    s.decide(&a, app.id, app.version, decision(&[5000]))
+        .await
+        .unwrap();
+    let before = counts(s).await;
+    assert!(
+        s.attach_request(&a, app.id, &request("2026-03")).await.is_err(),
+        "decided: frozen"
+    );
+    assert_eq!(counts(s).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intake() {
+    for db in backends().await {
+        the_declared_input_is_kept_until_the_decision(&db.store).await;
+        db.finish().await;
+    }
+}
