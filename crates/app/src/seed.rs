@@ -207,7 +207,7 @@ pub async fn build(
         let pay_actor = actor_on(&actor, pay_date);
         let run = store.create_payment_batch(&pay_actor, pay_date).await?;
         report.payments += store.add_many_to_batch(&pay_actor, run, &ids).await?.len();
-        store.approve_batch(&pay_actor, run).await?;
+        store.approve_batch(&pay_actor, run, None).await?;
         store.export_batch(&pay_actor, run).await?;
     }
     progress("månader", months, months);

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
 use crate::ids::DecisionId;
+use norm::Money;
 
 /// The one key under which a decision's item may be paid. The same item always yields the same key, so a retried
 /// or replayed batch finds the payment that already exists instead of creating a second one.
@@ -152,5 +153,41 @@ mod tests {
         for s in [BatchStatus::Open, BatchStatus::Approved, BatchStatus::Exported] {
             assert_eq!(s.as_str().parse::<BatchStatus>().unwrap(), s);
         }
+    }
+}
+
+/// Who may approve a payment batch: above `second_person_above`, someone other than the one who prepared it
+/// (the four-eyes rule). `None` means no threshold applies (e.g. importing a paid history).
+pub fn check_approval(
+    prepared_by: &str,
+    approved_by: &str,
+    total: Money,
+    second_person_above: Option<Money>,
+) -> Result<(), DomainError> {
+    match second_person_above {
+        Some(limit) if total > limit && prepared_by == approved_by => Err(DomainError::Invalid {
+            field: "attest",
+            reason: "omgången är över beloppsgränsen och ska attesteras av en annan person än den som skapade den",
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod four_eyes_tests {
+    use super::*;
+
+    #[test]
+    fn a_second_person_approves_above_the_limit() {
+        let limit = Some(Money::from_ore(100_000_00));
+        let big = Money::from_ore(100_000_01);
+        let small = Money::from_ore(100_000_00);
+        assert!(check_approval("staff:1", "staff:1", big, limit).is_err());
+        assert!(check_approval("staff:1", "staff:2", big, limit).is_ok());
+        assert!(
+            check_approval("staff:1", "staff:1", small, limit).is_ok(),
+            "at the limit one person suffices"
+        );
+        assert!(check_approval("staff:1", "staff:1", big, None).is_ok());
     }
 }

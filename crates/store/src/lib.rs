@@ -20,6 +20,7 @@ mod gallring;
 mod intake;
 mod model;
 mod money_flow;
+mod payment_runs;
 mod people;
 mod records;
 mod sql;
@@ -48,6 +49,7 @@ pub use error::{Result, StoreError};
 pub use failpoints::FailPoints;
 pub use intake::Intake;
 pub use model::*;
+pub use payment_runs::{BatchSummary, PaymentRuns};
 pub use sql::{Backend, SqlStore, StoreConfig};
 pub use worklists::{HouseholdAccess, QueueItem, Worklists};
 
@@ -206,7 +208,14 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         payment: PaymentId,
     ) -> impl Future<Output = Result<PaymentView>> + Send;
-    fn approve_batch(&self, actor: &Actor, batch: BatchId) -> impl Future<Output = Result<BatchView>> + Send;
+    /// Approves an open batch. Above `second_person_above` the approver must be someone other than the person who
+    /// created the batch (checked in the same transaction); `None` applies no such rule.
+    fn approve_batch(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+        second_person_above: Option<Money>,
+    ) -> impl Future<Output = Result<BatchView>> + Send;
     /// Exports an approved batch: pending payments become exported (stopped ones are left out) and their
     /// applications become paid. Exporting an exported batch again returns it unchanged.
     fn export_batch(&self, actor: &Actor, batch: BatchId) -> impl Future<Output = Result<BatchView>> + Send;

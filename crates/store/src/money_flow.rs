@@ -36,7 +36,7 @@ fn payment_from_row(row: &AnyRow) -> Result<PaymentView> {
     })
 }
 
-async fn load_batch(conn: &mut AnyConnection, id: BatchId) -> Result<BatchView> {
+pub(crate) async fn load_batch(conn: &mut AnyConnection, id: BatchId) -> Result<BatchView> {
     let row = sqlx::query("SELECT status, pay_date FROM payment_batches WHERE id = $1")
         .bind(id.get())
         .fetch_optional(&mut *conn)
@@ -66,11 +66,12 @@ async fn load_batch(conn: &mut AnyConnection, id: BatchId) -> Result<BatchView> 
 pub(crate) async fn create_payment_batch(s: &SqlStore, actor: &Actor, pay_date: Date) -> Result<BatchId> {
     let mut tx = s.begin().await?;
     let row = sqlx::query(
-        "INSERT INTO payment_batches (status, pay_date, created_at) VALUES ($1, $2, $3) RETURNING id",
+        "INSERT INTO payment_batches (status, pay_date, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(BatchStatus::Open.as_str())
     .bind(date_text(pay_date))
     .bind(micros(actor.at))
+    .bind(actor.who.to_string())
     .fetch_one(tx.conn())
     .await?;
     let id = BatchId(row.try_get("id")?);
@@ -121,7 +122,7 @@ pub(crate) async fn add_many_to_batch(
     Ok(out)
 }
 
-async fn add_decision(
+pub(crate) async fn add_decision(
     tx: &mut Tx,
     actor: &Actor,
     batch: BatchId,
@@ -233,7 +234,12 @@ pub(crate) async fn stop_payment(s: &SqlStore, actor: &Actor, id: PaymentId) -> 
     Ok(p)
 }
 
-pub(crate) async fn approve_batch(s: &SqlStore, actor: &Actor, id: BatchId) -> Result<BatchView> {
+pub(crate) async fn approve_batch(
+    s: &SqlStore,
+    actor: &Actor,
+    id: BatchId,
+    second_person_above: Option<Money>,
+) -> Result<BatchView> {
     let mut tx = s.begin().await?;
     let mut b = load_batch(tx.conn(), id).await?;
     // Approving twice is a no-op, so a retry after a lost reply is safe.
@@ -241,10 +247,25 @@ pub(crate) async fn approve_batch(s: &SqlStore, actor: &Actor, id: BatchId) -> R
         return Ok(b);
     }
     let status = b.status.approve()?;
+    // Checked inside the transaction that approves, so the total cannot change in between.
+    let row = sqlx::query("SELECT created_by FROM payment_batches WHERE id = $1")
+        .bind(id.get())
+        .fetch_one(tx.conn())
+        .await?;
+    let prepared_by: Option<String> = row.try_get("created_by")?;
+    let total = b.total_payable().map_err(StoreError::corrupt)?;
+    let approver = actor.who.to_string();
+    domain::payment::check_approval(
+        prepared_by.as_deref().unwrap_or_default(),
+        &approver,
+        total,
+        second_person_above,
+    )?;
     tx.fail_point("approve_batch.before_update")?;
-    sqlx::query("UPDATE payment_batches SET status = $1 WHERE id = $2")
+    sqlx::query("UPDATE payment_batches SET status = $1, approved_by = $3 WHERE id = $2")
         .bind(status.as_str())
         .bind(id.get())
+        .bind(approver)
         .execute(tx.conn())
         .await?;
     tx.fail_point("approve_batch.after_update")?;

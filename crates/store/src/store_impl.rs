@@ -184,8 +184,13 @@ impl Store for SqlStore {
     async fn stop_payment(&self, actor: &Actor, payment: PaymentId) -> Result<PaymentView> {
         money_flow::stop_payment(self, actor, payment).await
     }
-    async fn approve_batch(&self, actor: &Actor, batch: BatchId) -> Result<BatchView> {
-        money_flow::approve_batch(self, actor, batch).await
+    async fn approve_batch(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+        second_person_above: Option<Money>,
+    ) -> Result<BatchView> {
+        money_flow::approve_batch(self, actor, batch, second_person_above).await
     }
     async fn export_batch(&self, actor: &Actor, batch: BatchId) -> Result<BatchView> {
         money_flow::export_batch(self, actor, batch).await

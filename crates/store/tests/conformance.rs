@@ -789,8 +789,8 @@ mod cases {
             s.export_batch(&a, batch).await,
             Err(StoreError::Domain(_))
         ));
-        s.approve_batch(&a, batch).await.unwrap();
-        s.approve_batch(&a, batch).await.unwrap();
+        s.approve_batch(&a, batch, None).await.unwrap();
+        s.approve_batch(&a, batch, None).await.unwrap();
         assert!(matches!(
             s.add_to_batch(&a, batch, ds[0]).await,
             Err(StoreError::Domain(_))
@@ -1256,7 +1256,7 @@ mod reliability {
         let b = s.batch(a, batch).await.unwrap();
         let second = b.payments.iter().find(|p| p.decision == ds[1]).unwrap().id;
         retry(async || s.stop_payment(a, second).await, &mut injected).await;
-        retry(async || s.approve_batch(a, batch).await, &mut injected).await;
+        retry(async || s.approve_batch(a, batch, None).await, &mut injected).await;
         retry(async || s.export_batch(a, batch).await, &mut injected).await;
         injected
     }
@@ -1438,7 +1438,7 @@ mod reliability {
         assert_eq!(paid, ds.iter().copied().collect());
         let expected: i64 = (0..N).map(|i| 4000 + i64::try_from(i).unwrap()).sum();
         assert_eq!(b.total_payable().unwrap(), kr(expected));
-        s.approve_batch(&a, batch).await.unwrap();
+        s.approve_batch(&a, batch, None).await.unwrap();
         assert_eq!(
             s.export_batch(&a, batch).await.unwrap().total_payable().unwrap(),
             kr(expected)
@@ -1470,3 +1470,5 @@ mod accounts;
 mod batches;
 #[path = "conformance/intake.rs"]
 mod intake;
+#[path = "conformance/payment_runs.rs"]
+mod payment_runs;

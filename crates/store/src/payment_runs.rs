@@ -1,0 +1,158 @@
+//! A unit's payment run: which decided amounts are still unpaid, creating a batch with all of them in one
+//! transaction, and the list of batches with their totals and the people who prepared and approved them.
+
+use std::future::Future;
+
+use domain::payment::BatchStatus;
+use domain::{Actor, BatchId, DecisionId, UnitId};
+use jiff::civil::Date;
+use norm::Money;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::error::{Result, StoreError};
+use crate::model::BatchView;
+use crate::money_flow::{add_decision, load_batch};
+use crate::sql::{SqlStore, date_text, micros, parse, parse_date};
+
+/// One batch as the list of payment runs shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchSummary {
+    pub id: BatchId,
+    pub status: BatchStatus,
+    pub pay_date: Date,
+    pub payments: i64,
+    /// Sum of the payments that are not stopped.
+    pub total: Money,
+    pub created_by: Option<String>,
+    pub approved_by: Option<String>,
+}
+
+pub trait PaymentRuns: Send + Sync {
+    /// Current decisions with a granted amount and no live payment, for households in `units`.
+    fn payable_decisions(&self, units: &[UnitId]) -> impl Future<Output = Result<Vec<DecisionId>>> + Send;
+    /// Creates a batch and adds the decisions to it in one transaction: a run is created whole or not at all.
+    fn create_payment_run(
+        &self,
+        actor: &Actor,
+        pay_date: Date,
+        decisions: &[DecisionId],
+    ) -> impl Future<Output = Result<BatchView>> + Send;
+    /// The newest batches first.
+    fn batch_summaries(&self, limit: i64) -> impl Future<Output = Result<Vec<BatchSummary>>> + Send;
+    fn batch_summary(&self, batch: BatchId) -> impl Future<Output = Result<BatchSummary>> + Send;
+}
+
+const SUMMARY: &str = "SELECT b.id, b.status, b.pay_date, b.created_by, b.approved_by, \
+     CAST(COUNT(p.id) AS BIGINT) AS payments, \
+     CAST(COALESCE(SUM(CASE WHEN p.status <> 'stopped' THEN p.amount ELSE 0 END), 0) AS BIGINT) AS total \
+     FROM payment_batches b LEFT JOIN payments p ON p.batch_id = b.id";
+
+fn summary(r: &sqlx::any::AnyRow) -> Result<BatchSummary> {
+    let status: String = r.try_get("status")?;
+    let pay_date: String = r.try_get("pay_date")?;
+    Ok(BatchSummary {
+        id: BatchId(r.try_get("id")?),
+        status: parse(&status)?,
+        pay_date: parse_date(&pay_date)?,
+        payments: r.try_get("payments")?,
+        total: Money::from_ore(r.try_get("total")?),
+        created_by: r.try_get("created_by")?,
+        approved_by: r.try_get("approved_by")?,
+    })
+}
+
+impl PaymentRuns for SqlStore {
+    async fn payable_decisions(&self, units: &[UnitId]) -> Result<Vec<DecisionId>> {
+        if units.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Unit ids are integers we hold, never user text.
+        let unit_list = units
+            .iter()
+            .map(|u| u.get().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT a.current_decision_id AS id FROM applications a \
+             JOIN households h ON h.id = a.household_id \
+             JOIN decisions d ON d.id = a.current_decision_id \
+             WHERE a.status = 'decided' AND d.total_granted > 0 AND h.unit_id IN ({unit_list}) \
+             AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.decision_id = d.id AND p.status <> 'stopped') \
+             ORDER BY a.received_on, a.id"
+        );
+        sqlx::query(&sql)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok(DecisionId(r.try_get("id")?)))
+            .collect()
+    }
+
+    async fn create_payment_run(
+        &self,
+        actor: &Actor,
+        pay_date: Date,
+        decisions: &[DecisionId],
+    ) -> Result<BatchView> {
+        if decisions.is_empty() {
+            return Err(domain::DomainError::Invalid {
+                field: "utbetalning",
+                reason: "det finns inget att betala ut",
+            }
+            .into());
+        }
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO payment_batches (status, pay_date, created_at, created_by) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(BatchStatus::Open.as_str())
+        .bind(date_text(pay_date))
+        .bind(micros(actor.at))
+        .bind(actor.who.to_string())
+        .fetch_one(tx.conn())
+        .await?;
+        let batch = BatchId(row.try_get("id")?);
+        tx.audit(
+            actor,
+            "batch.create",
+            None,
+            json!({ "batch": batch, "pay_date": date_text(pay_date) }),
+        )
+        .await?;
+        for &decision in decisions {
+            add_decision(&mut tx, actor, batch, decision).await?;
+        }
+        let view = load_batch(tx.conn(), batch).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    async fn batch_summaries(&self, limit: i64) -> Result<Vec<BatchSummary>> {
+        let sql = format!(
+            "{SUMMARY} GROUP BY b.id, b.status, b.pay_date, b.created_by, b.approved_by ORDER BY b.id DESC LIMIT $1"
+        );
+        sqlx::query(&sql)
+            .bind(limit.max(0))
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(summary)
+            .collect()
+    }
+
+    async fn batch_summary(&self, batch: BatchId) -> Result<BatchSummary> {
+        let sql = format!(
+            "{SUMMARY} WHERE b.id = $1 GROUP BY b.id, b.status, b.pay_date, b.created_by, b.approved_by"
+        );
+        let row = sqlx::query(&sql)
+            .bind(batch.get())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "utbetalningsomgång",
+                id: batch.get(),
+            })?;
+        summary(&row)
+    }
+}
