@@ -179,9 +179,9 @@ mod four_eyes_tests {
 
     #[test]
     fn a_second_person_approves_above_the_limit() {
-        let limit = Some(Money::from_ore(100_000_00));
-        let big = Money::from_ore(100_000_01);
-        let small = Money::from_ore(100_000_00);
+        let limit = Some(Money::from_ore(10_000_000));
+        let big = Money::from_ore(10_000_001);
+        let small = Money::from_ore(10_000_000);
         assert!(check_approval("staff:1", "staff:1", big, limit).is_err());
         assert!(check_approval("staff:1", "staff:2", big, limit).is_ok());
         assert!(
