@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod deciding;
+pub mod paying;
 pub mod seed;
 pub mod service;
 

@@ -34,6 +34,8 @@ pub enum AppError {
 pub struct Policy {
     pub throttle: Throttle,
     pub session_idle: SignedDuration,
+    /// A payment run above this total is approved by someone other than the person who prepared it.
+    pub second_person_above: norm::Money,
 }
 
 #[derive(Debug, Clone)]

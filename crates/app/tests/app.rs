@@ -43,6 +43,7 @@ async fn app_with_account() -> (App, Arc<FixedClock>, std::path::PathBuf) {
             window: SignedDuration::from_mins(15),
         },
         session_idle: SignedDuration::from_mins(30),
+        second_person_above: norm::Money::ZERO,
     };
     let app = App {
         store,

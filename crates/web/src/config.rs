@@ -104,6 +104,10 @@ impl Config {
                 window: jiff::SignedDuration::from_mins(i64::from(self.throttle_window_minutes)),
             },
             session_idle: jiff::SignedDuration::from_mins(i64::from(self.session_idle_minutes)),
+            // Validated ≥ 0 and far below the overflow limit, so this cannot fail in practice; fall back to zero
+            // (every run needs a second person) rather than to no rule at all.
+            second_person_above: norm::Money::from_kronor(self.approval_threshold_kr)
+                .unwrap_or(norm::Money::ZERO),
         }
     }
 

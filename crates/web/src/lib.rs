@@ -11,6 +11,7 @@ pub mod decision_pages;
 pub mod i18n;
 pub mod lang;
 pub mod pages;
+pub mod payment_pages;
 pub mod router;
 pub mod security;
 pub mod session;

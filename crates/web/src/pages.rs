@@ -28,6 +28,11 @@ impl NavUser {
         if actor.require(Permission::ReadCase).is_ok() && !actor.units.is_empty() {
             links.push(("/arenden", t.work_queue));
         }
+        if actor.require(Permission::PreparePayments).is_ok()
+            || actor.require(Permission::ApprovePayments).is_ok()
+        {
+            links.push(("/utbetalningar", t.payments));
+        }
         if actor.require(Permission::ApplyOwn).is_ok() {
             links.push(("/mina-sidor", t.my_pages));
         }

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
-use crate::{application_pages, auth_pages, case_pages, decision_pages, lang, security};
+use crate::{application_pages, auth_pages, case_pages, decision_pages, lang, payment_pages, security};
 
 #[derive(Debug)]
 pub struct AppState {
@@ -31,6 +31,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ansokan/{id}/utred", post(application_pages::start))
         .route("/ansokan/{id}/beslut", post(application_pages::decide))
         .route("/beslut/{id}", get(decision_pages::decision))
+        .route(
+            "/utbetalningar",
+            get(payment_pages::list).post(payment_pages::create),
+        )
+        .route("/utbetalningar/{id}", get(payment_pages::show))
+        .route("/utbetalningar/{id}/attest", post(payment_pages::approve))
+        .route("/utbetalningar/{id}/export", post(payment_pages::export))
+        .route("/utbetalningar/{id}/stoppa/{payment}", post(payment_pages::stop))
         .route("/mina-sidor", get(decision_pages::mine))
         .route("/sprak/{code}", get(lang::switch))
         .route("/healthz", get(|| async { "ok" }))
