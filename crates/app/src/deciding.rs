@@ -15,6 +15,11 @@ use crate::service::{App, AppError};
 /// The rule tables are embedded data; parsed once per process.
 static RULES: LazyLock<RuleBook> = LazyLock::new(RuleBook::standard);
 
+/// The rule book every use case calculates with.
+pub fn rules() -> &'static RuleBook {
+    &RULES
+}
+
 /// One application as the caseworker works on it.
 #[derive(Debug, Clone)]
 pub struct ApplicationCase {

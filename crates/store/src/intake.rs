@@ -9,11 +9,24 @@ use norm::contract::CalcRequest;
 use serde_json::json;
 use sqlx::Row;
 
+use jiff::civil::Date;
+
 use crate::error::{Result, StoreError};
+use crate::model::ApplicationView;
+use crate::records::receive_in_tx;
 use crate::sql::{SqlStore, parse};
 use crate::worklists::{HouseholdAccess, Worklists};
 
 pub trait Intake: Send + Sync {
+    /// An application made online: received with what the applicant declared, in one transaction. The declared
+    /// month must be the application's month.
+    fn apply(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        received_on: Date,
+        request: &CalcRequest,
+    ) -> impl Future<Output = Result<ApplicationView>> + Send;
     /// Stores the declared input of an application that is not yet decided (audited).
     fn attach_request(
         &self,
@@ -35,6 +48,27 @@ pub trait Intake: Send + Sync {
 }
 
 impl Intake for SqlStore {
+    async fn apply(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        received_on: Date,
+        request: &CalcRequest,
+    ) -> Result<ApplicationView> {
+        let mut tx = self.begin().await?;
+        let app = receive_in_tx(
+            &mut tx,
+            actor,
+            household,
+            request.month,
+            received_on,
+            Some(request),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(app)
+    }
+
     async fn attach_request(
         &self,
         actor: &Actor,

@@ -106,16 +106,35 @@ pub(crate) async fn receive_application(
     received_on: Date,
 ) -> Result<ApplicationView> {
     let mut tx = s.begin().await?;
+    let app = receive_in_tx(&mut tx, actor, household, month, received_on, None).await?;
+    tx.commit().await?;
+    Ok(app)
+}
+
+/// A new application for the month, with what the applicant declared if they applied online.
+pub(crate) async fn receive_in_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    household: HouseholdId,
+    month: Month,
+    received_on: Date,
+    request: Option<&norm::contract::CalcRequest>,
+) -> Result<ApplicationView> {
     require(tx.conn(), "households", "hushåll", household.get()).await?;
+    let request_json = request
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(StoreError::corrupt)?;
     let sql = format!(
-        "INSERT INTO applications (household_id, month, status, received_on, version) VALUES ($1, $2, $3, $4, 1) \
-         RETURNING {APP_COLUMNS}"
+        "INSERT INTO applications (household_id, month, status, received_on, version, request_json) \
+         VALUES ($1, $2, $3, $4, 1, $5) RETURNING {APP_COLUMNS}"
     );
     let row = sqlx::query(&sql)
         .bind(household.get())
         .bind(month.to_string())
         .bind(ApplicationStatus::Received.as_str())
         .bind(date_text(received_on))
+        .bind(request_json)
         .fetch_one(tx.conn())
         .await
         .map_err(|e| unique_as_duplicate(e, "hushållet har redan en ansökan för månaden"))?;
@@ -127,7 +146,6 @@ pub(crate) async fn receive_application(
         json!({ "household": household, "application": app.id }),
     )
     .await?;
-    tx.commit().await?;
     Ok(app)
 }
 

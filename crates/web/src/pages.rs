@@ -35,6 +35,7 @@ impl NavUser {
         }
         if actor.require(Permission::ApplyOwn).is_ok() {
             links.push(("/mina-sidor", t.my_pages));
+            links.push(("/ansok", t.apply));
         }
         NavUser {
             display_name: actor.display_name.clone(),

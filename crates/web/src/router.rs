@@ -11,7 +11,9 @@ use axum::routing::{get, post};
 use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
-use crate::{application_pages, auth_pages, case_pages, decision_pages, lang, payment_pages, security};
+use crate::{
+    application_pages, apply_pages, auth_pages, case_pages, decision_pages, lang, payment_pages, security,
+};
 
 #[derive(Debug)]
 pub struct AppState {
@@ -40,6 +42,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/utbetalningar/{id}/export", post(payment_pages::export))
         .route("/utbetalningar/{id}/stoppa/{payment}", post(payment_pages::stop))
         .route("/mina-sidor", get(decision_pages::mine))
+        .route("/ansok", get(apply_pages::form).post(apply_pages::submit))
         .route("/sprak/{code}", get(lang::switch))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(stylesheet))

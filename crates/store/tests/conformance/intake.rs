@@ -57,10 +57,41 @@ async fn the_declared_input_is_kept_until_the_decision(s: &SqlStore) {
     assert_eq!(counts(s).await, before);
 }
 
+async fn an_online_application_arrives_with_its_declaration_once_a_month(s: &SqlStore) {
+    let a = actor("2026-03-15T09:00:00Z");
+    let (_, _, h) = household(s, &a, date(1991, 9, 9), 302).await;
+    let app = s
+        .apply(&a, h, date(2026, 3, 15), &request("2026-03"))
+        .await
+        .unwrap();
+    assert_eq!(app.month, Month::new(2026, 3).unwrap());
+    assert_eq!(
+        s.application_request(&a, app.id).await.unwrap(),
+        Some(request("2026-03"))
+    );
+    let before = counts(s).await;
+    assert!(matches!(
+        s.apply(&a, h, date(2026, 3, 16), &request("2026-03")).await,
+        Err(store::StoreError::Duplicate(_))
+    ));
+    assert!(
+        s.apply(
+            &a,
+            domain::HouseholdId(777_777),
+            date(2026, 3, 16),
+            &request("2026-04")
+        )
+        .await
+        .is_err()
+    );
+    assert_eq!(counts(s).await, before);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intake() {
     for db in backends().await {
         the_declared_input_is_kept_until_the_decision(&db.store).await;
+        an_online_application_arrives_with_its_declaration_once_a_month(&db.store).await;
         db.finish().await;
     }
 }
