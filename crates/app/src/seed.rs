@@ -260,13 +260,18 @@ pub async fn build(
         report.claims += 1;
     }
 
-    // Sign-ins for the demo.
+    // Sign-ins for the demo. The demo applicants live in the demo caseworker's unit, so that one can follow an
+    // application from the e-service to the decision with the demo accounts.
+    let mut caseworker_unit = None;
     for (username, role) in DEMO_STAFF_ACCOUNTS {
         let member = staff
             .values()
             .find(|(_, _, _, r)| *r == role)
             .ok_or_else(|| SeedError::Invalid(format!("ingen personal med rollen {}", role.as_str())))?;
         let (staff_id, unit, name, _) = member.clone();
+        if role == Role::Caseworker {
+            caseworker_unit = Some(unit);
+        }
         let units_for = account_units(role, unit, &town.units, &units);
         create_demo_account(
             store,
@@ -287,6 +292,7 @@ pub async fn build(
         .cases
         .iter()
         .filter(|c| c.months.last().is_some_and(|m| m.month == current))
+        .filter(|c| units.get(&c.unit).copied() == caseworker_unit)
     {
         if applicants == DEMO_APPLICANTS {
             break;
