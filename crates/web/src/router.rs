@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
-use crate::{auth_pages, case_pages, decision_pages, lang, security};
+use crate::{api, auth_pages, case_pages, decision_pages, lang, security};
 
 #[derive(Debug)]
 pub struct AppState {
@@ -32,6 +32,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sprak/{code}", get(lang::switch))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(stylesheet))
+        .merge(api::routes())
         .fallback(not_found)
         .with_state(state);
     for layer in security::header_layers() {
