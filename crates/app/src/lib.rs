@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod calc;
 pub mod cases;
 pub mod clock;
 pub mod seed;

@@ -1,6 +1,6 @@
 //! API handlers: parse input, call the use case with the signed-in actor, answer JSON. Errors are JSON too.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -10,14 +10,10 @@ use axum::response::{IntoResponse, Response};
 
 use app::AppError;
 use domain::{DecisionId, HouseholdId};
-use norm::RuleBook;
 
 use super::dto::{self, ErrorBody};
 use crate::router::AppState;
 use crate::session::Signed;
-
-/// The engine's tables, built once for the process: read-only and the same for every request.
-static RULE_BOOK: LazyLock<RuleBook> = LazyLock::new(RuleBook::standard);
 
 /// Calculates one household and month with the calc contract (the rule set in force for the month). Changes nothing
 /// and reads no personal data, so any signed-in user may call it.
@@ -33,11 +29,12 @@ static RULE_BOOK: LazyLock<RuleBook> = LazyLock::new(RuleBook::standard);
     ),
     security(("session" = []))
 )]
-pub async fn calc(_signed: Signed, body: Bytes) -> Response {
+pub async fn calc(State(state): State<Arc<AppState>>, signed: Signed, body: Bytes) -> Response {
     let Ok(json) = std::str::from_utf8(&body) else {
         return error(StatusCode::BAD_REQUEST, "input is invalid: not UTF-8");
     };
-    match norm::parse_request(json).and_then(|req| norm::calculate(&RULE_BOOK, &req)) {
+    // Parsed here (the contract's wire format, errors naming the field); calculated by the use case.
+    match norm::parse_request(json).and_then(|req| state.app.calculate(&signed.signed_in.actor, &req)) {
         Ok(response) => Json(dto::CalcResponseDto::from(response)).into_response(),
         Err(e) => error(StatusCode::BAD_REQUEST, &e.to_string()),
     }
@@ -133,27 +130,30 @@ pub async fn not_found() -> Response {
 }
 
 /// Refusals are 403 with one fixed message (the reason could tell that a record exists), unknown records 404,
-/// anything else 500 with an operation id; the log gets the id and the error, never the request's data.
+/// anything else 500 with an operation id.
 fn app_error(e: AppError) -> Response {
     match e {
         AppError::Denied(_) => error(StatusCode::FORBIDDEN, "du saknar behörighet för detta"),
         AppError::Store(store::StoreError::NotFound { .. }) => error(StatusCode::NOT_FOUND, "finns inte"),
-        other => {
-            let operation_id = crate::security::random_token()
-                .chars()
-                .take(12)
-                .collect::<String>();
-            tracing::error!(%operation_id, error = %other, "api request failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Json(ErrorBody {
-                    error: "internt fel".to_owned(),
-                    operation_id: Some(operation_id),
-                }),
-            )
-                .into_response()
-        }
+        other => internal_error(&other),
     }
+}
+
+/// 500 with an operation id; the log gets the id and the error, never the request's data.
+pub(crate) fn internal_error(err: &dyn std::fmt::Display) -> Response {
+    let operation_id = crate::security::random_token()
+        .chars()
+        .take(12)
+        .collect::<String>();
+    tracing::error!(%operation_id, error = %err, "api request failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(ErrorBody {
+            error: "internt fel".to_owned(),
+            operation_id: Some(operation_id),
+        }),
+    )
+        .into_response()
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
