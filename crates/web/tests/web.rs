@@ -762,7 +762,7 @@ async fn the_openapi_document_lists_exactly_the_api_routes_of_the_router() {
 }
 
 /// A household with a protected member, a caseworker with a grant and one without.
-async fn protected_fixture() -> (Router, i64) {
+async fn protected_fixture() -> (Router, i64, SqlStore, domain::PersonId) {
     let store = SqlStore::connect("sqlite::memory:").await.unwrap();
     let at = "2026-03-02T08:00:00Z".parse().unwrap();
     let a = Actor::system("test", "setup", at);
@@ -825,16 +825,21 @@ async fn protected_fixture() -> (Router, i64) {
         ..Config::default()
     };
     let app = App {
-        store,
+        store: store.clone(),
         clock: Arc::new(FixedClock::new(at)),
         policy: config.policy(),
     };
-    (router(Arc::new(AppState { config, app })), household.get())
+    (
+        router(Arc::new(AppState { config, app })),
+        household.get(),
+        store,
+        hidden,
+    )
 }
 
 #[tokio::test]
 async fn the_api_masks_protected_names_as_the_pages_do() {
-    let (router, household) = protected_fixture().await;
+    let (router, household, store, hidden) = protected_fixture().await;
     let path = format!("/api/v1/households/{household}");
 
     let kim = session(&router, "kim").await;
@@ -856,4 +861,10 @@ async fn the_api_masks_protected_names_as_the_pages_do() {
     assert_eq!(h.status, StatusCode::OK);
     assert_eq!(h.json()["members"][0]["protected_identity"], true);
     assert_eq!(h.json()["members"][0]["personnummer"], "19850312-2387");
+
+    // The API read is audited like the page: a record for the protected person, naming the household read.
+    let auditor = Actor::system("test", "review", "2026-03-03T08:00:00Z".parse().unwrap());
+    let trail = store.audit_trail(&auditor, hidden).await.unwrap();
+    let page = format!("hushall/{household}");
+    assert!(trail.iter().any(|r| r.page == page), "{trail:?}");
 }
