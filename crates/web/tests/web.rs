@@ -521,6 +521,7 @@ async fn api_routes_for_every_role_follow_the_permission_table() {
                 "application/json",
                 "{user} route {i}"
             );
+            assert_eq!(r.headers[header::CACHE_CONTROL], "no-store", "{user} route {i}");
             let body = r.json();
             if want == no {
                 assert_eq!(
