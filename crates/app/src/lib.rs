@@ -6,6 +6,7 @@
 pub mod access;
 pub mod applying;
 pub mod auth;
+pub mod calc;
 pub mod cases;
 pub mod clock;
 pub mod deciding;

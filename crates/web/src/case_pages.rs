@@ -133,7 +133,7 @@ pub(crate) fn app_error(e: AppError, lang: PageLang, user: Option<NavUser>, here
     }
 }
 
-fn permission_code(p: Permission) -> &'static str {
+pub(crate) fn permission_code(p: Permission) -> &'static str {
     match p {
         Permission::ApplyOwn => "apply_own",
         Permission::ReadCase => "read_case",

@@ -3,6 +3,7 @@
 //! Only this crate knows HTTP. Handlers parse input, call a use case in `app` with the signed-in actor, and render a
 //! template; permission checks and audit records happen in the application core, not here.
 
+pub mod api;
 pub mod application_pages;
 pub mod apply_pages;
 pub mod auth_pages;

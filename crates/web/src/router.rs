@@ -12,7 +12,8 @@ use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
 use crate::{
-    application_pages, apply_pages, auth_pages, case_pages, decision_pages, lang, payment_pages, security,
+    api, application_pages, apply_pages, auth_pages, case_pages, decision_pages, lang, payment_pages,
+    security,
 };
 
 #[derive(Debug)]
@@ -46,6 +47,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sprak/{code}", get(lang::switch))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(stylesheet))
+        .merge(api::routes())
         .fallback(not_found)
         .with_state(state);
     for layer in security::header_layers() {

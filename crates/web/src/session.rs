@@ -96,6 +96,9 @@ impl FromRequestParts<Arc<AppState>> for Signed {
         match state.app.session(&token).await {
             Ok(Some(signed_in)) => Ok(Signed { signed_in, token }),
             Ok(None) => Err(to_login()),
+            Err(err) if parts.uri.path().starts_with("/api/") => {
+                Err(crate::api::handlers::internal_error(&err))
+            }
             Err(err) => Err(crate::pages::internal_error(&err)),
         }
     }
