@@ -1466,5 +1466,7 @@ async fn an_in_memory_store_keeps_its_data_across_calls() {
 
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/audit_search.rs"]
+mod audit_search;
 #[path = "conformance/batches.rs"]
 mod batches;
