@@ -1,6 +1,10 @@
 //! The auditor's search and per-person extract, and the administrator's account changes, on every backend.
 
-#![allow(clippy::unwrap_used, reason = "test code: a failure should panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should panic"
+)]
 
 use domain::role::Role;
 use domain::{Actor, StaffId, UnitId};
