@@ -7,6 +7,7 @@ pub mod access;
 pub mod auth;
 pub mod cases;
 pub mod clock;
+pub mod review;
 pub mod seed;
 pub mod service;
 

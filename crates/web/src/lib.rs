@@ -10,6 +10,7 @@ pub mod decision_pages;
 pub mod i18n;
 pub mod lang;
 pub mod pages;
+pub mod review_pages;
 pub mod router;
 pub mod security;
 pub mod session;

@@ -31,6 +31,13 @@ impl NavUser {
         if actor.require(Permission::ApplyOwn).is_ok() {
             links.push(("/mina-sidor", t.my_pages));
         }
+        if actor.require(Permission::ReadAccessLog).is_ok() {
+            links.push(("/granskning", t.access_log));
+        }
+        if actor.require(Permission::ManageUsers).is_ok() {
+            links.push(("/admin/anvandare", t.users));
+            links.push(("/admin/enheter", t.units_label));
+        }
         NavUser {
             display_name: actor.display_name.clone(),
             role_label: role_label(actor.role, lang),

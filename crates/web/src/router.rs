@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
-use crate::{auth_pages, case_pages, decision_pages, lang, security};
+use crate::{auth_pages, case_pages, decision_pages, lang, review_pages, security};
 
 #[derive(Debug)]
 pub struct AppState {
@@ -29,6 +29,21 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/hushall/{id}", get(case_pages::household))
         .route("/beslut/{id}", get(decision_pages::decision))
         .route("/mina-sidor", get(decision_pages::mine))
+        .route("/granskning", get(review_pages::search))
+        .route("/granskning/person/{id}", get(review_pages::extract))
+        .route("/granskning/kedja", get(review_pages::chain))
+        .route(
+            "/admin/anvandare",
+            get(review_pages::users).post(review_pages::create_user),
+        )
+        .route(
+            "/admin/anvandare/{id}",
+            get(review_pages::user).post(review_pages::change_user),
+        )
+        .route(
+            "/admin/enheter",
+            get(review_pages::units).post(review_pages::create_unit),
+        )
         .route("/sprak/{code}", get(lang::switch))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(stylesheet))
