@@ -71,8 +71,9 @@ fn valid_username(u: &str) -> bool {
 }
 
 impl App {
-    /// Checks a permission; a refusal is audited (`access.denied`) before it is returned.
-    async fn require_audited(
+    /// Checks a permission; a refusal is audited (`access.denied`) before it is returned. For handlers that must
+    /// refuse before they say anything about the input.
+    pub async fn require_audited(
         &self,
         actor: &Actor,
         permission: Permission,

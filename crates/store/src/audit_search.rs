@@ -232,15 +232,23 @@ impl AuditSearch for SqlStore {
         .iter()
         .map(|r| r.try_get::<i64, _>("household_id"))
         .collect::<std::result::Result<_, _>>()?;
-        // Candidates by SQL (cheap text match), the exact household test on the parsed detail in Rust: the JSON
-        // functions of SQLite and PostgreSQL differ.
-        let rows = sqlx::query(
-            "SELECT seq, at, actor, action, subject_person, page, detail_json FROM audit_log \
-             WHERE subject_person = $1 OR detail_json LIKE '%\"household%' ORDER BY seq",
-        )
-        .bind(person.get())
-        .fetch_all(tx.conn())
-        .await?;
+        // Candidates by SQL (a cheap text match on the compact JSON the chain stores: `"household":4,` or
+        // `"household":4}`, and any list of households), the exact test on the parsed detail in Rust: the JSON
+        // functions of SQLite and PostgreSQL differ. Household ids are integers read above, never user text.
+        let mut candidates = vec![
+            "subject_person = $1".to_owned(),
+            "detail_json LIKE '%\"households\":[%'".to_owned(),
+        ];
+        for h in &households {
+            candidates.push(format!(
+                "detail_json LIKE '%\"household\":{h},%' OR detail_json LIKE '%\"household\":{h}}}%'"
+            ));
+        }
+        let sql = format!(
+            "SELECT seq, at, actor, action, subject_person, page, detail_json FROM audit_log WHERE {} ORDER BY seq",
+            candidates.join(" OR ")
+        );
+        let rows = sqlx::query(&sql).bind(person.get()).fetch_all(tx.conn()).await?;
         let mut records = Vec::new();
         for row in &rows {
             let record = record_from_row(row)?;

@@ -290,8 +290,16 @@ pub async fn search(
     let to = period("to", &form.to, true);
     if !errors.is_empty() {
         // Still a refusal for those who may not search, before saying anything about the input.
-        if let Err(e) = signed.signed_in.actor.require(app::Permission::ReadAccessLog) {
-            return app_error(AppError::Denied(e), lang, user, &here);
+        if let Err(e) = state
+            .app
+            .require_audited(
+                &signed.signed_in.actor,
+                app::Permission::ReadAccessLog,
+                "granskning",
+            )
+            .await
+        {
+            return app_error(e, lang, user, &here);
         }
         let page = SearchPage {
             lang: lang.0,

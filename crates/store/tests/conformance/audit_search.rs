@@ -28,7 +28,7 @@ async fn the_log_is_searched_by_person_actor_action_and_period(s: &SqlStore) {
     let early = actor("2026-03-01T09:00:00Z");
     let (_, person, household_id) = household(s, &early, date(1980, 5, 17), 123).await;
     let other = Actor::staff(StaffId(2), "test", ts("2026-03-10T09:00:00Z"));
-    let (_, second, _) = household(s, &other, date(1975, 2, 3), 456).await;
+    let (_, second, second_household) = household(s, &other, date(1975, 2, 3), 456).await;
     let reviewer = Actor::staff(StaffId(9), "granskning", ts("2026-03-20T09:00:00Z"));
 
     // By person id and by personnummer: the same records, all about that person, newest first.
@@ -139,7 +139,25 @@ async fn the_log_is_searched_by_person_actor_action_and_period(s: &SqlStore) {
     assert_eq!(searches, 9);
 
     // The extract: records about the person and records naming their household, not the other person's.
+    let month = norm::Month::new(2026, 3).unwrap();
+    s.receive_application(&other, household_id, month, date(2026, 3, 10))
+        .await
+        .unwrap();
+    s.receive_application(&other, second_household, month, date(2026, 3, 10))
+        .await
+        .unwrap();
     let extract = s.audit_extract(&reviewer, person).await.unwrap();
+    let received: Vec<_> = extract
+        .records
+        .iter()
+        .filter(|r| r.action == "application.receive")
+        .collect();
+    assert_eq!(received.len(), 1);
+    assert!(
+        received[0]
+            .detail_json
+            .contains(&format!("\"household\":{}", household_id.get()))
+    );
     assert_eq!(extract.households, vec![household_id]);
     assert!(extract.records.windows(2).all(|w| w[0].seq < w[1].seq));
     assert!(extract.records.iter().any(|r| r.action == "household.register"));
