@@ -16,6 +16,18 @@ use crate::access::{Actor, Permission};
 use crate::auth::hash_password;
 use crate::service::{App, AppError};
 
+/// Shown to administrators instead of an applicant account's display name, which is a person's name: managing
+/// accounts does not include reading personal data.
+pub const APPLICANT_NAME_HIDDEN: &str = "Sökande (namnet visas inte)";
+
+/// An account as an administrator may see it.
+fn for_admin(mut a: Account) -> Account {
+    if a.role == Role::Applicant {
+        a.display_name = APPLICANT_NAME_HIDDEN.to_owned();
+    }
+    a
+}
+
 /// The shortest initial password an administrator may set.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -119,7 +131,7 @@ impl App {
     pub async fn admin_accounts(&self, actor: &Actor) -> Result<Vec<Account>, AppError> {
         self.require_audited(actor, Permission::ManageUsers, "admin/anvandare")
             .await?;
-        Ok(self.store.accounts().await?)
+        Ok(self.store.accounts().await?.into_iter().map(for_admin).collect())
     }
 
     /// One account, or `NotFound`.
@@ -132,6 +144,7 @@ impl App {
             .await?
             .into_iter()
             .find(|a| a.id == id)
+            .map(for_admin)
             .ok_or(AppError::Store(StoreError::NotFound {
                 what: "konto",
                 id: id.0,

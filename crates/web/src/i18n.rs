@@ -183,6 +183,8 @@ pub struct Texts {
     pub error_taken: &'static str,
     pub error_too_short: &'static str,
     pub error_unknown: &'static str,
+    pub log_user_col: &'static str,
+    pub log_action_col: &'static str,
 }
 
 pub static SV: Texts = Texts {
@@ -317,6 +319,8 @@ pub static SV: Texts = Texts {
     error_taken: "Användarnamnet är upptaget",
     error_too_short: "Lösenordet måste ha minst 10 tecken",
     error_unknown: "Finns inte",
+    log_user_col: "Användare",
+    log_action_col: "Händelse",
 };
 
 pub static EN: Texts = Texts {
@@ -451,6 +455,8 @@ pub static EN: Texts = Texts {
     error_taken: "The username is taken",
     error_too_short: "The password must have at least 10 characters",
     error_unknown: "Does not exist",
+    log_user_col: "User",
+    log_action_col: "Action",
 };
 
 #[cfg(test)]

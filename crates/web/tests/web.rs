@@ -666,6 +666,8 @@ async fn an_administrator_creates_a_user_who_can_then_sign_in() {
     let adm = session(&f.router, "adm").await;
     let page = get(&f.router, "/admin/anvandare", &adm).await;
     assert!(page.body.contains("Test kim") && page.body.contains("name=\"units\""));
+    // The applicant's account is listed, but not the person's name.
+    assert!(page.body.contains(">ann<") && !page.body.contains("Test ann"));
     let csrf = page.hidden("csrf_token");
     let created = post(
         &f.router,
@@ -864,4 +866,24 @@ async fn bad_input_on_each_admin_form_is_shown_next_to_the_field_and_stores_noth
     let r = post(&f.router, "/admin/enheter", &adm, "csrf_token=wrong&name=Ny").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(admin_rows(&f.store).await, before);
+}
+
+#[tokio::test]
+async fn the_chain_page_names_the_first_broken_link() {
+    let f = fixture().await;
+    let rev = session(&f.router, "rev").await;
+    // Someone with database access rewrites record 3 (the trigger that forbids it has to go first).
+    sqlx::query("DROP TRIGGER audit_log_no_update")
+        .execute(f.store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET action = 'nothing.happened' WHERE seq = 3")
+        .execute(f.store.pool())
+        .await
+        .unwrap();
+    let chain = get(&f.router, "/granskning/kedja", &rev).await;
+    assert_eq!(chain.status, StatusCode::OK);
+    assert!(chain.body.contains("Kedjan är bruten"), "{}", chain.body);
+    assert!(chain.body.contains("Första brutna post: 3."), "{}", chain.body);
+    assert!(!chain.body.contains("Kedjan är obruten"));
 }
