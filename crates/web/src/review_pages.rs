@@ -742,3 +742,38 @@ pub async fn create_unit(
         Err(AdminError::App(e)) => app_error(e, lang, user(), "/admin/enheter"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
+        assert_eq!(csv_cell("-1"), "\"'-1\"");
+    }
+
+    #[test]
+    fn a_person_is_an_id_or_a_personnummer() {
+        let today = jiff::civil::date(2026, 3, 2);
+        assert_eq!(parse_subject("42", today), Some(SubjectRef::Id(PersonId(42))));
+        assert_eq!(parse_subject("0", today), None);
+        assert!(matches!(
+            parse_subject("19800517-1239", today),
+            Some(SubjectRef::Pnr(_))
+        ));
+        assert_eq!(parse_subject("19800517-1230", today), None);
+        assert_eq!(parse_subject("abc", today), None);
+    }
+
+    #[test]
+    fn a_to_date_includes_the_whole_day() {
+        let from = day_start("2026-03-02", false);
+        let to = day_start("2026-03-02", true);
+        assert_eq!(from, Some("2026-03-02T00:00:00Z".parse().unwrap()));
+        assert_eq!(to, Some("2026-03-03T00:00:00Z".parse().unwrap()));
+        assert_eq!(day_start("2026-02-30", false), None);
+    }
+}
