@@ -11,6 +11,7 @@ pub mod cases;
 pub mod clock;
 pub mod deciding;
 pub mod paying;
+pub mod review;
 pub mod seed;
 pub mod service;
 

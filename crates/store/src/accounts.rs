@@ -99,6 +99,22 @@ pub trait AccountStore: Send + Sync {
         person: PersonId,
         granted: bool,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// Deactivates (or reactivates) an account (audited). Deactivating ends every session of the account.
+    fn set_account_active(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        active: bool,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Replaces the units an account works in (audited). Unknown units are `NotFound` and change nothing.
+    fn set_account_units(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        units: &[UnitId],
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Every organisation unit, by id: (id, name). Not personal data: no audit record.
+    fn units(&self) -> impl Future<Output = Result<Vec<(UnitId, String)>>> + Send;
 }
 
 /// The stored form of a session token.
@@ -361,5 +377,67 @@ impl AccountStore for SqlStore {
         tx.audit(actor, action, Some(person), json!({ "account": account.0 }))
             .await?;
         tx.commit().await
+    }
+
+    async fn set_account_active(&self, actor: &Actor, account: AccountId, active: bool) -> Result<()> {
+        let mut tx = self.begin().await?;
+        require(tx.conn(), "accounts", "konto", account.0).await?;
+        sqlx::query("UPDATE accounts SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(account.0)
+            .execute(tx.conn())
+            .await?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                .bind(account.0)
+                .execute(tx.conn())
+                .await?;
+        }
+        let action = if active {
+            "account.activate"
+        } else {
+            "account.deactivate"
+        };
+        tx.audit(actor, action, None, json!({ "account": account.0 }))
+            .await?;
+        tx.commit().await
+    }
+
+    async fn set_account_units(&self, actor: &Actor, account: AccountId, units: &[UnitId]) -> Result<()> {
+        let units: BTreeSet<UnitId> = units.iter().copied().collect();
+        let mut tx = self.begin().await?;
+        require(tx.conn(), "accounts", "konto", account.0).await?;
+        for unit in &units {
+            require(tx.conn(), "org_units", "enhet", unit.get()).await?;
+        }
+        sqlx::query("DELETE FROM account_units WHERE account_id = $1")
+            .bind(account.0)
+            .execute(tx.conn())
+            .await?;
+        for unit in &units {
+            sqlx::query("INSERT INTO account_units (account_id, unit_id) VALUES ($1, $2)")
+                .bind(account.0)
+                .bind(unit.get())
+                .execute(tx.conn())
+                .await?;
+        }
+        let ids: Vec<i64> = units.iter().map(|u| u.get()).collect();
+        tx.audit(
+            actor,
+            "account.units",
+            None,
+            json!({ "account": account.0, "units": ids }),
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn units(&self) -> Result<Vec<(UnitId, String)>> {
+        sqlx::query("SELECT id, name FROM org_units ORDER BY id")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((UnitId(r.try_get("id")?), r.try_get("name")?)))
+            .collect()
     }
 }

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod audit;
+mod audit_search;
 pub mod bench;
 mod error;
 mod failpoints;
@@ -45,6 +46,7 @@ use norm::contract::Role;
 use norm::{Money, Month};
 
 pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_hash};
+pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use error::{Result, StoreError};
 pub use failpoints::FailPoints;
 pub use intake::Intake;

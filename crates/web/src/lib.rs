@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod lang;
 pub mod pages;
 pub mod payment_pages;
+pub mod review_pages;
 pub mod router;
 pub mod security;
 pub mod session;

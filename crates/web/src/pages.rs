@@ -37,6 +37,13 @@ impl NavUser {
             links.push(("/mina-sidor", t.my_pages));
             links.push(("/ansok", t.apply));
         }
+        if actor.require(Permission::ReadAccessLog).is_ok() {
+            links.push(("/granskning", t.access_log));
+        }
+        if actor.require(Permission::ManageUsers).is_ok() {
+            links.push(("/admin/anvandare", t.users));
+            links.push(("/admin/enheter", t.units_label));
+        }
         NavUser {
             display_name: actor.display_name.clone(),
             role_label: role_label(actor.role, lang),

@@ -13,7 +13,7 @@ use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
 use crate::{
     api, application_pages, apply_pages, auth_pages, case_pages, decision_pages, lang, payment_pages,
-    security,
+    review_pages, security,
 };
 
 #[derive(Debug)]
@@ -44,6 +44,21 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/utbetalningar/{id}/stoppa/{payment}", post(payment_pages::stop))
         .route("/mina-sidor", get(decision_pages::mine))
         .route("/ansok", get(apply_pages::form).post(apply_pages::submit))
+        .route("/granskning", get(review_pages::search))
+        .route("/granskning/person/{id}", get(review_pages::extract))
+        .route("/granskning/kedja", get(review_pages::chain))
+        .route(
+            "/admin/anvandare",
+            get(review_pages::users).post(review_pages::create_user),
+        )
+        .route(
+            "/admin/anvandare/{id}",
+            get(review_pages::user).post(review_pages::change_user),
+        )
+        .route(
+            "/admin/enheter",
+            get(review_pages::units).post(review_pages::create_unit),
+        )
         .route("/sprak/{code}", get(lang::switch))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(stylesheet))
