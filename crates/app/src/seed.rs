@@ -110,8 +110,11 @@ pub async fn build(
             .get(&case.household)
             .ok_or_else(|| SeedError::Invalid(format!("hushåll {:?}", case.household)))?;
         let first = case.months.first().map(|m| m.month).unwrap_or(current);
+        let last = case.months.last().map(|m| m.month).unwrap_or(current);
+        // The register holds the household as it was at its latest application: children who have since left
+        // home are not members any more. Each month's decision keeps that month's composition in its frozen input.
         let mut members = Vec::new();
-        for (p, _) in h.composition(first) {
+        for (p, _) in h.composition(last) {
             let pnr = Personnummer::from_canonical(&p.personnummer.replace('-', ""))
                 .map_err(|e| SeedError::Invalid(e.to_string()))?;
             let protection = if p.protected_identity {

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use app::SystemClock;
 use app::seed::{DEMO_APPLICANTS, DEMO_STAFF_ACCOUNTS};
 use store::{AccountStore, SqlStore};
 
@@ -23,16 +22,16 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
-    let clock = SystemClock;
+    let clock = super::clock::from_env()?;
     let url = build_town::sqlite_url(&args.db);
     if args.db.exists() {
         eprintln!("återanvänder {}", args.db.display());
         check_is_demo(&url)?;
     } else {
         let started = std::time::Instant::now();
-        let (today, _) = build_town::today(&clock);
+        let (today, _) = build_town::today(clock.as_ref());
         let config = synth::Config::kristianstad(build_town::month_of(today)?);
-        let report = build_town::build_sqlite(&args.db, &config, &clock)?;
+        let report = build_town::build_sqlite(&args.db, &config, clock.as_ref())?;
         build_town::print_report(&report);
         eprintln!("demokommunen byggdes på {:.1} s", started.elapsed().as_secs_f64());
     }

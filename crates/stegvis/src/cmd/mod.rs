@@ -5,6 +5,7 @@ mod bench;
 mod bench_store;
 mod build_town;
 mod calc;
+mod clock;
 mod demo;
 mod gallring;
 mod serve;

@@ -31,7 +31,7 @@ pub fn serve(config: Config) -> Result<()> {
             .context("cannot open the database")?;
         let app = app::App {
             store,
-            clock: Arc::new(app::SystemClock),
+            clock: super::clock::from_env()?,
             policy: config.policy(),
         };
         let address = listener.local_addr()?;

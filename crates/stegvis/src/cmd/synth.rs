@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use app::SystemClock;
 
 use super::build_town;
 
@@ -22,12 +21,12 @@ pub struct SynthArgs {
 }
 
 pub fn run(args: SynthArgs) -> Result<ExitCode> {
-    let clock = SystemClock;
-    let (today, _) = build_town::today(&clock);
+    let clock = super::clock::from_env()?;
+    let (today, _) = build_town::today(clock.as_ref());
     let mut config = synth::Config::kristianstad(build_town::month_of(today)?);
     config.inhabitants = args.inhabitants;
     config.seed = args.seed;
-    let report = build_town::build_sqlite(&args.db, &config, &clock)?;
+    let report = build_town::build_sqlite(&args.db, &config, clock.as_ref())?;
     build_town::print_report(&report);
     Ok(ExitCode::SUCCESS)
 }

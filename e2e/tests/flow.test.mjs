@@ -1,0 +1,84 @@
+// The whole month: an applicant applies online, a caseworker decides, a payment run is approved by a second
+// person, and the applicant reads the decision with its explanation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, seriousViolations, signIn } from './helpers.mjs';
+import { serveSmallTown, TODAY } from './global.mjs';
+
+let server;
+const browsers = [];
+
+before(async () => {
+  // A limit of 1,000 kr: any real run needs a second person's approval.
+  server = await serveSmallTown({ STEGVIS_APPROVAL_THRESHOLD_KR: '1000' });
+});
+
+after(async () => {
+  for (const b of browsers) await b.close();
+  server?.stop();
+});
+
+async function userPage(username) {
+  const browser = await launchBrowser();
+  browsers.push(browser);
+  const page = await browser.newPage();
+  await signIn(page, server.url, username);
+  assert.equal(new URL(page.url()).pathname, '/hem', `${username} signed in`);
+  return page;
+}
+
+test('apply, decide, pay with two people, read the decision', async () => {
+  // 1. The applicant applies for next month (this month's application is already in).
+  const applicant = await userPage('sokande1');
+  await applicant.click('nav >> text=Ansök om ekonomiskt bistånd');
+  assert.deepEqual(await seriousViolations(applicant), []);
+  await applicant.selectOption('#month', '2026-12');
+  await applicant.fill('#rent', '5400');
+  await applicant.fill('#electricity', '350');
+  await applicant.fill('#home_insurance', '120');
+  await applicant.click('button:has-text("Skicka ansökan")');
+  if (new URL(applicant.url()).pathname !== '/mina-sidor') console.error(await applicant.textContent('main'));
+  assert.equal(new URL(applicant.url()).pathname, '/mina-sidor');
+  const december = applicant.locator('tbody tr', { hasText: '2026-12' });
+  assert.match(await december.textContent(), /Inkommen/);
+
+  // 2. The caseworker finds it (newest last in the queue), investigates and decides.
+  const caseworker = await userPage('handlaggare');
+  await caseworker.click('nav >> text=Ärendekö');
+  await caseworker.locator('tbody tr', { hasText: '2026-12' }).last().locator('a').first().click();
+  assert.match(new URL(caseworker.url()).pathname, /^\/ansokan\/\d+$/);
+  assert.match(await caseworker.textContent('main'), /Hyra/);
+  assert.deepEqual(await seriousViolations(caseworker), []);
+  await caseworker.click('button:has-text("Påbörja utredning")');
+  await caseworker.check('input[name=outcome][value=bifall]');
+  assert.deepEqual(await seriousViolations(caseworker), []);
+  await caseworker.click('button:has-text("Besluta")');
+  assert.match(new URL(caseworker.url()).pathname, /^\/beslut\/\d+$/);
+  assert.match(await caseworker.textContent('main'), /Så räknades beloppet fram/);
+
+  // 3. The caseworker prepares the payment run; above the limit they may not approve it themselves.
+  await caseworker.click('nav >> text=Utbetalningar');
+  await caseworker.fill('#pay_date', TODAY);
+  await caseworker.click('button:has-text("Skapa omgång")');
+  const runUrl = caseworker.url();
+  assert.match(new URL(runUrl).pathname, /^\/utbetalningar\/\d+$/);
+  assert.deepEqual(await seriousViolations(caseworker), []);
+  await caseworker.click('button:has-text("Attestera")');
+  assert.match(await caseworker.textContent('main'), /annan person/);
+
+  // 4. The unit manager approves and exports.
+  const manager = await userPage('chef');
+  await manager.goto(runUrl);
+  await manager.click('button:has-text("Attestera")');
+  await manager.click('button:has-text("Exportera till banken")');
+  assert.match(await manager.textContent('dl.facts'), /Exporterad/);
+
+  // 5. The applicant reads the decision, line by line, with how to appeal.
+  await applicant.goto(server.url + '/mina-sidor');
+  await applicant.locator('tbody tr', { hasText: '2026-12' }).locator('a').click();
+  const text = await applicant.textContent('main');
+  assert.match(text, /Så räknades beloppet fram/);
+  assert.match(text, /Hyra/);
+  assert.match(text, /Så överklagar du/);
+  assert.deepEqual(await seriousViolations(applicant), []);
+});
