@@ -158,6 +158,9 @@ async fn load_account(conn: &mut sqlx::AnyConnection, row: &AnyRow) -> Result<Ac
     })
 }
 
+/// How stale a session's recorded last use may get before a request writes it again.
+const SESSION_TOUCH_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
+
 const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, staff_id, person_id, password_hash, active";
 
 impl AccountStore for SqlStore {
@@ -318,16 +321,23 @@ impl AccountStore for SqlStore {
             return Ok(None);
         };
         let account = load_account(&mut conn, &arow).await?;
-        sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
-            .bind(micros(now))
-            .bind(hash)
-            .execute(&mut *conn)
-            .await?;
+        let mut last_seen = from_micros(srow.try_get("last_seen")?)?;
+        // Sessions expire after minutes of idleness, so a last-use time a minute old is exact enough; writing it on
+        // every request would make every page view a database write.
+        if now.duration_since(last_seen) >= SESSION_TOUCH_INTERVAL {
+            let _writer = self.write_lock().await;
+            sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_hash = $2")
+                .bind(micros(now))
+                .bind(hash)
+                .execute(&mut *conn)
+                .await?;
+            last_seen = now;
+        }
         Ok(Some(Session {
             account,
             csrf_token: srow.try_get("csrf_token")?,
             created_at: from_micros(srow.try_get("created_at")?)?,
-            last_seen: now,
+            last_seen,
         }))
     }
 
