@@ -58,7 +58,7 @@ impl StoreConfig {
     pub fn new(url: impl Into<String>) -> StoreConfig {
         StoreConfig {
             url: url.into(),
-            max_connections: 4,
+            max_connections: 8,
             fail_points: FailPoints::default(),
         }
     }
