@@ -36,6 +36,6 @@ echo "sessions=$(wc -l < "$work/sessions") households=$(wc -l < "$work/household
 
 echo "== /hushall/{id}: 50 signed-in users, ${seconds}s"
 SESSIONS_FILE="$work/sessions" HOUSEHOLDS_FILE="$work/households" \
-  wrk -t2 -c50 -d"${seconds}s" --latency -s benches/web/household.lua "$base" | tail -1
+  wrk -t2 -c"${CONNECTIONS:-50}" -d"${seconds}s" --latency -s benches/web/household.lua "$base" | tail -1
 echo "== /healthz (no database): the floor of the same stack, same load"
 wrk -t2 -c50 -d"${seconds}s" --latency "$base/healthz" | grep -E "99%|Requests/sec|Non-2xx" || true
