@@ -147,39 +147,27 @@ pub struct CsrfOnly {
     csrf_token: String,
 }
 
-pub async fn approve(
+/// `attest` (approve) or `export`, the two steps of a run after it is prepared.
+pub async fn step(
     State(state): State<Arc<AppState>>,
     lang: PageLang,
     signed: Signed,
-    Path(id): Path<i64>,
+    Path((id, step)): Path<(i64, String)>,
     Form(f): Form<CsrfOnly>,
 ) -> Response {
     if let Err(refused) = signed.check_csrf(&f.csrf_token) {
         return refused.into_response();
     }
-    let result = state
-        .app
-        .approve_payment_run(&signed.signed_in.actor, BatchId(id))
-        .await
-        .map(|_| ());
-    after_action(&state, &signed, lang, id, result).await
-}
-
-pub async fn export(
-    State(state): State<Arc<AppState>>,
-    lang: PageLang,
-    signed: Signed,
-    Path(id): Path<i64>,
-    Form(f): Form<CsrfOnly>,
-) -> Response {
-    if let Err(refused) = signed.check_csrf(&f.csrf_token) {
-        return refused.into_response();
-    }
-    let result = state
-        .app
-        .export_payment_run(&signed.signed_in.actor, BatchId(id))
-        .await
-        .map(|_| ());
+    let actor = &signed.signed_in.actor;
+    let result = match step.as_str() {
+        "attest" => state
+            .app
+            .approve_payment_run(actor, BatchId(id))
+            .await
+            .map(|_| ()),
+        "export" => state.app.export_payment_run(actor, BatchId(id)).await.map(|_| ()),
+        _ => return crate::pages::error_page(StatusCode::NOT_FOUND, lang.0, None, "/utbetalningar"),
+    };
     after_action(&state, &signed, lang, id, result).await
 }
 

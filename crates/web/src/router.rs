@@ -39,8 +39,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(payment_pages::list).post(payment_pages::create),
         )
         .route("/utbetalningar/{id}", get(payment_pages::show))
-        .route("/utbetalningar/{id}/attest", post(payment_pages::approve))
-        .route("/utbetalningar/{id}/export", post(payment_pages::export))
+        .route("/utbetalningar/{id}/{step}", post(payment_pages::step))
         .route("/utbetalningar/{id}/stoppa/{payment}", post(payment_pages::stop))
         .route("/mina-sidor", get(decision_pages::mine))
         .route("/ansok", get(apply_pages::form).post(apply_pages::submit))
