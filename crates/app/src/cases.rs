@@ -2,7 +2,9 @@
 //! any personal data is read.
 
 use domain::{DecisionId, HouseholdId};
-use store::{DecisionView, HouseholdAccess, HouseholdOverview, QueueItem, Store, Worklists};
+use store::{
+    AppealView, DecisionView, HouseholdAccess, HouseholdOverview, Intake, QueueItem, Store, Worklists,
+};
 
 use crate::access::{Actor, Denied, Permission};
 use crate::service::{App, AppError};
@@ -64,6 +66,48 @@ impl App {
     /// A decision with its frozen calculation: for staff who may read the household, and for an applicant who is a
     /// member of it. Refusals are audited and say nothing about whether the decision exists.
     pub async fn decision(&self, actor: &Actor, decision: DecisionId) -> Result<DecisionView, AppError> {
+        let ctx = self.decision_checked(actor, decision).await?;
+        let mut view = self.store.decision(&ctx, decision).await?;
+        // Digital delivery: the first time the applicant opens the decision in the e-service, it is served; the
+        // three weeks for an appeal run from that day.
+        if view.served_on.is_none() && actor.require(Permission::ApplyOwn).is_ok() {
+            let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
+            self.store.serve_decision(&ctx, decision, today).await?;
+            view.served_on = Some(today);
+        }
+        Ok(view)
+    }
+
+    /// The appeals of a decision, for whoever may read the decision.
+    pub async fn appeals_of(&self, actor: &Actor, decision: DecisionId) -> Result<Vec<AppealView>, AppError> {
+        self.decision_checked(actor, decision).await?;
+        Ok(self.store.appeals_of(decision).await?)
+    }
+
+    /// The applicant appeals their own decision in the e-service, in their own words.
+    pub async fn appeal(
+        &self,
+        actor: &Actor,
+        decision: DecisionId,
+        grounds: &str,
+    ) -> Result<AppealView, AppError> {
+        actor.require(Permission::ApplyOwn)?;
+        let ctx = self.decision_checked(actor, decision).await?;
+        let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        match self.store.appeal_online(&ctx, decision, today, grounds).await {
+            Err(store::StoreError::Domain(domain::DomainError::Invalid { field, reason })) => {
+                Err(AppError::Invalid {
+                    field,
+                    reason: reason.to_owned(),
+                })
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Checks that the actor may read the decision (staff by unit and grants, an applicant by membership); refusals
+    /// are audited and say nothing about whether the decision exists.
+    async fn decision_checked(&self, actor: &Actor, decision: DecisionId) -> Result<domain::Actor, AppError> {
         let page = format!("beslut/{decision}");
         let ctx = self.audit_ctx(actor, &page);
         let check = match self.store.decision_access(decision).await {
@@ -77,7 +121,7 @@ impl App {
             self.store.record_denied(&ctx, &page, None).await?;
             return Err(denied.into());
         }
-        Ok(self.store.decision(&ctx, decision).await?)
+        Ok(ctx)
     }
 
     /// The applicant's own households with their applications, month by month.

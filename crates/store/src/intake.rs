@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use domain::application::ApplicationStatus;
-use domain::{Actor, ApplicationId, DomainError, HouseholdId};
+use domain::{Actor, ApplicationId, DecisionId, DomainError, HouseholdId};
 use norm::contract::CalcRequest;
 use serde_json::json;
 use sqlx::Row;
@@ -12,8 +12,8 @@ use sqlx::Row;
 use jiff::civil::Date;
 
 use crate::error::{Result, StoreError};
-use crate::model::ApplicationView;
-use crate::records::receive_in_tx;
+use crate::model::{AppealView, ApplicationView};
+use crate::records::{appeal_from_row, receive_appeal_in_tx, receive_in_tx};
 use crate::sql::{SqlStore, parse};
 use crate::worklists::{HouseholdAccess, Worklists};
 
@@ -40,6 +40,17 @@ pub trait Intake: Send + Sync {
         actor: &Actor,
         application: ApplicationId,
     ) -> impl Future<Output = Result<Option<CalcRequest>>> + Send;
+    /// An appeal made in the e-service, with the appellant's grounds (1-5,000 characters). The decision must have
+    /// been served; the three-week limit is checked as for any appeal.
+    fn appeal_online(
+        &self,
+        actor: &Actor,
+        decision: DecisionId,
+        received_on: Date,
+        grounds: &str,
+    ) -> impl Future<Output = Result<AppealView>> + Send;
+    /// The appeals of a decision, oldest first.
+    fn appeals_of(&self, decision: DecisionId) -> impl Future<Output = Result<Vec<AppealView>>> + Send;
     /// The access facts of the household an application belongs to (ids and flags only; not audited).
     fn application_access(
         &self,
@@ -150,6 +161,40 @@ impl Intake for SqlStore {
         .await?;
         tx.commit().await?;
         Ok(request)
+    }
+
+    async fn appeal_online(
+        &self,
+        actor: &Actor,
+        decision: DecisionId,
+        received_on: Date,
+        grounds: &str,
+    ) -> Result<AppealView> {
+        let grounds = grounds.trim();
+        if grounds.is_empty() || grounds.chars().count() > 5_000 {
+            return Err(DomainError::Invalid {
+                field: "grounds",
+                reason: "skriv varför du överklagar (högst 5 000 tecken)",
+            }
+            .into());
+        }
+        let mut tx = self.begin().await?;
+        let appeal = receive_appeal_in_tx(&mut tx, actor, decision, received_on, Some(grounds)).await?;
+        tx.commit().await?;
+        Ok(appeal)
+    }
+
+    async fn appeals_of(&self, decision: DecisionId) -> Result<Vec<AppealView>> {
+        sqlx::query(
+            "SELECT id, decision_id, received_on, served_on, status, new_decision_id FROM appeals \
+             WHERE decision_id = $1 ORDER BY id",
+        )
+        .bind(decision.get())
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(appeal_from_row)
+        .collect()
     }
 
     async fn application_access(&self, application: ApplicationId) -> Result<HouseholdAccess> {

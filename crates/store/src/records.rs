@@ -595,7 +595,7 @@ pub(crate) async fn application(s: &SqlStore, actor: &Actor, id: ApplicationId) 
 
 // --- appeals ----------------------------------------------------------------------------------------------------
 
-fn appeal_from_row(row: &AnyRow) -> Result<AppealView> {
+pub(crate) fn appeal_from_row(row: &AnyRow) -> Result<AppealView> {
     let received: String = row.try_get("received_on")?;
     let served: String = row.try_get("served_on")?;
     let status: String = row.try_get("status")?;
@@ -645,6 +645,20 @@ pub(crate) async fn receive_appeal(
     received_on: Date,
 ) -> Result<AppealView> {
     let mut tx = s.begin().await?;
+    let appeal = receive_appeal_in_tx(&mut tx, actor, decision, received_on, None).await?;
+    tx.commit().await?;
+    Ok(appeal)
+}
+
+/// Receives an appeal, checking the three-week limit against the date the decision was served; `grounds` are the
+/// appellant's own words when they appealed in the e-service.
+pub(crate) async fn receive_appeal_in_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    decision: DecisionId,
+    received_on: Date,
+    grounds: Option<&str>,
+) -> Result<AppealView> {
     let d = load_decision(tx.conn(), decision).await?;
     let served = d.served_on.ok_or(DomainError::Invalid {
         field: "överklagande",
@@ -659,13 +673,14 @@ pub(crate) async fn receive_appeal(
     }
     let status = AppealStatus::Received.check_time(served, received_on)?;
     let row = sqlx::query(
-        "INSERT INTO appeals (decision_id, received_on, served_on, status) VALUES ($1, $2, $3, $4) \
+        "INSERT INTO appeals (decision_id, received_on, served_on, status, grounds) VALUES ($1, $2, $3, $4, $5) \
          RETURNING id, decision_id, received_on, served_on, status, new_decision_id",
     )
     .bind(decision.get())
     .bind(date_text(received_on))
     .bind(date_text(served))
     .bind(status.as_str())
+    .bind(grounds.map(str::to_owned))
     .fetch_one(tx.conn())
     .await?;
     let appeal = appeal_from_row(&row)?;
@@ -676,7 +691,6 @@ pub(crate) async fn receive_appeal(
         json!({ "appeal": appeal.id, "decision": decision, "status": status.as_str() }),
     )
     .await?;
-    tx.commit().await?;
     Ok(appeal)
 }
 

@@ -3,9 +3,15 @@
 
 use std::sync::Arc;
 
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use app::AppError;
+use app::access::Permission;
+use domain::appeal::AppealStatus;
 
 use domain::DecisionId;
 use domain::decision::Outcome;
@@ -26,11 +32,76 @@ pub async fn decision(
     signed: Signed,
     Path(id): Path<i64>,
 ) -> Response {
+    decision_page(&state, &signed, lang, id, String::new(), None, StatusCode::OK).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AppealForm {
+    csrf_token: String,
+    grounds: String,
+}
+
+/// The applicant's appeal: back to the decision, which lists it; bad input is shown next to the field.
+pub async fn appeal(
+    State(state): State<Arc<AppState>>,
+    lang: PageLang,
+    signed: Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<AppealForm>,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&f.csrf_token) {
+        return refused.into_response();
+    }
+    match state
+        .app
+        .appeal(&signed.signed_in.actor, DecisionId(id), &f.grounds)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/beslut/{id}")).into_response(),
+        Err(AppError::Invalid { reason, .. }) => {
+            decision_page(
+                &state,
+                &signed,
+                lang,
+                id,
+                f.grounds,
+                Some(reason),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(e) => app_error(
+            e,
+            lang,
+            Some(NavUser::new(&signed.signed_in, lang.0)),
+            &format!("/beslut/{id}"),
+        ),
+    }
+}
+
+async fn decision_page(
+    state: &AppState,
+    signed: &Signed,
+    lang: PageLang,
+    id: i64,
+    grounds: String,
+    appeal_error: Option<String>,
+    status: StatusCode,
+) -> Response {
     let t = lang.texts();
     let here = format!("/beslut/{id}");
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
-    let d = match state.app.decision(&signed.signed_in.actor, DecisionId(id)).await {
+    let actor = &signed.signed_in.actor;
+    let d = match state.app.decision(actor, DecisionId(id)).await {
         Ok(d) => d,
+        Err(e) => return app_error(e, lang, user, &here),
+    };
+    let appeals = match state.app.appeals_of(actor, DecisionId(id)).await {
+        Ok(a) => a
+            .iter()
+            .map(|a| (a.received_on.to_string(), appeal_status(a.status, t)))
+            .collect(),
         Err(e) => return app_error(e, lang, user, &here),
     };
     let items = d
@@ -71,6 +142,13 @@ pub async fn decision(
         t,
         user,
         here,
+        id,
+        served_on: d.served_on.map(|s| s.to_string()),
+        appeals,
+        can_appeal: actor.require(Permission::ApplyOwn).is_ok(),
+        csrf_token: signed.signed_in.csrf_token.clone(),
+        grounds,
+        appeal_error,
         month,
         decided_on,
         rule_table,
@@ -79,7 +157,7 @@ pub async fn decision(
         assistance,
         findings,
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }
 
 pub async fn mine(State(state): State<Arc<AppState>>, lang: PageLang, signed: Signed) -> Response {
@@ -133,6 +211,17 @@ pub(crate) fn calc_parts(r: &CalcResponse, t: &'static Texts) -> Vec<CalcPart> {
         part("counted_income", t.part_income, r.counted_income),
         part("assets", t.part_assets, r.assets),
     ]
+}
+
+fn appeal_status(s: AppealStatus, t: &'static Texts) -> &'static str {
+    match s {
+        AppealStatus::Received => t.appeal_received,
+        AppealStatus::InTime => t.appeal_in_time,
+        AppealStatus::DismissedLate => t.appeal_late,
+        AppealStatus::Reconsidered => t.appeal_reconsidered,
+        AppealStatus::ForwardedToCourt => t.appeal_forwarded,
+        AppealStatus::Judged(_) => t.appeal_judged,
+    }
 }
 
 fn outcome_label(o: Outcome, t: &'static Texts) -> &'static str {

@@ -87,11 +87,57 @@ async fn an_online_application_arrives_with_its_declaration_once_a_month(s: &Sql
     assert_eq!(counts(s).await, before);
 }
 
+async fn an_online_appeal_keeps_the_appellants_words_and_the_time_limit(s: &SqlStore) {
+    let a = actor("2026-03-15T09:00:00Z");
+    let (_, _, h) = household(s, &a, date(1979, 4, 4), 303).await;
+    let app = s
+        .apply(&a, h, date(2026, 3, 2), &request("2026-03"))
+        .await
+        .unwrap();
+    let app = s.start_investigation(&a, app.id, app.version).await.unwrap();
+    let d = s
+        .decide(&a, app.id, app.version, decision(&[5000]))
+        .await
+        .unwrap();
+    let before = counts(s).await;
+    assert!(
+        s.appeal_online(&a, d.id, date(2026, 3, 10), "Hyran ska godtas")
+            .await
+            .is_err(),
+        "not served yet"
+    );
+    s.serve_decision(&a, d.id, date(2026, 3, 5)).await.unwrap();
+    let before_appeal = counts(s).await;
+    assert_ne!(before, before_appeal);
+    assert!(
+        s.appeal_online(&a, d.id, date(2026, 3, 10), "   ").await.is_err(),
+        "no grounds"
+    );
+    assert_eq!(counts(s).await, before_appeal);
+    let appeal = s
+        .appeal_online(&a, d.id, date(2026, 3, 10), "Hyran ska godtas i sin helhet")
+        .await
+        .unwrap();
+    assert_eq!(s.appeals_of(d.id).await.unwrap(), vec![appeal.clone()]);
+    assert_eq!(
+        count(
+            s,
+            "SELECT COUNT(*) FROM appeals WHERE grounds = 'Hyran ska godtas i sin helhet'"
+        )
+        .await,
+        1
+    );
+    // 21 days after being served is in time; the 27th is late but still received, for the board to refuse.
+    let late = s.appeal_online(&a, d.id, date(2026, 4, 1), "Sent").await.unwrap();
+    assert_ne!(late.status, appeal.status);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intake() {
     for db in backends().await {
         the_declared_input_is_kept_until_the_decision(&db.store).await;
         an_online_application_arrives_with_its_declaration_once_a_month(&db.store).await;
+        an_online_appeal_keeps_the_appellants_words_and_the_time_limit(&db.store).await;
         db.finish().await;
     }
 }
