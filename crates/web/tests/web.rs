@@ -1622,7 +1622,7 @@ async fn an_applicant_appeals_a_decision_served_in_the_e_service() {
         &f.router,
         &format!("{path}/overklaga"),
         &ann,
-        &format!("csrf_token=fel&grounds=Hyran"),
+        "csrf_token=fel&grounds=Hyran",
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
