@@ -1,5 +1,5 @@
 // The whole month: an applicant applies online, a caseworker decides, a payment run is approved by a second
-// person, and the applicant reads the decision with its explanation.
+// person, and the applicant reads the decision with its explanation and appeals it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, seriousViolations, signIn } from './helpers.mjs';
@@ -81,4 +81,9 @@ test('apply, decide, pay with two people, read the decision', async () => {
   assert.match(text, /Hyra/);
   assert.match(text, /Så överklagar du/);
   assert.deepEqual(await seriousViolations(applicant), []);
+
+  // 6. …and appeals it in the e-service, within the three weeks.
+  await applicant.fill('#grounds', 'Hyran ska godtas i sin helhet.');
+  await applicant.click('button:has-text("Skicka överklagandet")');
+  assert.match(await applicant.textContent('main'), /Inkommet i tid/);
 });
