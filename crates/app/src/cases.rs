@@ -20,10 +20,8 @@ impl App {
     /// actor has a grant for that person.
     pub async fn work_queue(&self, actor: &Actor) -> Result<Vec<QueueItem>, AppError> {
         let ctx = self.audit_ctx(actor, "arenden");
-        if let Err(denied) = actor.require(Permission::ReadCase) {
-            self.store.record_denied(&ctx, "arenden", None).await?;
-            return Err(denied.into());
-        }
+        self.enforce(&ctx, "arenden", actor.require(Permission::ReadCase))
+            .await?;
         let units: Vec<_> = actor.units.iter().copied().collect();
         let mut items = self.store.work_queue(&ctx, &units, QUEUE_LIMIT).await?;
         for item in &mut items {
@@ -45,18 +43,10 @@ impl App {
     ) -> Result<HouseholdOverview, AppError> {
         let page = format!("hushall/{household}");
         let ctx = self.audit_ctx(actor, &page);
-        let check = match self.store.household_access(household).await {
-            Ok(access) => self.may_read(actor, &access).await?,
-            // Someone without the right to read cases must not learn whether a household exists.
-            Err(store::StoreError::NotFound { .. }) if actor.require(Permission::ReadCase).is_err() => {
-                Err(Denied::Role)
-            }
-            Err(e) => return Err(e.into()),
-        };
-        if let Err(denied) = check {
-            self.store.record_denied(&ctx, &page, None).await?;
-            return Err(denied.into());
-        }
+        let check = self
+            .access_check(actor, self.store.household_access(household).await)
+            .await?;
+        self.enforce(&ctx, &page, check).await?;
         let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
         Ok(self.store.household_overview(&ctx, household, today).await?)
     }
@@ -110,17 +100,10 @@ impl App {
     async fn decision_checked(&self, actor: &Actor, decision: DecisionId) -> Result<domain::Actor, AppError> {
         let page = format!("beslut/{decision}");
         let ctx = self.audit_ctx(actor, &page);
-        let check = match self.store.decision_access(decision).await {
-            Ok(access) => self.may_read(actor, &access).await?,
-            Err(store::StoreError::NotFound { .. }) if actor.require(Permission::ReadCase).is_err() => {
-                Err(Denied::Role)
-            }
-            Err(e) => return Err(e.into()),
-        };
-        if let Err(denied) = check {
-            self.store.record_denied(&ctx, &page, None).await?;
-            return Err(denied.into());
-        }
+        let check = self
+            .access_check(actor, self.store.decision_access(decision).await)
+            .await?;
+        self.enforce(&ctx, &page, check).await?;
         Ok(ctx)
     }
 
@@ -135,6 +118,22 @@ impl App {
             out.push(self.store.household_overview(&ctx, h, today).await?);
         }
         Ok(out)
+    }
+
+    /// The check for a household found (or not) by id. Someone without the right to read cases must not learn
+    /// whether a household or decision exists, so for them "not found" is a refusal too.
+    async fn access_check(
+        &self,
+        actor: &Actor,
+        access: store::Result<HouseholdAccess>,
+    ) -> Result<Result<(), Denied>, AppError> {
+        match access {
+            Ok(access) => self.may_read(actor, &access).await,
+            Err(store::StoreError::NotFound { .. }) if actor.require(Permission::ReadCase).is_err() => {
+                Ok(Err(Denied::Role))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Staff read by unit and grants; an applicant reads their own household only.

@@ -7,7 +7,7 @@ use domain::ApplicationId;
 use domain::decision::{DecisionItem, FrozenCalculation, NewDecision, Outcome};
 use norm::contract::{CalcRequest, CalcResponse};
 use norm::{Money, RuleBook};
-use store::{ApplicationView, DecisionView, Intake, Store, Worklists};
+use store::{ApplicationView, DecisionView, Intake, Store};
 
 use crate::access::{Actor, Permission};
 use crate::service::{App, AppError};
@@ -167,10 +167,7 @@ impl App {
                 Err(e) => return Err(e.into()),
             },
         };
-        if let Err(denied) = check {
-            self.store.record_denied(&ctx, page, None).await?;
-            return Err(AppError::Denied(denied));
-        }
+        self.enforce(&ctx, page, check).await?;
         Ok(ctx)
     }
 }

@@ -5,7 +5,7 @@ use domain::{BatchId, PaymentId};
 use jiff::civil::Date;
 use store::{BatchSummary, BatchView, PaymentRuns, PaymentView, Store};
 
-use crate::access::{Actor, Permission};
+use crate::access::{Actor, Denied, Permission};
 use crate::service::{App, AppError};
 
 /// How many runs the list shows.
@@ -95,10 +95,11 @@ impl App {
 
     /// One of the permissions, or a refusal recorded for the auditors.
     async fn require_any(&self, actor: &Actor, any: &[Permission], page: &str) -> Result<(), AppError> {
-        if any.iter().any(|p| actor.require(*p).is_ok()) {
-            return Ok(());
-        }
-        store::Worklists::record_denied(&self.store, &self.audit_ctx(actor, page), page, None).await?;
-        Err(AppError::Denied(crate::access::Denied::Role))
+        let check = if any.iter().any(|p| actor.require(*p).is_ok()) {
+            Ok(())
+        } else {
+            Err(Denied::Role)
+        };
+        self.enforce(&self.audit_ctx(actor, page), page, check).await
     }
 }

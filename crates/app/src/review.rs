@@ -9,7 +9,7 @@ use domain::role::Role;
 use domain::{PersonId, UnitId};
 use store::{
     Account, AccountId, AccountStore, AuditPage, AuditQuery, AuditSearch, AuditVerdict, NewAccount,
-    PersonExtract, Store, StoreError, Worklists,
+    PersonExtract, Store, StoreError,
 };
 
 use crate::access::{Actor, Permission};
@@ -91,12 +91,8 @@ impl App {
         permission: Permission,
         page: &str,
     ) -> Result<(), AppError> {
-        if let Err(denied) = actor.require(permission) {
-            let ctx = self.audit_ctx(actor, page);
-            self.store.record_denied(&ctx, page, None).await?;
-            return Err(denied.into());
-        }
-        Ok(())
+        self.enforce(&self.audit_ctx(actor, page), page, actor.require(permission))
+            .await
     }
 
     /// Searches the access log, newest first (the search is itself audited).

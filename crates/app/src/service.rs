@@ -69,6 +69,22 @@ impl App {
         }
     }
 
+    /// Passes an access check through, or records the refusal for the auditors (`access.denied`) and returns it.
+    pub(crate) async fn enforce(
+        &self,
+        ctx: &domain::Actor,
+        page: &str,
+        check: Result<(), Denied>,
+    ) -> Result<(), AppError> {
+        match check {
+            Ok(()) => Ok(()),
+            Err(denied) => {
+                store::Worklists::record_denied(&self.store, ctx, page, None).await?;
+                Err(AppError::Denied(denied))
+            }
+        }
+    }
+
     /// Signs in with a local account. Throttled per username; every attempt is recorded and audited.
     /// `new_token` supplies random tokens (the web layer's OS randomness), keeping this crate testable.
     pub async fn sign_in(
