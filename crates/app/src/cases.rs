@@ -1,9 +1,10 @@
 //! Caseworker use cases: the work queue and the household page, with unit and protected-identity checks before
 //! any personal data is read.
 
+use domain::follow_up;
 use domain::{DecisionId, HouseholdId};
 use store::{
-    AppealView, DecisionView, HouseholdAccess, HouseholdOverview, Intake, QueueItem, Store, Worklists,
+    AppealView, DecisionView, HouseholdAccess, HouseholdOverview, Intake, Store, WorkQueue, Worklists,
 };
 
 use crate::access::{Actor, Denied, Permission};
@@ -12,43 +13,88 @@ use crate::service::{App, AppError};
 /// Shown instead of the name of a person with protected identity to someone without a grant.
 pub const PROTECTED_NAME: &str = "Skyddad identitet";
 
-/// How many open applications one queue page shows.
+/// How many items of each kind (applications, follow-ups, appeals) one queue page shows.
 pub const QUEUE_LIMIT: i64 = 200;
 
 impl App {
-    /// Open applications in the actor's units, oldest first. Names of protected persons are masked unless the
-    /// actor has a grant for that person.
-    pub async fn work_queue(&self, actor: &Actor) -> Result<Vec<QueueItem>, AppError> {
+    /// The actor's work queue: open applications, follow-ups due within [`follow_up::QUEUE_HORIZON_DAYS`] (and
+    /// overdue ones), and appeals waiting for the board, in the actor's units. Names of protected persons are
+    /// masked unless the actor has a grant for that person.
+    pub async fn work_queue(&self, actor: &Actor) -> Result<WorkQueue, AppError> {
         let ctx = self.audit_ctx(actor, "arenden");
         self.enforce(&ctx, "arenden", actor.require(Permission::ReadCase))
             .await?;
         let units: Vec<_> = actor.units.iter().copied().collect();
-        let mut items = self.store.work_queue(&ctx, &units, QUEUE_LIMIT).await?;
-        for item in &mut items {
-            for (person, name, protected) in &mut item.members {
-                if *protected && !actor.protected_grants.contains(person) {
-                    *name = PROTECTED_NAME.to_owned();
-                }
+        let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let mut queue = self
+            .store
+            .work_queue(&ctx, &units, QUEUE_LIMIT, follow_up::queue_until(today))
+            .await?;
+        for (person, name, protected) in queue.members_mut() {
+            if *protected && !actor.protected_grants.contains(person) {
+                *name = PROTECTED_NAME.to_owned();
             }
         }
-        Ok(items)
+        Ok(queue)
     }
 
-    /// The household page: members, and month by month the applications with their decisions. Refused access is
-    /// recorded for the auditors and reveals nothing about the household.
+    /// The household page: members over time, month by month the applications with their decisions, payments and
+    /// appeals, återkrav, journal and follow-ups. Refused access is recorded for the auditors and reveals nothing
+    /// about the household.
     pub async fn household(
         &self,
         actor: &Actor,
         household: HouseholdId,
     ) -> Result<HouseholdOverview, AppError> {
         let page = format!("hushall/{household}");
-        let ctx = self.audit_ctx(actor, &page);
-        let check = self
-            .access_check(actor, self.store.household_access(household).await)
+        let (ctx, _) = self
+            .household_checked(actor, household, &page, Permission::ReadCase)
             .await?;
-        self.enforce(&ctx, &page, check).await?;
         let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
         Ok(self.store.household_overview(&ctx, household, today).await?)
+    }
+
+    /// Checks `permission` and that the actor may read the household (unit, grants, or an applicant's own), before
+    /// anything personal is read; a refusal is audited. Returns the audit context and the household's access facts.
+    pub(crate) async fn household_checked(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        page: &str,
+        permission: Permission,
+    ) -> Result<(domain::Actor, Option<HouseholdAccess>), AppError> {
+        self.access_checked(
+            actor,
+            page,
+            permission,
+            self.store.household_access(household).await,
+        )
+        .await
+    }
+
+    /// [`App::household_checked`] for access facts the caller has looked up (through a decision, an appeal...).
+    pub(crate) async fn access_checked(
+        &self,
+        actor: &Actor,
+        page: &str,
+        permission: Permission,
+        access: store::Result<HouseholdAccess>,
+    ) -> Result<(domain::Actor, Option<HouseholdAccess>), AppError> {
+        let ctx = self.audit_ctx(actor, page);
+        if let Err(denied) = actor.require(permission) {
+            self.enforce(&ctx, page, Err(denied)).await?;
+        }
+        let found = match access {
+            Ok(access) => Some(access),
+            Err(store::StoreError::NotFound { .. }) if actor.require(Permission::ReadCase).is_err() => None,
+            Err(e) => return Err(e.into()),
+        };
+        let check = match &found {
+            Some(access) => self.may_read(actor, access).await?,
+            None => Err(Denied::Role),
+        };
+        self.enforce(&ctx, page, check).await?;
+        Ok((ctx, found))
     }
 }
 
@@ -99,11 +145,13 @@ impl App {
     /// are audited and say nothing about whether the decision exists.
     async fn decision_checked(&self, actor: &Actor, decision: DecisionId) -> Result<domain::Actor, AppError> {
         let page = format!("beslut/{decision}");
-        let ctx = self.audit_ctx(actor, &page);
-        let check = self
-            .access_check(actor, self.store.decision_access(decision).await)
-            .await?;
-        self.enforce(&ctx, &page, check).await?;
+        let permission = if actor.require(Permission::ApplyOwn).is_ok() {
+            Permission::ApplyOwn
+        } else {
+            Permission::ReadCase
+        };
+        let access = self.store.decision_access(decision).await;
+        let (ctx, _) = self.access_checked(actor, &page, permission, access).await?;
         Ok(ctx)
     }
 
@@ -118,22 +166,6 @@ impl App {
             out.push(self.store.household_overview(&ctx, h, today).await?);
         }
         Ok(out)
-    }
-
-    /// The check for a household found (or not) by id. Someone without the right to read cases must not learn
-    /// whether a household or decision exists, so for them "not found" is a refusal too.
-    async fn access_check(
-        &self,
-        actor: &Actor,
-        access: store::Result<HouseholdAccess>,
-    ) -> Result<Result<(), Denied>, AppError> {
-        match access {
-            Ok(access) => self.may_read(actor, &access).await,
-            Err(store::StoreError::NotFound { .. }) if actor.require(Permission::ReadCase).is_err() => {
-                Ok(Err(Denied::Role))
-            }
-            Err(e) => Err(e.into()),
-        }
     }
 
     /// Staff read by unit and grants; an applicant reads their own household only.

@@ -8,6 +8,7 @@ pub mod applying;
 pub mod auth;
 pub mod calc;
 pub mod cases;
+pub mod casework;
 pub mod clock;
 pub mod deciding;
 pub mod paying;

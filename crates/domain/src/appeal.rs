@@ -20,6 +20,18 @@ pub fn appeal_deadline(served_on: Date) -> Option<Date> {
         .map(next_working_day)
 }
 
+/// How many days the board gives itself to reconsider an appeal in time or forward it to the förvaltningsrätt.
+/// FL 46 § says only "skyndsamt" (promptly); a week is the board's own routine, shown in the work queue as the date to
+/// act by, not a statutory limit.
+pub const FORWARD_WITHIN_DAYS: i64 = 7;
+
+/// The day by which an appeal received on `received_on` should have been reconsidered or forwarded.
+pub fn forward_by(received_on: Date) -> Option<Date> {
+    received_on
+        .checked_add(Span::new().days(FORWARD_WITHIN_DAYS))
+        .ok()
+}
+
 /// Whether an appeal received on `received_on` is in time for a decision served on `served_on`.
 pub fn is_in_time(served_on: Date, received_on: Date) -> bool {
     appeal_deadline(served_on).is_some_and(|last| received_on <= last)
@@ -171,6 +183,12 @@ mod tests {
         assert_eq!(appeal_deadline(date(2026, 3, 7)), Some(date(2026, 3, 30)));
         // Served 2026-12-03: day 21 is Christmas eve (Thursday); 25-27 are holidays/weekend; Monday 28th.
         assert_eq!(appeal_deadline(date(2026, 12, 3)), Some(date(2026, 12, 28)));
+    }
+
+    #[test]
+    fn an_appeal_is_to_be_forwarded_within_a_week_of_arriving() {
+        assert_eq!(forward_by(date(2026, 3, 10)), Some(date(2026, 3, 17)));
+        assert_eq!(forward_by(date(2026, 12, 28)), Some(date(2027, 1, 4)));
     }
 
     #[test]

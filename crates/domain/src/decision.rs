@@ -22,6 +22,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The decision as a whole: bifall when every item was granted as applied, avslag when every item was
+    /// refused, delvis bifall otherwise. `None` for a decision without items.
+    pub fn overall(items: impl IntoIterator<Item = Outcome>) -> Option<Outcome> {
+        items
+            .into_iter()
+            .reduce(|a, b| if a == b { a } else { Outcome::DelvisBifall })
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Outcome::Bifall => "bifall",
@@ -143,6 +151,17 @@ impl NewDecision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decision_is_bifall_or_avslag_only_when_every_item_is() {
+        use Outcome::*;
+        assert_eq!(Outcome::overall([Bifall, Bifall]), Some(Bifall));
+        assert_eq!(Outcome::overall([Avslag]), Some(Avslag));
+        assert_eq!(Outcome::overall([Bifall, Avslag]), Some(DelvisBifall));
+        assert_eq!(Outcome::overall([Avslag, Bifall, Avslag]), Some(DelvisBifall));
+        assert_eq!(Outcome::overall([DelvisBifall, DelvisBifall]), Some(DelvisBifall));
+        assert_eq!(Outcome::overall([]), None);
+    }
 
     pub(crate) fn item(outcome: Outcome, applied: i64, granted: i64) -> DecisionItem {
         DecisionItem {

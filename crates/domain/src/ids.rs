@@ -52,4 +52,6 @@ id_type!(
     DocumentId,
     /// A recorded household fact (one row of the bitemporal history).
     FactId,
+    /// A follow-up (bevakning): something to look at again by a date.
+    FollowUpId,
 );

@@ -12,6 +12,7 @@ pub mod decision;
 pub mod document;
 pub mod error;
 pub mod fact;
+pub mod follow_up;
 pub mod gallring;
 pub mod ids;
 pub mod journal;

@@ -129,21 +129,25 @@ fn role_text(role: Role) -> String {
 async fn load_account(conn: &mut sqlx::AnyConnection, row: &AnyRow) -> Result<Account> {
     let id: i64 = row.try_get("id")?;
     let role: String = row.try_get("role")?;
-    let units = sqlx::query("SELECT unit_id FROM account_units WHERE account_id = $1 ORDER BY unit_id")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<i64, _>("unit_id").map(UnitId))
-        .collect::<Result<BTreeSet<_>, _>>()?;
-    let grants =
-        sqlx::query("SELECT person_id FROM protected_grants WHERE account_id = $1 ORDER BY person_id")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<i64, _>("person_id").map(PersonId))
-            .collect::<Result<BTreeSet<_>, _>>()?;
+    // Units and grants in one statement: this runs on every signed-in request.
+    let mut units = BTreeSet::new();
+    let mut grants = BTreeSet::new();
+    for r in sqlx::query(
+        "SELECT 'unit' AS link, unit_id AS target FROM account_units WHERE account_id = $1 \
+         UNION ALL SELECT 'grant' AS link, person_id AS target FROM protected_grants WHERE account_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let link: String = r.try_get("link")?;
+        let target: i64 = r.try_get("target")?;
+        if link == "unit" {
+            units.insert(UnitId(target));
+        } else {
+            grants.insert(PersonId(target));
+        }
+    }
     Ok(Account {
         id: AccountId(id),
         username: row.try_get("username")?,
@@ -301,27 +305,21 @@ impl AccountStore for SqlStore {
     async fn session(&self, token: &str, idle_since: Timestamp, now: Timestamp) -> Result<Option<Session>> {
         let mut conn = self.pool().acquire().await?;
         let hash = token_hash(token);
-        let Some(srow) = sqlx::query(
-            "SELECT account_id, csrf_token, created_at, last_seen FROM sessions WHERE token_hash = $1 AND last_seen >= $2",
+        // The session and its account in one statement: this runs on every signed-in request.
+        let Some(row) = sqlx::query(
+            "SELECT a.id, a.username, a.display_name, a.role, a.staff_id, a.person_id, a.password_hash, a.active, \
+             s.csrf_token, s.created_at, s.last_seen FROM sessions s JOIN accounts a ON a.id = s.account_id \
+             WHERE s.token_hash = $1 AND s.last_seen >= $2 AND a.active = 1",
         )
-        .bind(hash.clone())
-        .bind(micros(idle_since))
-        .fetch_optional(&mut *conn)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let account_id: i64 = srow.try_get("account_id")?;
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1 AND active = 1");
-        let Some(arow) = sqlx::query(&sql)
-            .bind(account_id)
+            .bind(hash.clone())
+            .bind(micros(idle_since))
             .fetch_optional(&mut *conn)
             .await?
         else {
             return Ok(None);
         };
-        let account = load_account(&mut conn, &arow).await?;
-        let mut last_seen = from_micros(srow.try_get("last_seen")?)?;
+        let account = load_account(&mut conn, &row).await?;
+        let mut last_seen = from_micros(row.try_get("last_seen")?)?;
         // Sessions expire after minutes of idleness, so a last-use time a minute old is exact enough; writing it on
         // every request would make every page view a database write.
         if now.duration_since(last_seen) >= SESSION_TOUCH_INTERVAL {
@@ -335,8 +333,8 @@ impl AccountStore for SqlStore {
         }
         Ok(Some(Session {
             account,
-            csrf_token: srow.try_get("csrf_token")?,
-            created_at: from_micros(srow.try_get("created_at")?)?,
+            csrf_token: row.try_get("csrf_token")?,
+            created_at: from_micros(row.try_get("created_at")?)?,
             last_seen,
         }))
     }

@@ -23,6 +23,9 @@ pub enum StoreError {
     /// Stored data that cannot be read back into domain types: a bug or a tampered database.
     #[error("lagrade data är ogiltiga: {0}")]
     Corrupt(String),
+    /// The record of a read of personal data could not be committed, so the data is not shown.
+    #[error("läsningen kunde inte loggas")]
+    ReadNotRecorded,
     #[error("databasfel")]
     Database(#[from] sqlx::Error),
     #[error("migrering misslyckades")]

@@ -13,7 +13,8 @@
 //!   outstanding.
 //! - Deleting a person deletes their journal notes, documents, facts that name them, and the person row. Households,
 //!   applications, decisions and payments name no person and are kept (they are the board's accounts). The audit
-//!   trail keeps the person's id (never their number or name) and is never deleted.
+//!   trail keeps the person's id (never their number or name) and is never deleted. Follow-ups (free text about a
+//!   household) are deleted once no member of their household is left.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -180,11 +181,19 @@ pub(crate) async fn execute(
         outcome.documents += documents;
         outcome.facts += facts;
     }
+    // A follow-up's reason is free text about the household: it goes when nobody of the household is left.
+    let follow_ups = sqlx::query(
+        "DELETE FROM follow_ups WHERE household_id NOT IN \
+         (SELECT household_id FROM facts WHERE person_id IS NOT NULL)",
+    )
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
     tx.audit(
         actor,
         "gallring.execute",
         None,
-        json!({ "on": date_text(expected.on), "persons": outcome.persons }),
+        json!({ "on": date_text(expected.on), "persons": outcome.persons, "follow_ups": follow_ups }),
     )
     .await?;
     tx.commit().await?;

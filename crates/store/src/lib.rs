@@ -15,14 +15,17 @@ mod accounts;
 mod audit;
 mod audit_search;
 pub mod bench;
+mod case_file;
 mod error;
 mod failpoints;
+mod follow_ups;
 mod gallring;
 mod intake;
 mod model;
 mod money_flow;
 mod payment_runs;
 mod people;
+mod read_log;
 mod records;
 mod sql;
 mod store_impl;
@@ -49,11 +52,12 @@ pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use error::{Result, StoreError};
 pub use failpoints::FailPoints;
+pub use follow_ups::FollowUps;
 pub use intake::Intake;
 pub use model::*;
 pub use payment_runs::{BatchSummary, PaymentRuns};
 pub use sql::{Backend, SqlStore, StoreConfig};
-pub use worklists::{HouseholdAccess, QueueItem, Worklists};
+pub use worklists::{AppealItem, FollowUpItem, HouseholdAccess, QueueItem, WorkQueue, Worklists};
 
 /// The use cases of the system of record. Each call is one transaction.
 pub trait Store: Send + Sync {
@@ -112,7 +116,8 @@ pub trait Store: Send + Sync {
         valid_at: Date,
         known_at: Timestamp,
     ) -> impl Future<Output = Result<Vec<FactRecord>>> + Send;
-    /// The caseworker's household page (an audited read: one record per member).
+    /// The caseworker's household page: members over time, applications, decisions, payments, appeals, claims,
+    /// journal and follow-ups (an audited read: one record per person shown).
     fn household_overview(
         &self,
         actor: &Actor,

@@ -1,5 +1,7 @@
 //! What the store's use cases take and return. Domain types where they exist; these add ids and stored state.
 
+use std::collections::BTreeMap;
+
 use domain::appeal::AppealStatus;
 use domain::application::ApplicationStatus;
 use domain::decision::{DecisionItem, FrozenCalculation};
@@ -7,8 +9,8 @@ use domain::fact::FactRecord;
 use domain::journal::NoteKind;
 use domain::payment::{BatchStatus, PaymentStatus};
 use domain::{
-    AppealId, ApplicationId, BatchId, ClaimId, DecisionId, HouseholdId, NoteId, PaymentId, PersonId,
-    Personnummer, ProtectedIdentity, UnitId, Who,
+    AppealId, ApplicationId, BatchId, ClaimId, DecisionId, FollowUpId, HouseholdId, NoteId, PaymentId,
+    PersonId, Personnummer, ProtectedIdentity, UnitId, Who,
 };
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -83,12 +85,86 @@ pub struct ApplicationView {
 pub struct HouseholdOverview {
     pub id: HouseholdId,
     pub unit: UnitId,
+    pub unit_name: String,
     /// Members whose membership is valid on `on`.
     pub members: Vec<MemberView>,
+    /// Members over time: every believed membership period, earliest first.
+    pub membership: Vec<MembershipView>,
     /// Facts valid on `on` as known at the actor's instant.
     pub facts: Vec<FactRecord>,
+    /// Month by month, earliest first.
     pub applications: Vec<ApplicationView>,
+    /// Every decision of the household's applications (replaced ones too), earliest first.
+    pub decisions: Vec<DecisionSummary>,
+    /// Every payment of those decisions.
+    pub payments: Vec<PaymentSummary>,
+    pub appeals: Vec<AppealView>,
+    pub claims: Vec<ClaimView>,
+    /// Journal notes about anyone who has been a member, newest first.
+    pub journal: Vec<NoteView>,
+    /// Follow-ups, open ones first by due date, then done ones newest first.
+    pub follow_ups: Vec<FollowUpView>,
+    /// Display names of the staff and accounts named as `decided_by`, `written_by` or `created_by` above (keyed
+    /// by the stored `staff:12` / `account:3` form).
+    pub names: BTreeMap<String, String>,
     pub on: Date,
+}
+
+/// One period of one person's membership of a household.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MembershipView {
+    pub person: PersonView,
+    pub role: Role,
+    pub from: Date,
+    /// Last day; `None` while it lasts.
+    pub to: Option<Date>,
+}
+
+/// A decision as the household's history lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionSummary {
+    pub id: DecisionId,
+    pub application: ApplicationId,
+    pub replaces: Option<DecisionId>,
+    /// The decision as a whole (see [`domain::decision::Outcome::overall`]); `None` without items.
+    pub outcome: Option<domain::decision::Outcome>,
+    pub total_granted: Money,
+    pub decided_by: String,
+    pub decided_at: Timestamp,
+    pub served_on: Option<Date>,
+}
+
+/// A payment as the household's history lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentSummary {
+    pub decision: DecisionId,
+    pub batch: BatchId,
+    pub amount: Money,
+    pub status: PaymentStatus,
+    pub pay_date: Date,
+}
+
+/// A follow-up (bevakning) of a household. `Debug` leaves out the reason (free text).
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct FollowUpView {
+    pub id: FollowUpId,
+    pub household: HouseholdId,
+    pub due_on: Date,
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: Timestamp,
+    /// Who marked it done, and when.
+    pub done: Option<(String, Timestamp)>,
+}
+
+impl std::fmt::Debug for FollowUpView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FollowUpView")
+            .field("id", &self.id)
+            .field("household", &self.household)
+            .field("due_on", &self.due_on)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -153,13 +229,27 @@ pub struct AppealView {
     pub new_decision: Option<DecisionId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct ClaimView {
     pub id: ClaimId,
     pub household: HouseholdId,
     pub decision: Option<DecisionId>,
     pub amount: Money,
     pub outstanding: Money,
+    /// Why the money is reclaimed (free text: never logged).
+    pub reason: String,
+}
+
+/// Never prints the reason (free text must not reach logs).
+impl std::fmt::Debug for ClaimView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaimView")
+            .field("id", &self.id)
+            .field("household", &self.household)
+            .field("amount", &self.amount)
+            .field("outstanding", &self.outstanding)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -19,8 +19,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::error::{Result, StoreError};
-use crate::model::{HouseholdOverview, MemberView, NewPerson, NoteView, PersonView};
-use crate::records::applications_of;
+use crate::model::{NewPerson, NoteView, PersonView};
 use crate::sql::{
     SqlStore, Tx, date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate,
 };
@@ -93,7 +92,7 @@ pub(crate) async fn register_person(s: &SqlStore, actor: &Actor, p: NewPerson) -
     Ok(id)
 }
 
-fn person_from_row(row: &AnyRow) -> Result<PersonView> {
+pub(crate) fn person_from_row(row: &AnyRow) -> Result<PersonView> {
     let pnr: String = row.try_get("pnr")?;
     let protection: String = row.try_get("protection")?;
     Ok(PersonView {
@@ -102,18 +101,6 @@ fn person_from_row(row: &AnyRow) -> Result<PersonView> {
         name: row.try_get("name")?,
         protection: parse::<ProtectedIdentity>(&protection)?,
     })
-}
-
-async fn load_person(conn: &mut AnyConnection, id: PersonId) -> Result<PersonView> {
-    let row = sqlx::query("SELECT id, pnr, name, protection FROM persons WHERE id = $1")
-        .bind(id.get())
-        .fetch_optional(conn)
-        .await?
-        .ok_or(StoreError::NotFound {
-            what: "person",
-            id: id.get(),
-        })?;
-    person_from_row(&row)
 }
 
 pub(crate) async fn find_person(
@@ -319,7 +306,10 @@ fn fact_from_row(row: &AnyRow) -> Result<FactRecord> {
     })
 }
 
-async fn household_facts(conn: &mut AnyConnection, household: HouseholdId) -> Result<Vec<FactRecord>> {
+pub(crate) async fn household_facts(
+    conn: &mut AnyConnection,
+    household: HouseholdId,
+) -> Result<Vec<FactRecord>> {
     let rows = sqlx::query(
         "SELECT id, value_json, valid_from, valid_to, recorded_at, corrects, superseded_at FROM facts \
          WHERE household_id = $1 ORDER BY id",
@@ -382,55 +372,6 @@ pub(crate) async fn facts_as_of(
     Ok(facts)
 }
 
-pub(crate) async fn household_overview(
-    s: &SqlStore,
-    actor: &Actor,
-    household: HouseholdId,
-    on: Date,
-) -> Result<HouseholdOverview> {
-    let mut tx = s.begin().await?;
-    let row = sqlx::query("SELECT unit_id FROM households WHERE id = $1")
-        .bind(household.get())
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(StoreError::NotFound {
-            what: "hushåll",
-            id: household.get(),
-        })?;
-    let unit = UnitId(row.try_get("unit_id")?);
-    let all = household_facts(tx.conn(), household).await?;
-    let facts: Vec<FactRecord> = fact::as_of(&all, on, actor.at).into_iter().cloned().collect();
-    let mut members = Vec::new();
-    for f in &facts {
-        if let FactValue::Member { person, role } = f.value {
-            members.push(MemberView {
-                person: load_person(tx.conn(), person).await?,
-                role,
-            });
-        }
-    }
-    let applications = applications_of(tx.conn(), household).await?;
-    let shown: Vec<PersonId> = members.iter().map(|m| m.person.id).collect();
-    let protected = members.iter().any(|m| m.person.protection.is_protected());
-    audit_read(
-        &mut tx,
-        actor,
-        "household.read",
-        &shown,
-        json!({ "household": household, "protected": protected }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(HouseholdOverview {
-        id: household,
-        unit,
-        members,
-        facts,
-        applications,
-        on,
-    })
-}
-
 pub(crate) async fn append_journal(
     s: &SqlStore,
     actor: &Actor,
@@ -482,30 +423,30 @@ pub(crate) async fn append_journal(
     Ok(id)
 }
 
+pub(crate) fn note_from_row(r: &AnyRow) -> Result<NoteView> {
+    let kind: String = r.try_get("kind")?;
+    let refers: Option<i64> = r.try_get("refers_to")?;
+    Ok(NoteView {
+        id: NoteId(r.try_get("id")?),
+        person: PersonId(r.try_get("person_id")?),
+        kind: NoteKind::from_parts(&kind, refers.map(NoteId)).map_err(StoreError::corrupt)?,
+        text: r.try_get("body")?,
+        written_by: r.try_get("written_by")?,
+        written_at: from_micros(r.try_get("written_at")?)?,
+    })
+}
+
 pub(crate) async fn journal(s: &SqlStore, actor: &Actor, person: PersonId) -> Result<Vec<NoteView>> {
     let mut tx = s.begin().await?;
     require(tx.conn(), "persons", "person", person.get()).await?;
     let rows = sqlx::query(
-        "SELECT id, kind, refers_to, body, written_by, written_at FROM journal_notes WHERE person_id = $1 ORDER BY id",
+        "SELECT id, person_id, kind, refers_to, body, written_by, written_at FROM journal_notes \
+         WHERE person_id = $1 ORDER BY id",
     )
     .bind(person.get())
     .fetch_all(tx.conn())
     .await?;
-    let notes = rows
-        .iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            let refers: Option<i64> = r.try_get("refers_to")?;
-            Ok(NoteView {
-                id: NoteId(r.try_get("id")?),
-                person,
-                kind: NoteKind::from_parts(&kind, refers.map(NoteId)).map_err(StoreError::corrupt)?,
-                text: r.try_get("body")?,
-                written_by: r.try_get("written_by")?,
-                written_at: from_micros(r.try_get("written_at")?)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let notes = rows.iter().map(note_from_row).collect::<Result<Vec<_>>>()?;
     tx.audit(
         actor,
         "journal.read",

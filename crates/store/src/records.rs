@@ -804,23 +804,30 @@ pub(crate) async fn record_court_outcome(
 
 // --- återkrav -----------------------------------------------------------------------------------------------------
 
-async fn load_claim(conn: &mut AnyConnection, id: ClaimId) -> Result<ClaimView> {
-    let row =
-        sqlx::query("SELECT id, household_id, decision_id, amount, outstanding FROM claims WHERE id = $1")
-            .bind(id.get())
-            .fetch_optional(conn)
-            .await?
-            .ok_or(StoreError::NotFound {
-                what: "återkrav",
-                id: id.get(),
-            })?;
+pub(crate) const CLAIM_COLUMNS: &str = "id, household_id, decision_id, amount, outstanding, reason";
+
+pub(crate) fn claim_from_row(row: &AnyRow) -> Result<ClaimView> {
     Ok(ClaimView {
-        id,
+        id: ClaimId(row.try_get("id")?),
         household: HouseholdId(row.try_get("household_id")?),
         decision: row.try_get::<Option<i64>, _>("decision_id")?.map(DecisionId),
         amount: Money::from_ore(row.try_get("amount")?),
         outstanding: Money::from_ore(row.try_get("outstanding")?),
+        reason: row.try_get("reason")?,
     })
+}
+
+async fn load_claim(conn: &mut AnyConnection, id: ClaimId) -> Result<ClaimView> {
+    let sql = format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE id = $1");
+    let row = sqlx::query(&sql)
+        .bind(id.get())
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "återkrav",
+            id: id.get(),
+        })?;
+    claim_from_row(&row)
 }
 
 pub(crate) async fn create_claim(
@@ -870,6 +877,7 @@ pub(crate) async fn create_claim(
         decision,
         amount,
         outstanding: amount,
+        reason: reason.trim().to_owned(),
     })
 }
 

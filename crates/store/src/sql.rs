@@ -13,6 +13,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor};
 use crate::audit;
 use crate::error::{Result, StoreError};
 use crate::failpoints::FailPoints;
+use crate::read_log::ReadLog;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -74,6 +75,8 @@ pub struct SqlStore {
     /// lock contention into a fair async queue instead of the busy handler's sleep-and-retry, which under load adds
     /// tens of milliseconds per waiting writer. Other processes are still kept apart by the database's own lock.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// Records of personal-data reads waiting for the next group commit (see [`crate::read_log`]).
+    pub(crate) reads: Arc<ReadLog>,
 }
 
 impl SqlStore {
@@ -94,7 +97,11 @@ impl SqlStore {
         } else {
             config.max_connections.max(1)
         };
-        let mut pool_options = AnyPoolOptions::new().max_connections(max);
+        // A SQLite connection is a local file handle that cannot go stale; pinging it before every use costs a
+        // round trip to its worker thread for nothing. PostgreSQL connections can be cut by the server: test them.
+        let mut pool_options = AnyPoolOptions::new()
+            .max_connections(max)
+            .test_before_acquire(backend == Backend::Postgres);
         if in_memory {
             // Closing the only connection would drop the database.
             pool_options = pool_options
@@ -127,6 +134,7 @@ impl SqlStore {
             backend,
             fail: config.fail_points,
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            reads: Arc::new(ReadLog::default()),
         })
     }
 
@@ -157,6 +165,17 @@ impl SqlStore {
 
     pub(crate) async fn begin(&self) -> Result<Tx> {
         let writer = self.writer.clone().lock_owned().await;
+        self.begin_holding(writer).await
+    }
+
+    /// Waits for this process's writer queue and returns its guard (the group commit of reads holds it while it
+    /// appends).
+    pub(crate) async fn writer_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.writer.clone().lock_owned().await
+    }
+
+    /// [`SqlStore::begin`] for a caller that already holds the writer queue's guard.
+    pub(crate) async fn begin_holding(&self, writer: tokio::sync::OwnedMutexGuard<()>) -> Result<Tx> {
         let (mut inner, lock) = match self.backend {
             Backend::Sqlite => (self.pool.begin_with("BEGIN IMMEDIATE").await?, ""),
             Backend::Postgres => (self.pool.begin().await?, " FOR UPDATE"),
@@ -175,6 +194,52 @@ impl SqlStore {
         })
     }
 }
+
+impl SqlStore {
+    /// Begins a read-only transaction: one consistent snapshot for the reads of a page, beside the one writer
+    /// (SQLite in WAL mode) or any number of them (PostgreSQL). Personal data read here leaves the store only after
+    /// [`SqlStore::record_read`] has committed the record of the read.
+    pub(crate) async fn begin_read(&self) -> Result<ReadTx> {
+        let inner = match self.backend {
+            // Deferred: the snapshot starts at the first read and takes no write lock.
+            Backend::Sqlite => self.pool.begin().await?,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?
+            }
+        };
+        Ok(ReadTx { inner })
+    }
+}
+
+/// A read-only transaction (see [`SqlStore::begin_read`]).
+pub(crate) struct ReadTx {
+    inner: sqlx::Transaction<'static, Any>,
+}
+
+impl ReadTx {
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+
+    /// Ends the snapshot. Nothing was written, so ending it cannot lose anything.
+    pub(crate) async fn finish(self) -> Result<()> {
+        self.inner.commit().await?;
+        Ok(())
+    }
+}
+
+/// One audit record to append: who (and on which page, when), what, about whom.
+pub(crate) struct AuditEntry<'a> {
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub subject: Option<domain::PersonId>,
+    pub detail: &'a serde_json::Value,
+}
+
+/// Nine parameters a row: 900 rows stay well inside SQLite's (32,766) and PostgreSQL's (65,535) parameter limits.
+const AUDIT_ROWS_PER_STATEMENT: usize = 900;
 
 /// A write transaction plus the audit chain head it holds.
 pub(crate) struct Tx {
@@ -236,59 +301,74 @@ impl Tx {
         Ok(())
     }
 
-    /// Appends many audit records with one statement (bulk use cases); same chain as [`Tx::audit`].
+    /// Appends many audit records of one actor and action (bulk use cases); same chain as [`Tx::audit`].
     pub(crate) async fn audit_many(
         &mut self,
         actor: &Actor,
         action: &str,
         entries: &[(Option<domain::PersonId>, serde_json::Value)],
     ) -> Result<()> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let mut rows = Vec::with_capacity(entries.len());
-        let (mut seq, mut prev) = (self.seq, self.hash.clone());
-        for (subject, detail) in entries {
-            seq += 1;
-            let record = audit::Canonical {
-                seq,
-                at: micros(actor.at),
-                actor: actor.who.to_string(),
-                action: action.to_owned(),
-                subject: subject.map(domain::PersonId::get),
-                page: actor.page.clone(),
-                detail: detail.to_string(),
-            };
-            let hash = record.hash(&prev);
-            rows.push((record, std::mem::replace(&mut prev, hash.clone()), hash));
-        }
-        let values: Vec<String> = (0..rows.len())
-            .map(|r| {
-                let ps: Vec<String> = (1..=9).map(|c| format!("${}", r * 9 + c)).collect();
-                format!("({})", ps.join(", "))
+        let entries: Vec<AuditEntry<'_>> = entries
+            .iter()
+            .map(|(subject, detail)| AuditEntry {
+                actor,
+                action,
+                subject: *subject,
+                detail,
             })
             .collect();
-        let sql = format!(
-            "INSERT INTO audit_log (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) VALUES {}",
-            values.join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for (record, prev_hash, hash) in rows {
-            q = q
-                .bind(record.seq)
-                .bind(record.at)
-                .bind(record.actor)
-                .bind(record.action)
-                .bind(record.subject)
-                .bind(record.page)
-                .bind(record.detail)
-                .bind(prev_hash)
-                .bind(hash);
+        self.audit_entries(&entries).await
+    }
+
+    /// Appends audit records with as few statements as the databases' parameter limits allow; same chain as
+    /// [`Tx::audit`].
+    pub(crate) async fn audit_entries(&mut self, entries: &[AuditEntry<'_>]) -> Result<()> {
+        for chunk in entries.chunks(AUDIT_ROWS_PER_STATEMENT) {
+            let mut rows = Vec::with_capacity(chunk.len());
+            let (mut seq, mut prev) = (self.seq, self.hash.clone());
+            for e in chunk {
+                seq += 1;
+                let record = audit::Canonical {
+                    seq,
+                    at: micros(e.actor.at),
+                    actor: e.actor.who.to_string(),
+                    action: e.action.to_owned(),
+                    subject: e.subject.map(domain::PersonId::get),
+                    page: e.actor.page.clone(),
+                    detail: e.detail.to_string(),
+                };
+                let hash = record.hash(&prev);
+                rows.push((record, std::mem::replace(&mut prev, hash.clone()), hash));
+            }
+            let values: Vec<String> = (0..rows.len())
+                .map(|r| {
+                    let ps: Vec<String> = (1..=9).map(|c| format!("${}", r * 9 + c)).collect();
+                    format!("({})", ps.join(", "))
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO audit_log (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) \
+                 VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (record, prev_hash, hash) in rows {
+                q = q
+                    .bind(record.seq)
+                    .bind(record.at)
+                    .bind(record.actor)
+                    .bind(record.action)
+                    .bind(record.subject)
+                    .bind(record.page)
+                    .bind(record.detail)
+                    .bind(prev_hash)
+                    .bind(hash);
+            }
+            q.execute(&mut *self.inner).await?;
+            self.seq = seq;
+            self.hash = prev;
+            self.dirty = true;
         }
-        q.execute(&mut *self.inner).await?;
-        self.seq = seq;
-        self.hash = prev;
-        self.dirty = true;
         Ok(())
     }
 

@@ -19,7 +19,7 @@ use norm::{Money, Month};
 
 use crate::error::Result;
 use crate::model::*;
-use crate::{SqlStore, Store, audit, gallring, money_flow, people, records};
+use crate::{SqlStore, Store, audit, case_file, gallring, money_flow, people, records};
 
 impl Store for SqlStore {
     async fn create_unit(&self, actor: &Actor, name: &str) -> Result<UnitId> {
@@ -82,7 +82,7 @@ impl Store for SqlStore {
         household: HouseholdId,
         on: Date,
     ) -> Result<HouseholdOverview> {
-        people::household_overview(self, actor, household, on).await
+        case_file::household_overview(self, actor, household, on).await
     }
     async fn receive_application(
         &self,

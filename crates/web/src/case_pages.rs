@@ -1,20 +1,29 @@
-//! The signed-in pages: home, the caseworker's queue and the household page.
+//! The signed-in pages: home, the caseworker's work queue and the household page, with the household page's forms
+//! (follow-ups, journal notes) and forwarding an appeal from the queue.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use askama::Template;
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 
 use app::AppError;
 use app::access::{Permission, permissions};
-use domain::HouseholdId;
+use domain::appeal::{appeal_deadline, forward_by};
+use domain::journal::NoteKind;
+use domain::{AppealId, FollowUpId, HouseholdId, PersonId};
+use jiff::civil::Date;
+use norm::Money;
+use store::{HouseholdOverview, WorkQueue};
 
+use crate::decision_pages::{appeal_status, outcome_label};
+use crate::i18n::{Lang, Texts};
 use crate::lang::PageLang;
-use crate::pages::{
-    HomePage, HouseholdPage, MemberRow, NavUser, QueuePage, QueueRow, error_page, internal_error, render,
-    role_label,
-};
+use crate::pages::{HomePage, NavUser, error_page, internal_error, render, role_label};
 use crate::router::AppState;
 use crate::session::Signed;
 
@@ -35,39 +44,268 @@ pub async fn home(lang: PageLang, signed: Signed) -> Response {
     render(StatusCode::OK, &page)
 }
 
+// --- the work queue ---------------------------------------------------------------------------------------------
+
+#[derive(Debug)]
+pub struct QueueRow {
+    pub application: i64,
+    pub received: String,
+    pub days: i64,
+    pub month: String,
+    pub household: i64,
+    pub members: String,
+    pub status: &'static str,
+}
+
+#[derive(Debug)]
+pub struct FollowUpQueueRow {
+    pub due: String,
+    pub overdue: bool,
+    pub household: i64,
+    pub members: String,
+    pub reason: String,
+}
+
+#[derive(Debug)]
+pub struct AppealQueueRow {
+    pub id: i64,
+    pub decision: i64,
+    pub month: String,
+    pub household: i64,
+    pub members: String,
+    pub received: String,
+    pub last_day: String,
+    pub forward_by: String,
+    pub overdue: bool,
+    pub status: &'static str,
+    pub can_forward: bool,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "queue.html")]
+pub struct QueuePage {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
+    pub csrf_token: String,
+    pub rows: Vec<QueueRow>,
+    pub follow_ups: Vec<FollowUpQueueRow>,
+    pub appeals: Vec<AppealQueueRow>,
+    pub error: Option<String>,
+}
+
 pub async fn queue(State(state): State<Arc<AppState>>, lang: PageLang, signed: Signed) -> Response {
+    queue_page(&state, &signed, lang, None, StatusCode::OK).await
+}
+
+async fn queue_page(
+    state: &AppState,
+    signed: &Signed,
+    lang: PageLang,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
     let t = lang.texts();
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
-    match state.app.work_queue(&signed.signed_in.actor).await {
-        Ok(items) => {
-            let rows = items
-                .into_iter()
-                .map(|i| QueueRow {
-                    application: i.application.get(),
-                    received: i.received_on.to_string(),
-                    month: i.month.to_string(),
-                    household: i.household.get(),
-                    members: i
-                        .members
-                        .into_iter()
-                        .map(|(_, name, _)| name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    status: t.application_status(&i.status),
-                })
-                .collect();
+    let actor = &signed.signed_in.actor;
+    let today = today(state);
+    match state.app.work_queue(actor).await {
+        Ok(q) => {
+            let mut rows = queue_rows(q, today, t);
+            if actor.require(Permission::Decide).is_err() {
+                for a in &mut rows.appeals {
+                    a.can_forward = false;
+                }
+            }
             render(
-                StatusCode::OK,
+                status,
                 &QueuePage {
                     lang: lang.0,
                     t,
                     user,
                     here: "/arenden".to_owned(),
-                    rows,
+                    csrf_token: signed.signed_in.csrf_token.clone(),
+                    rows: rows.rows,
+                    follow_ups: rows.follow_ups,
+                    appeals: rows.appeals,
+                    error,
                 },
             )
         }
         Err(e) => app_error(e, lang, user, "/arenden"),
+    }
+}
+
+/// The rows of the queue's three sections.
+struct QueueRows {
+    rows: Vec<QueueRow>,
+    follow_ups: Vec<FollowUpQueueRow>,
+    appeals: Vec<AppealQueueRow>,
+}
+
+fn queue_rows(q: WorkQueue, today: Date, t: &'static Texts) -> QueueRows {
+    let names = |members: &[(PersonId, String, bool)]| {
+        members
+            .iter()
+            .map(|(_, name, _)| name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    QueueRows {
+        rows: q
+            .applications
+            .iter()
+            .map(|i| QueueRow {
+                application: i.application.get(),
+                received: i.received_on.to_string(),
+                days: days_between(i.received_on, today),
+                month: i.month.to_string(),
+                household: i.household.get(),
+                members: names(&i.members),
+                status: t.application_status(&i.status),
+            })
+            .collect(),
+        follow_ups: q
+            .follow_ups
+            .iter()
+            .map(|f| FollowUpQueueRow {
+                due: f.follow_up.due_on.to_string(),
+                overdue: f.follow_up.due_on < today,
+                household: f.follow_up.household.get(),
+                members: names(&f.members),
+                reason: f.follow_up.reason.clone(),
+            })
+            .collect(),
+        appeals: q
+            .appeals
+            .iter()
+            .map(|a| {
+                let by = forward_by(a.appeal.received_on);
+                AppealQueueRow {
+                    id: a.appeal.id.get(),
+                    decision: a.appeal.decision.get(),
+                    month: a.month.to_string(),
+                    household: a.household.get(),
+                    members: names(&a.members),
+                    received: a.appeal.received_on.to_string(),
+                    last_day: date_or_dash(appeal_deadline(a.appeal.served_on)),
+                    forward_by: date_or_dash(by),
+                    overdue: by.is_some_and(|d| d < today),
+                    status: appeal_status(a.appeal.status, t),
+                    can_forward: a.appeal.status == domain::appeal::AppealStatus::InTime,
+                }
+            })
+            .collect(),
+    }
+}
+
+// --- the household page ------------------------------------------------------------------------------------------
+
+#[derive(Debug)]
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub pnr: String,
+    pub role: &'static str,
+    pub protected: bool,
+}
+
+#[derive(Debug)]
+pub struct MembershipRow {
+    pub name: String,
+    pub pnr: String,
+    pub role: &'static str,
+    pub from: String,
+    pub to: Option<String>,
+}
+
+/// One month of the household's history: the application, its current decision, what was paid and any appeal.
+#[derive(Debug)]
+pub struct MonthRow {
+    pub application: i64,
+    pub month: String,
+    pub received: String,
+    pub status: &'static str,
+    pub decision: Option<i64>,
+    pub outcome: &'static str,
+    pub granted: String,
+    pub replaces: Option<i64>,
+    pub paid: String,
+    pub pay_date: String,
+    /// Payments not (yet) paid out: "väntar" or "stoppad".
+    pub payment_note: Option<&'static str>,
+    pub appeal: Option<&'static str>,
+}
+
+#[derive(Debug)]
+pub struct ClaimRow {
+    pub reason: String,
+    pub amount: String,
+    pub outstanding: String,
+}
+
+#[derive(Debug)]
+pub struct FollowUpRow {
+    pub id: i64,
+    pub due: String,
+    pub overdue: bool,
+    pub reason: String,
+    pub created_by: String,
+    /// (who, when) once done.
+    pub done: Option<(String, String)>,
+}
+
+#[derive(Debug)]
+pub struct NoteRow {
+    pub id: i64,
+    pub at: String,
+    pub written_by: String,
+    pub person: String,
+    /// "Rättelse av anteckning 12" and the like.
+    pub kind: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "household.html")]
+pub struct HouseholdPage {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
+    pub id: i64,
+    pub unit_name: String,
+    pub csrf_token: String,
+    pub can_edit: bool,
+    pub members: Vec<MemberRow>,
+    pub membership: Vec<MembershipRow>,
+    pub months: Vec<MonthRow>,
+    pub claims: Vec<ClaimRow>,
+    pub open_follow_ups: Vec<FollowUpRow>,
+    pub done_follow_ups: Vec<FollowUpRow>,
+    pub notes: Vec<NoteRow>,
+    /// (person id, name) for the journal form's choice.
+    pub note_persons: Vec<(i64, String)>,
+    pub form: HouseholdForms,
+}
+
+/// What was typed into the household page's forms, and the problems with it (field id, message).
+#[derive(Debug, Default)]
+pub struct HouseholdForms {
+    pub errors: Vec<(&'static str, String)>,
+    pub due: String,
+    pub reason: String,
+    pub note_person: String,
+    pub note_text: String,
+}
+
+impl HouseholdForms {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 }
 
@@ -77,50 +315,402 @@ pub async fn household(
     signed: Signed,
     Path(id): Path<i64>,
 ) -> Response {
-    let t = lang.texts();
+    household_page(
+        &state,
+        &signed,
+        lang,
+        id,
+        HouseholdForms::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn household_page(
+    state: &AppState,
+    signed: &Signed,
+    lang: PageLang,
+    id: i64,
+    form: HouseholdForms,
+    status: StatusCode,
+) -> Response {
     let here = format!("/hushall/{id}");
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
-    match state
-        .app
-        .household(&signed.signed_in.actor, HouseholdId(id))
-        .await
-    {
+    let actor = &signed.signed_in.actor;
+    match state.app.household(actor, HouseholdId(id)).await {
         Ok(h) => {
-            let members = h
-                .members
-                .iter()
-                .map(|m| MemberRow {
-                    name: m.person.name.clone(),
-                    pnr: m.person.pnr.to_string(),
-                    role: match m.role {
-                        norm::contract::Role::Adult => t.adult,
-                        norm::contract::Role::Child => t.child,
-                    },
-                    protected: m.person.protection.is_protected(),
-                })
-                .collect();
-            let applications = h
-                .applications
-                .iter()
-                .rev()
-                .map(|a| crate::decision_pages::application_row(a, t))
-                .collect();
+            let page = household_view(&h, lang, today(state), form);
             render(
-                StatusCode::OK,
+                status,
                 &HouseholdPage {
-                    lang: lang.0,
-                    t,
                     user,
                     here,
-                    id,
-                    members,
-                    applications,
+                    csrf_token: signed.signed_in.csrf_token.clone(),
+                    can_edit: actor.require(Permission::EditCase).is_ok(),
+                    ..page
                 },
             )
         }
         Err(e) => app_error(e, lang, user, &here),
     }
 }
+
+/// The page's content from the case file; `user`, `here`, `csrf_token` and `can_edit` are the caller's.
+fn household_view(h: &HouseholdOverview, lang: PageLang, today: Date, form: HouseholdForms) -> HouseholdPage {
+    let t = lang.texts();
+    let role = |r: norm::contract::Role| match r {
+        norm::contract::Role::Adult => t.adult,
+        norm::contract::Role::Child => t.child,
+    };
+    let who = |w: &str| display_who(w, &h.names, t);
+    let members = h
+        .members
+        .iter()
+        .map(|m| MemberRow {
+            id: m.person.id.get(),
+            name: m.person.name.clone(),
+            pnr: m.person.pnr.to_string(),
+            role: role(m.role),
+            protected: m.person.protection.is_protected(),
+        })
+        .collect();
+    let membership = h
+        .membership
+        .iter()
+        .map(|m| MembershipRow {
+            name: m.person.name.clone(),
+            pnr: m.person.pnr.to_string(),
+            role: role(m.role),
+            from: m.from.to_string(),
+            to: m.to.map(|d| d.to_string()),
+        })
+        .collect();
+    let mut note_persons: Vec<(i64, String)> = Vec::new();
+    for m in &h.membership {
+        if !note_persons.iter().any(|(id, _)| *id == m.person.id.get()) {
+            note_persons.push((m.person.id.get(), m.person.name.clone()));
+        }
+    }
+    let person_name = |p: PersonId| {
+        h.membership
+            .iter()
+            .find(|m| m.person.id == p)
+            .map(|m| m.person.name.clone())
+            .unwrap_or_default()
+    };
+    let (open, done): (Vec<_>, Vec<_>) = h.follow_ups.iter().partition(|f| f.done.is_none());
+    let follow_up_row = |f: &store::FollowUpView| FollowUpRow {
+        id: f.id.get(),
+        due: f.due_on.to_string(),
+        overdue: f.done.is_none() && f.due_on < today,
+        reason: f.reason.clone(),
+        created_by: who(&f.created_by),
+        done: f
+            .done
+            .as_ref()
+            .map(|(by, at)| (who(by), date_of(*at).to_string())),
+    };
+    HouseholdPage {
+        lang: lang.0,
+        t,
+        user: None,
+        here: String::new(),
+        id: h.id.get(),
+        unit_name: h.unit_name.clone(),
+        csrf_token: String::new(),
+        can_edit: false,
+        members,
+        membership,
+        months: month_rows(h, t),
+        claims: h
+            .claims
+            .iter()
+            .map(|c| ClaimRow {
+                reason: c.reason.clone(),
+                amount: c.amount.to_string(),
+                outstanding: c.outstanding.to_string(),
+            })
+            .collect(),
+        open_follow_ups: open.into_iter().map(follow_up_row).collect(),
+        done_follow_ups: done.into_iter().map(follow_up_row).collect(),
+        notes: h
+            .journal
+            .iter()
+            .map(|n| NoteRow {
+                id: n.id.get(),
+                at: n
+                    .written_at
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string(),
+                written_by: who(&n.written_by),
+                person: person_name(n.person),
+                kind: match n.kind {
+                    NoteKind::Note => None,
+                    NoteKind::Correction { corrects } => Some(format!("{} {corrects}", t.note_correction)),
+                    NoteKind::Objection { regarding } => Some(format!("{} {regarding}", t.note_objection)),
+                },
+                text: n.text.clone(),
+            })
+            .collect(),
+        note_persons,
+        form,
+    }
+}
+
+/// Newest month first: each application with its current decision, what was paid on it, and its latest appeal.
+fn month_rows(h: &HouseholdOverview, t: &'static Texts) -> Vec<MonthRow> {
+    h.applications
+        .iter()
+        .rev()
+        .map(|a| {
+            let decision = a
+                .current_decision
+                .and_then(|d| h.decisions.iter().find(|x| x.id == d));
+            let payments: Vec<_> = decision
+                .map(|d| h.payments.iter().filter(|p| p.decision == d.id).collect())
+                .unwrap_or_default();
+            let exported: Vec<_> = payments
+                .iter()
+                .filter(|p| p.status == domain::payment::PaymentStatus::Exported)
+                .collect();
+            let paid = Money::checked_sum(exported.iter().map(|p| p.amount));
+            let payment_note = if payments
+                .iter()
+                .any(|p| p.status == domain::payment::PaymentStatus::Pending)
+            {
+                Some(t.payment_waiting)
+            } else if payments
+                .iter()
+                .any(|p| p.status == domain::payment::PaymentStatus::Stopped)
+            {
+                Some(t.payment_was_stopped)
+            } else {
+                None
+            };
+            let application_decisions: Vec<_> = h
+                .decisions
+                .iter()
+                .filter(|d| d.application == a.id)
+                .map(|d| d.id)
+                .collect();
+            let appeal = h
+                .appeals
+                .iter()
+                .rev()
+                .find(|ap| application_decisions.contains(&ap.decision))
+                .map(|ap| appeal_status(ap.status, t));
+            MonthRow {
+                application: a.id.get(),
+                month: a.month.to_string(),
+                received: a.received_on.to_string(),
+                status: t.application_status(a.status.as_str()),
+                decision: decision.map(|d| d.id.get()),
+                outcome: decision
+                    .and_then(|d| d.outcome)
+                    .map(|o| outcome_label(o, t))
+                    .unwrap_or(""),
+                granted: decision.map(|d| d.total_granted.to_string()).unwrap_or_default(),
+                replaces: decision.and_then(|d| d.replaces).map(|d| d.get()),
+                paid: match paid {
+                    Ok(sum) if !exported.is_empty() => sum.to_string(),
+                    _ => String::new(),
+                },
+                pay_date: exported
+                    .iter()
+                    .map(|p| p.pay_date)
+                    .max()
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                payment_note,
+                appeal,
+            }
+        })
+        .collect()
+}
+
+/// A stored `staff:12` / `account:3` / `system:demo` as a reader wants to see it.
+fn display_who(who: &str, names: &BTreeMap<String, String>, t: &'static Texts) -> String {
+    if let Some(name) = names.get(who) {
+        return name.clone();
+    }
+    match who.split_once(':') {
+        Some(("system", name)) => format!("{} ({name})", t.system_user),
+        _ => who.to_owned(),
+    }
+}
+
+// --- the household page's forms ----------------------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FollowUpForm {
+    csrf_token: String,
+    due: String,
+    reason: String,
+}
+
+/// A new follow-up; problems are shown next to their fields and nothing is stored.
+pub async fn add_follow_up(
+    State(state): State<Arc<AppState>>,
+    lang: PageLang,
+    signed: Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<FollowUpForm>,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&f.csrf_token) {
+        return refused.into_response();
+    }
+    let t = lang.texts();
+    let mut form = HouseholdForms {
+        due: f.due.trim().to_owned(),
+        reason: f.reason.clone(),
+        ..HouseholdForms::default()
+    };
+    let Ok(due) = form.due.parse::<Date>() else {
+        form.errors.push(("due", t.error_date.to_owned()));
+        if f.reason.trim().is_empty() {
+            form.errors.push(("reason", t.error_missing.to_owned()));
+        }
+        return household_page(&state, &signed, lang, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    match state
+        .app
+        .create_follow_up(&signed.signed_in.actor, HouseholdId(id), due, &f.reason)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/hushall/{id}#bevakningar")).into_response(),
+        Err(AppError::Invalid { field, reason }) => {
+            let field = if field == "datum" { "due" } else { "reason" };
+            form.errors.push((field, reason));
+            household_page(&state, &signed, lang, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => app_error(
+            e,
+            lang,
+            Some(NavUser::new(&signed.signed_in, lang.0)),
+            &format!("/hushall/{id}"),
+        ),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CsrfOnly {
+    csrf_token: String,
+}
+
+/// Marks a follow-up done, then back to the page it was done from (the household page or the queue).
+pub async fn complete_follow_up(
+    State(state): State<Arc<AppState>>,
+    lang: PageLang,
+    signed: Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&f.csrf_token) {
+        return refused.into_response();
+    }
+    match state
+        .app
+        .complete_follow_up(&signed.signed_in.actor, FollowUpId(id))
+        .await
+    {
+        Ok(view) => Redirect::to(&format!("/hushall/{}#bevakningar", view.household)).into_response(),
+        Err(AppError::Store(store::StoreError::Conflict(_))) => {
+            // Done already (by someone else, or a second click): nothing to do.
+            Redirect::to("/arenden").into_response()
+        }
+        Err(e) => app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), "/arenden"),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NoteForm {
+    csrf_token: String,
+    person: String,
+    text: String,
+}
+
+/// A journal note about one of the household's members; problems next to their fields, nothing stored.
+pub async fn add_note(
+    State(state): State<Arc<AppState>>,
+    lang: PageLang,
+    signed: Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<NoteForm>,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&f.csrf_token) {
+        return refused.into_response();
+    }
+    let t = lang.texts();
+    let mut form = HouseholdForms {
+        note_person: f.person.clone(),
+        note_text: f.text.clone(),
+        ..HouseholdForms::default()
+    };
+    let Ok(person) = f.person.parse::<i64>() else {
+        form.errors.push(("note-person", t.choose_person.to_owned()));
+        if f.text.trim().is_empty() {
+            form.errors.push(("note-text", t.error_missing.to_owned()));
+        }
+        return household_page(&state, &signed, lang, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    match state
+        .app
+        .add_journal_note(
+            &signed.signed_in.actor,
+            HouseholdId(id),
+            PersonId(person),
+            &f.text,
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/hushall/{id}#journal")).into_response(),
+        Err(AppError::Invalid { field, reason }) => {
+            let field = if field == "person" {
+                "note-person"
+            } else {
+                "note-text"
+            };
+            form.errors.push((field, reason));
+            household_page(&state, &signed, lang, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => app_error(
+            e,
+            lang,
+            Some(NavUser::new(&signed.signed_in, lang.0)),
+            &format!("/hushall/{id}"),
+        ),
+    }
+}
+
+/// Forwards an appeal to the förvaltningsrätt from the work queue.
+pub async fn forward_appeal(
+    State(state): State<Arc<AppState>>,
+    lang: PageLang,
+    signed: Signed,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    if let Err(refused) = signed.check_csrf(&f.csrf_token) {
+        return refused.into_response();
+    }
+    match state
+        .app
+        .forward_appeal(&signed.signed_in.actor, AppealId(id))
+        .await
+    {
+        Ok(_) => Redirect::to("/arenden#overklaganden").into_response(),
+        Err(AppError::Invalid { reason, .. }) => {
+            queue_page(&state, &signed, lang, Some(reason), StatusCode::CONFLICT).await
+        }
+        Err(e) => app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), "/arenden"),
+    }
+}
+
+// --- shared -------------------------------------------------------------------------------------------------------
 
 /// Refusals are 403 pages, unknown records 404, anything else 500 with an operation id.
 pub(crate) fn app_error(e: AppError, lang: PageLang, user: Option<NavUser>, here: &str) -> Response {
@@ -147,4 +737,21 @@ pub(crate) fn permission_code(p: Permission) -> &'static str {
         Permission::ReadAccessLog => "read_access_log",
         Permission::ManageUsers => "manage_users",
     }
+}
+
+/// Today's date (UTC) by the application's clock.
+fn today(state: &AppState) -> Date {
+    date_of(state.app.clock.now())
+}
+
+fn date_of(at: jiff::Timestamp) -> Date {
+    at.to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+fn days_between(from: Date, to: Date) -> i64 {
+    (to - from).get_days().into()
+}
+
+fn date_or_dash(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "–".to_owned())
 }

@@ -213,7 +213,7 @@ pub(crate) fn calc_parts(r: &CalcResponse, t: &'static Texts) -> Vec<CalcPart> {
     ]
 }
 
-fn appeal_status(s: AppealStatus, t: &'static Texts) -> &'static str {
+pub(crate) fn appeal_status(s: AppealStatus, t: &'static Texts) -> &'static str {
     match s {
         AppealStatus::Received => t.appeal_received,
         AppealStatus::InTime => t.appeal_in_time,
@@ -224,7 +224,7 @@ fn appeal_status(s: AppealStatus, t: &'static Texts) -> &'static str {
     }
 }
 
-fn outcome_label(o: Outcome, t: &'static Texts) -> &'static str {
+pub(crate) fn outcome_label(o: Outcome, t: &'static Texts) -> &'static str {
     match o {
         Outcome::Bifall => t.outcome_bifall,
         Outcome::DelvisBifall => t.outcome_delvis,

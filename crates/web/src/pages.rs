@@ -111,34 +111,6 @@ pub struct HomePage {
 }
 
 #[derive(Debug)]
-pub struct QueueRow {
-    pub application: i64,
-    pub received: String,
-    pub month: String,
-    pub household: i64,
-    pub members: String,
-    pub status: &'static str,
-}
-
-#[derive(Debug, Template)]
-#[template(path = "queue.html")]
-pub struct QueuePage {
-    pub lang: Lang,
-    pub t: &'static Texts,
-    pub user: Option<NavUser>,
-    pub here: String,
-    pub rows: Vec<QueueRow>,
-}
-
-#[derive(Debug)]
-pub struct MemberRow {
-    pub name: String,
-    pub pnr: String,
-    pub role: &'static str,
-    pub protected: bool,
-}
-
-#[derive(Debug)]
 pub struct ApplicationRow {
     pub month: String,
     pub received: String,
@@ -195,18 +167,6 @@ pub struct MinePage {
     pub t: &'static Texts,
     pub user: Option<NavUser>,
     pub here: String,
-    pub applications: Vec<ApplicationRow>,
-}
-
-#[derive(Debug, Template)]
-#[template(path = "household.html")]
-pub struct HouseholdPage {
-    pub lang: Lang,
-    pub t: &'static Texts,
-    pub user: Option<NavUser>,
-    pub here: String,
-    pub id: i64,
-    pub members: Vec<MemberRow>,
     pub applications: Vec<ApplicationRow>,
 }
 

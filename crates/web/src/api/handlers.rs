@@ -71,13 +71,22 @@ pub async fn me(signed: Signed) -> Response {
 )]
 pub async fn queue(State(state): State<Arc<AppState>>, signed: Signed) -> Response {
     match state.app.work_queue(&signed.signed_in.actor).await {
-        Ok(items) => Json(items.into_iter().map(dto::QueueEntry::from).collect::<Vec<_>>()).into_response(),
+        // The open applications; follow-ups and appeals are on the queue page only so far.
+        Ok(queue) => Json(
+            queue
+                .applications
+                .into_iter()
+                .map(dto::QueueEntry::from)
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
         Err(e) => app_error(e),
     }
 }
 
 /// A household: members and applications month by month. Staff read households in their units (auditors across
-/// units; protected identities need a grant); an applicant reads their own household.
+/// units; protected identities need a grant). The case file is staff-only: an applicant reads their own
+/// applications and decisions in the e-service.
 #[utoipa::path(
     get,
     path = "/api/v1/households/{id}",

@@ -22,7 +22,7 @@ async fn api_routes_for_every_role_follow_the_permission_table() {
         ("jo", [ok, ok, ok, ok, ok]),  // job coach, own unit
         ("mia", [ok, ok, ok, ok, ok]), // unit manager, own unit
         ("rev", [ok, ok, ok, ok, ok]), // auditor: reads across units
-        ("ann", [ok, ok, no, ok, ok]), // applicant: a member of this household
+        ("ann", [ok, ok, no, no, ok]), // applicant: own decision; the case file is staff-only
         ("pol", [ok, ok, no, no, no]), // board member
         ("cid", [ok, ok, no, no, no]), // controller
         ("adm", [ok, ok, no, no, no]), // administrator

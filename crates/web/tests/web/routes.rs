@@ -33,7 +33,7 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_permission_tabl
         ("jo",  [y,  y,      y,      y,      y,     n,    n,   n,    n,    n,    n,     n]), // job coach, own unit
         ("mia", [y,  y,      y,      y,      y,     y,    n,   n,    n,    n,    n,     n]), // unit manager, own unit
         ("rev", [y,  y,      y,      y,      y,     n,    n,   n,    y,    y,    n,     n]), // auditor
-        ("ann", [y,  n,      y,      n,      y,     n,    y,   y,    n,    n,    n,     n]), // applicant, member
+        ("ann", [y,  n,      n,      n,      y,     n,    y,   y,    n,    n,    n,     n]), // applicant, member (case file is staff-only)
         ("pol", [y,  n,      n,      n,      n,     n,    n,   n,    n,    n,    n,     n]), // board member
         ("cid", [y,  n,      n,      n,      n,     n,    n,   n,    n,    n,    n,     n]), // controller
         ("adm", [y,  n,      n,      n,      n,     n,    n,   n,    n,    n,    y,     y]), // administrator
