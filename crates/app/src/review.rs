@@ -82,6 +82,13 @@ fn valid_username(u: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
 }
 
+/// The verdicts on the two hash-chained logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainCheck {
+    pub changes: AuditVerdict,
+    pub reads: AuditVerdict,
+}
+
 impl App {
     /// Checks a permission; a refusal is audited (`access.denied`) before it is returned. For handlers that must
     /// refuse before they say anything about the input.
@@ -116,11 +123,15 @@ impl App {
         Ok(self.store.audit_extract(&ctx, person).await?)
     }
 
-    /// Recomputes the whole audit chain: intact with its record count, or the first broken link.
-    pub async fn verify_access_log(&self, actor: &Actor) -> Result<AuditVerdict, AppError> {
+    /// Recomputes both logs' hash chains (changes, and reads of personal data): each intact with its record count,
+    /// or its first broken link.
+    pub async fn verify_access_log(&self, actor: &Actor) -> Result<ChainCheck, AppError> {
         self.require_audited(actor, Permission::ReadAccessLog, "granskning/kedja")
             .await?;
-        Ok(self.store.verify_audit_chain().await?)
+        Ok(ChainCheck {
+            changes: self.store.verify_audit_chain().await?,
+            reads: self.store.verify_read_chain().await?,
+        })
     }
 
     /// Every account, by username.

@@ -105,7 +105,7 @@ async fn a_small_town_is_stored_completely_and_consistently() {
             .any(|(what, done, total)| what == "månader" && done == total)
     );
     store.close().await;
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-readlog", "-readlog-wal", "-readlog-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }

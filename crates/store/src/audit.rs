@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::error::Result;
-use crate::model::{AuditRecord, AuditVerdict};
+use crate::model::{AuditLog, AuditRecord, AuditVerdict};
 use crate::sql::{SqlStore, from_micros};
 
 /// The hash before the first record.
@@ -45,10 +45,10 @@ impl Canonical {
 
 const PAGE: i64 = 5_000;
 
-/// Recomputes the chain from the first record up to the head as it was when the check started (records appended
-/// while checking are left for the next check), and compares the last hash with the head.
-pub(crate) async fn verify(store: &SqlStore) -> Result<AuditVerdict> {
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+/// Recomputes one log's chain from the first record up to the head as it was when the check started (records
+/// appended while checking are left for the next check), and compares the last hash with the head.
+pub(crate) async fn verify(store: &SqlStore, log: AuditLog) -> Result<AuditVerdict> {
+    let head = sqlx::query(&format!("SELECT seq, hash FROM {} WHERE id = 1", log.head()))
         .fetch_one(store.pool())
         .await?;
     let head_seq: i64 = head.try_get("seq")?;
@@ -56,15 +56,17 @@ pub(crate) async fn verify(store: &SqlStore) -> Result<AuditVerdict> {
     let mut prev_hash = GENESIS.to_owned();
     let mut prev_seq = 0_i64;
     while prev_seq < head_seq {
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash \
-             FROM audit_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
-        )
-        .bind(prev_seq)
-        .bind(head_seq)
-        .bind(PAGE)
-        .fetch_all(store.pool())
-        .await?;
+             FROM {} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+            log.table()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(prev_seq)
+            .bind(head_seq)
+            .bind(PAGE)
+            .fetch_all(store.pool())
+            .await?;
         if rows.is_empty() {
             break;
         }
@@ -118,8 +120,27 @@ pub(crate) async fn verify(store: &SqlStore) -> Result<AuditVerdict> {
     Ok(AuditVerdict::Intact { records: prev_seq })
 }
 
+/// The columns [`record_from_row`] reads, besides `log`.
+pub(crate) const RECORD_COLUMNS: &str = "seq, at, actor, action, subject_person, page, detail_json";
+
+/// The records of both logs that match `filter` (`""` or ` WHERE ...`, the same placeholders in both halves), each
+/// row naming its log in a `log` column, for the caller to order.
+pub(crate) fn both_logs(filter: &str) -> String {
+    format!(
+        "SELECT '{}' AS log, {RECORD_COLUMNS} FROM {}{filter} UNION ALL SELECT '{}' AS log, {RECORD_COLUMNS} FROM {}{filter}",
+        AuditLog::Changes.as_str(),
+        AuditLog::Changes.table(),
+        AuditLog::Reads.as_str(),
+        AuditLog::Reads.table(),
+    )
+}
+
+/// A record from a row of [`both_logs`].
 pub(crate) fn record_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord> {
+    let log: String = row.try_get("log")?;
+    let log = AuditLog::parse(&log).ok_or_else(|| crate::error::StoreError::corrupt(log))?;
     Ok(AuditRecord {
+        log,
         seq: row.try_get("seq")?,
         at: from_micros(row.try_get("at")?)?,
         actor: row.try_get("actor")?,

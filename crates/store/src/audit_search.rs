@@ -9,9 +9,9 @@ use jiff::Timestamp;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::audit::record_from_row;
+use crate::audit::{both_logs, record_from_row};
 use crate::error::Result;
-use crate::model::AuditRecord;
+use crate::model::{AuditLog, AuditRecord};
 use crate::sql::{SqlStore, micros};
 
 /// The most records one search page returns, whatever the caller asks for.
@@ -170,7 +170,11 @@ impl AuditSearch for SqlStore {
         let limit = query.limit.clamp(1, MAX_PAGE);
         let offset = query.offset.max(0);
 
-        let count_sql = format!("SELECT COUNT(*) AS n FROM audit_log{filter}");
+        let count_sql = format!(
+            "SELECT (SELECT COUNT(*) FROM {}{filter}) + (SELECT COUNT(*) FROM {}{filter}) AS n",
+            AuditLog::Changes.table(),
+            AuditLog::Reads.table()
+        );
         let mut count = sqlx::query(&count_sql);
         for b in &binds {
             count = match b {
@@ -182,8 +186,8 @@ impl AuditSearch for SqlStore {
 
         let n = binds.len();
         let list_sql = format!(
-            "SELECT seq, at, actor, action, subject_person, page, detail_json FROM audit_log{filter} \
-             ORDER BY seq DESC LIMIT ${} OFFSET ${}",
+            "{} ORDER BY at DESC, log DESC, seq DESC LIMIT ${} OFFSET ${}",
+            both_logs(&filter),
             n + 1,
             n + 2
         );
@@ -245,8 +249,8 @@ impl AuditSearch for SqlStore {
             ));
         }
         let sql = format!(
-            "SELECT seq, at, actor, action, subject_person, page, detail_json FROM audit_log WHERE {} ORDER BY seq",
-            candidates.join(" OR ")
+            "{} ORDER BY at, log, seq",
+            both_logs(&format!(" WHERE {}", candidates.join(" OR ")))
         );
         let rows = sqlx::query(&sql).bind(person.get()).fetch_all(tx.conn()).await?;
         let mut records = Vec::new();

@@ -23,6 +23,13 @@ pub enum StoreError {
     /// Stored data that cannot be read back into domain types: a bug or a tampered database.
     #[error("lagrade data är ogiltiga: {0}")]
     Corrupt(String),
+    /// The read log (on SQLite a file beside the database, `…-readlog`) is missing although the database says it
+    /// was created: the database was copied or restored without it.
+    #[error("läsloggen saknas (SQLite: filen som slutar på -readlog ska ligga bredvid databasen)")]
+    ReadLogMissing,
+    /// The read log's file beside a SQLite database could not be created.
+    #[error("läsloggens fil kunde inte skapas: {0}")]
+    ReadLogFile(String),
     /// The record of a read of personal data could not be committed, so the data is not shown.
     #[error("läsningen kunde inte loggas")]
     ReadNotRecorded,

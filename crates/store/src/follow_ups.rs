@@ -8,30 +8,35 @@ use domain::{Actor, FollowUpId, HouseholdId};
 use jiff::civil::Date;
 use serde_json::json;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
 use crate::model::FollowUpView;
+use crate::packed::Columns;
 use crate::sql::{SqlStore, date_text, from_micros, micros, parse_date, require};
 
-pub(crate) const FOLLOW_UP_COLUMNS: &str =
-    "id, household_id, due_on, reason, created_by, created_at, done_by, done_at";
+pub(crate) const FOLLOW_UP_NAMES: [&str; 8] = [
+    "id",
+    "household_id",
+    "due_on",
+    "reason",
+    "created_by",
+    "created_at",
+    "done_by",
+    "done_at",
+];
 
-pub(crate) fn follow_up_from_row(r: &AnyRow) -> Result<FollowUpView> {
-    let due: String = r.try_get("due_on")?;
-    let done_by: Option<String> = r.try_get("done_by")?;
-    let done_at: Option<i64> = r.try_get("done_at")?;
-    let done = match (done_by, done_at) {
+pub(crate) fn follow_up_from_row(r: &impl Columns) -> Result<FollowUpView> {
+    let done = match (r.opt_text("done_by")?, r.opt_int("done_at")?) {
         (Some(who), Some(at)) => Some((who, from_micros(at)?)),
         _ => None,
     };
     Ok(FollowUpView {
-        id: FollowUpId(r.try_get("id")?),
-        household: HouseholdId(r.try_get("household_id")?),
-        due_on: parse_date(&due)?,
-        reason: r.try_get("reason")?,
-        created_by: r.try_get("created_by")?,
-        created_at: from_micros(r.try_get("created_at")?)?,
+        id: FollowUpId(r.int("id")?),
+        household: HouseholdId(r.int("household_id")?),
+        due_on: parse_date(&r.text("due_on")?)?,
+        reason: r.text("reason")?,
+        created_by: r.text("created_by")?,
+        created_at: from_micros(r.int("created_at")?)?,
         done,
     })
 }
@@ -109,7 +114,10 @@ impl FollowUps for SqlStore {
             require(tx.conn(), "follow_ups", "bevakning", follow_up.get()).await?;
             return Err(StoreError::Conflict("bevakningen är redan klarmarkerad"));
         }
-        let sql = format!("SELECT {FOLLOW_UP_COLUMNS} FROM follow_ups WHERE id = $1");
+        let sql = format!(
+            "SELECT {} FROM follow_ups WHERE id = $1",
+            FOLLOW_UP_NAMES.join(", ")
+        );
         let view = follow_up_from_row(
             &sqlx::query(&sql)
                 .bind(follow_up.get())

@@ -23,6 +23,7 @@ mod gallring;
 mod intake;
 mod model;
 mod money_flow;
+mod packed;
 mod payment_runs;
 mod people;
 mod read_log;
@@ -56,7 +57,7 @@ pub use follow_ups::FollowUps;
 pub use intake::Intake;
 pub use model::*;
 pub use payment_runs::{BatchSummary, PaymentRuns};
-pub use sql::{Backend, SqlStore, StoreConfig};
+pub use sql::{Backend, SqlStore, StoreConfig, read_log_path};
 pub use worklists::{AppealItem, FollowUpItem, HouseholdAccess, QueueItem, WorkQueue, Worklists};
 
 /// The use cases of the system of record. Each call is one transaction.
@@ -301,7 +302,10 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<DocumentId>> + Send;
 
     // --- audit and gallring ---------------------------------------------------------------------------------------
+    /// Recomputes the change log's hash chain and names the first broken link.
     fn verify_audit_chain(&self) -> impl Future<Output = Result<AuditVerdict>> + Send;
+    /// The same check of the read log's chain (records of reads of personal data).
+    fn verify_read_chain(&self) -> impl Future<Output = Result<AuditVerdict>> + Send;
     /// The audit records about one person, oldest first (itself an audited read).
     fn audit_trail(
         &self,

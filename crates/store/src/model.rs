@@ -271,9 +271,52 @@ pub enum AuditVerdict {
     Broken { seq: i64, reason: String },
 }
 
+/// The two hash-chained logs. Changes (and the board's own actions: sign-ins, refusals, searches) are recorded in
+/// the same transaction as the change; reads of personal data in a log of their own, committed before the data is
+/// shown (see `read_log`). Each has its own sequence numbers and chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditLog {
+    Changes,
+    Reads,
+}
+
+impl AuditLog {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuditLog::Changes => "changes",
+            AuditLog::Reads => "reads",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AuditLog> {
+        [AuditLog::Changes, AuditLog::Reads]
+            .into_iter()
+            .find(|l| l.as_str() == s)
+    }
+
+    /// The table the log lives in (the read log in its own schema: an attached file on SQLite).
+    pub(crate) const fn table(self) -> &'static str {
+        match self {
+            AuditLog::Changes => "audit_log",
+            AuditLog::Reads => "readlog.read_log",
+        }
+    }
+
+    /// The table holding the log's chain head.
+    pub(crate) const fn head(self) -> &'static str {
+        match self {
+            AuditLog::Changes => "audit_head",
+            AuditLog::Reads => "readlog.read_head",
+        }
+    }
+}
+
 /// One audit record as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditRecord {
+    /// Which log it is in; `seq` counts within that log.
+    pub log: AuditLog,
     pub seq: i64,
     pub at: Timestamp,
     pub actor: String,

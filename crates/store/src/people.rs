@@ -15,11 +15,11 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use norm::contract::Role;
 use serde_json::json;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::error::{Result, StoreError};
 use crate::model::{NewPerson, NoteView, PersonView};
+use crate::packed::Columns;
 use crate::sql::{
     SqlStore, Tx, date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate,
 };
@@ -92,14 +92,14 @@ pub(crate) async fn register_person(s: &SqlStore, actor: &Actor, p: NewPerson) -
     Ok(id)
 }
 
-pub(crate) fn person_from_row(row: &AnyRow) -> Result<PersonView> {
-    let pnr: String = row.try_get("pnr")?;
-    let protection: String = row.try_get("protection")?;
+pub(crate) const PERSON_NAMES: [&str; 4] = ["id", "pnr", "name", "protection"];
+
+pub(crate) fn person_from_row(row: &impl Columns) -> Result<PersonView> {
     Ok(PersonView {
-        id: PersonId(row.try_get("id")?),
-        pnr: Personnummer::from_canonical(&pnr).map_err(StoreError::corrupt)?,
-        name: row.try_get("name")?,
-        protection: parse::<ProtectedIdentity>(&protection)?,
+        id: PersonId(row.int("id")?),
+        pnr: Personnummer::from_canonical(&row.text("pnr")?).map_err(StoreError::corrupt)?,
+        name: row.text("name")?,
+        protection: parse::<ProtectedIdentity>(&row.text("protection")?)?,
     })
 }
 
@@ -286,30 +286,31 @@ pub(crate) async fn correct_fact(
     Ok(id)
 }
 
-fn fact_from_row(row: &AnyRow) -> Result<FactRecord> {
-    let value_json: String = row.try_get("value_json")?;
-    let valid_to: Option<String> = row.try_get("valid_to")?;
-    let from: String = row.try_get("valid_from")?;
+pub(crate) const FACT_NAMES: [&str; 7] = [
+    "id",
+    "value_json",
+    "valid_from",
+    "valid_to",
+    "recorded_at",
+    "corrects",
+    "superseded_at",
+];
+
+pub(crate) fn fact_from_row(row: &impl Columns) -> Result<FactRecord> {
     Ok(FactRecord {
-        id: FactId(row.try_get("id")?),
-        value: serde_json::from_str(&value_json).map_err(StoreError::corrupt)?,
+        id: FactId(row.int("id")?),
+        value: serde_json::from_str(&row.text("value_json")?).map_err(StoreError::corrupt)?,
         valid: Validity {
-            from: parse_date(&from)?,
-            to: valid_to.as_deref().map(parse_date).transpose()?,
+            from: parse_date(&row.text("valid_from")?)?,
+            to: row.opt_text("valid_to")?.as_deref().map(parse_date).transpose()?,
         },
-        recorded_at: from_micros(row.try_get("recorded_at")?)?,
-        corrects: row.try_get::<Option<i64>, _>("corrects")?.map(FactId),
-        superseded_at: row
-            .try_get::<Option<i64>, _>("superseded_at")?
-            .map(from_micros)
-            .transpose()?,
+        recorded_at: from_micros(row.int("recorded_at")?)?,
+        corrects: row.opt_int("corrects")?.map(FactId),
+        superseded_at: row.opt_int("superseded_at")?.map(from_micros).transpose()?,
     })
 }
 
-pub(crate) async fn household_facts(
-    conn: &mut AnyConnection,
-    household: HouseholdId,
-) -> Result<Vec<FactRecord>> {
+async fn household_facts(conn: &mut AnyConnection, household: HouseholdId) -> Result<Vec<FactRecord>> {
     let rows = sqlx::query(
         "SELECT id, value_json, valid_from, valid_to, recorded_at, corrects, superseded_at FROM facts \
          WHERE household_id = $1 ORDER BY id",
@@ -423,16 +424,25 @@ pub(crate) async fn append_journal(
     Ok(id)
 }
 
-pub(crate) fn note_from_row(r: &AnyRow) -> Result<NoteView> {
-    let kind: String = r.try_get("kind")?;
-    let refers: Option<i64> = r.try_get("refers_to")?;
+pub(crate) const NOTE_NAMES: [&str; 7] = [
+    "id",
+    "person_id",
+    "kind",
+    "refers_to",
+    "body",
+    "written_by",
+    "written_at",
+];
+
+pub(crate) fn note_from_row(r: &impl Columns) -> Result<NoteView> {
     Ok(NoteView {
-        id: NoteId(r.try_get("id")?),
-        person: PersonId(r.try_get("person_id")?),
-        kind: NoteKind::from_parts(&kind, refers.map(NoteId)).map_err(StoreError::corrupt)?,
-        text: r.try_get("body")?,
-        written_by: r.try_get("written_by")?,
-        written_at: from_micros(r.try_get("written_at")?)?,
+        id: NoteId(r.int("id")?),
+        person: PersonId(r.int("person_id")?),
+        kind: NoteKind::from_parts(&r.text("kind")?, r.opt_int("refers_to")?.map(NoteId))
+            .map_err(StoreError::corrupt)?,
+        text: r.text("body")?,
+        written_by: r.text("written_by")?,
+        written_at: from_micros(r.int("written_at")?)?,
     })
 }
 

@@ -68,7 +68,7 @@ impl SqlStore {
             entries,
             committed,
         });
-        let turn = self.writer_turn().await;
+        let turn = self.read_log_turn().await;
         let batch = self.reads.take();
         if batch.is_empty() {
             // An earlier reader took ours along with theirs.
@@ -98,7 +98,7 @@ impl SqlStore {
     }
 
     async fn append_reads(&self, turn: tokio::sync::OwnedMutexGuard<()>, batch: &[Pending]) -> Result<()> {
-        let mut tx = self.begin_holding(turn).await?;
+        let mut tx = self.begin_read_log(turn).await?;
         let entries: Vec<AuditEntry<'_>> = batch
             .iter()
             .flat_map(|p| {

@@ -10,32 +10,37 @@ use domain::{Actor, AppealId, ApplicationId, ClaimId, DecisionId, DomainError, H
 use jiff::civil::Date;
 use norm::{Money, Month};
 use serde_json::json;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::audit::record_from_row;
+use crate::audit::{both_logs, record_from_row};
 use crate::error::{Result, StoreError};
 use crate::model::{AppealView, ApplicationView, AuditRecord, ClaimView, DecisionView, MonthDecision};
+use crate::packed::Columns;
 use crate::sql::{
     SqlStore, Tx, date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate,
 };
 
 const APP_COLUMNS: &str = "id, household_id, month, status, received_on, current_decision_id, version";
 
-fn application_from_row(row: &AnyRow) -> Result<ApplicationView> {
-    let month: String = row.try_get("month")?;
-    let status: String = row.try_get("status")?;
-    let received: String = row.try_get("received_on")?;
+pub(crate) const APP_NAMES: [&str; 7] = [
+    "id",
+    "household_id",
+    "month",
+    "status",
+    "received_on",
+    "current_decision_id",
+    "version",
+];
+
+pub(crate) fn application_from_row(row: &impl Columns) -> Result<ApplicationView> {
     Ok(ApplicationView {
-        id: ApplicationId(row.try_get("id")?),
-        household: HouseholdId(row.try_get("household_id")?),
-        month: parse::<Month>(&month)?,
-        status: parse::<ApplicationStatus>(&status)?,
-        received_on: parse_date(&received)?,
-        current_decision: row
-            .try_get::<Option<i64>, _>("current_decision_id")?
-            .map(DecisionId),
-        version: row.try_get("version")?,
+        id: ApplicationId(row.int("id")?),
+        household: HouseholdId(row.int("household_id")?),
+        month: parse::<Month>(&row.text("month")?)?,
+        status: parse::<ApplicationStatus>(&row.text("status")?)?,
+        received_on: parse_date(&row.text("received_on")?)?,
+        current_decision: row.opt_int("current_decision_id")?.map(DecisionId),
+        version: row.int("version")?,
     })
 }
 
@@ -50,15 +55,6 @@ pub(crate) async fn load_application(conn: &mut AnyConnection, id: ApplicationId
             id: id.get(),
         })?;
     application_from_row(&row)
-}
-
-pub(crate) async fn applications_of(
-    conn: &mut AnyConnection,
-    household: HouseholdId,
-) -> Result<Vec<ApplicationView>> {
-    let sql = format!("SELECT {APP_COLUMNS} FROM applications WHERE household_id = $1 ORDER BY month, id");
-    let rows = sqlx::query(&sql).bind(household.get()).fetch_all(conn).await?;
-    rows.iter().map(application_from_row).collect()
 }
 
 /// Moves an application by `event` if it is still at `expected_version`; returns the new state.
@@ -595,17 +591,23 @@ pub(crate) async fn application(s: &SqlStore, actor: &Actor, id: ApplicationId) 
 
 // --- appeals ----------------------------------------------------------------------------------------------------
 
-pub(crate) fn appeal_from_row(row: &AnyRow) -> Result<AppealView> {
-    let received: String = row.try_get("received_on")?;
-    let served: String = row.try_get("served_on")?;
-    let status: String = row.try_get("status")?;
+pub(crate) const APPEAL_NAMES: [&str; 6] = [
+    "id",
+    "decision_id",
+    "received_on",
+    "served_on",
+    "status",
+    "new_decision_id",
+];
+
+pub(crate) fn appeal_from_row(row: &impl Columns) -> Result<AppealView> {
     Ok(AppealView {
-        id: AppealId(row.try_get("id")?),
-        decision: DecisionId(row.try_get("decision_id")?),
-        received_on: parse_date(&received)?,
-        served_on: parse_date(&served)?,
-        status: parse::<AppealStatus>(&status)?,
-        new_decision: row.try_get::<Option<i64>, _>("new_decision_id")?.map(DecisionId),
+        id: AppealId(row.int("id")?),
+        decision: DecisionId(row.int("decision_id")?),
+        received_on: parse_date(&row.text("received_on")?)?,
+        served_on: parse_date(&row.text("served_on")?)?,
+        status: parse::<AppealStatus>(&row.text("status")?)?,
+        new_decision: row.opt_int("new_decision_id")?.map(DecisionId),
     })
 }
 
@@ -804,21 +806,28 @@ pub(crate) async fn record_court_outcome(
 
 // --- återkrav -----------------------------------------------------------------------------------------------------
 
-pub(crate) const CLAIM_COLUMNS: &str = "id, household_id, decision_id, amount, outstanding, reason";
+pub(crate) const CLAIM_NAMES: [&str; 6] = [
+    "id",
+    "household_id",
+    "decision_id",
+    "amount",
+    "outstanding",
+    "reason",
+];
 
-pub(crate) fn claim_from_row(row: &AnyRow) -> Result<ClaimView> {
+pub(crate) fn claim_from_row(row: &impl Columns) -> Result<ClaimView> {
     Ok(ClaimView {
-        id: ClaimId(row.try_get("id")?),
-        household: HouseholdId(row.try_get("household_id")?),
-        decision: row.try_get::<Option<i64>, _>("decision_id")?.map(DecisionId),
-        amount: Money::from_ore(row.try_get("amount")?),
-        outstanding: Money::from_ore(row.try_get("outstanding")?),
-        reason: row.try_get("reason")?,
+        id: ClaimId(row.int("id")?),
+        household: HouseholdId(row.int("household_id")?),
+        decision: row.opt_int("decision_id")?.map(DecisionId),
+        amount: Money::from_ore(row.int("amount")?),
+        outstanding: Money::from_ore(row.int("outstanding")?),
+        reason: row.text("reason")?,
     })
 }
 
 async fn load_claim(conn: &mut AnyConnection, id: ClaimId) -> Result<ClaimView> {
-    let sql = format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE id = $1");
+    let sql = format!("SELECT {} FROM claims WHERE id = $1", CLAIM_NAMES.join(", "));
     let row = sqlx::query(&sql)
         .bind(id.get())
         .fetch_optional(conn)
@@ -920,13 +929,11 @@ pub(crate) async fn claim_event(
 
 pub(crate) async fn audit_trail(s: &SqlStore, actor: &Actor, person: PersonId) -> Result<Vec<AuditRecord>> {
     let mut tx = s.begin().await?;
-    let rows = sqlx::query(
-        "SELECT seq, at, actor, action, subject_person, page, detail_json FROM audit_log \
-         WHERE subject_person = $1 ORDER BY seq",
-    )
-    .bind(person.get())
-    .fetch_all(tx.conn())
-    .await?;
+    let sql = format!(
+        "{} ORDER BY at, log, seq",
+        both_logs(" WHERE subject_person = $1")
+    );
+    let rows = sqlx::query(&sql).bind(person.get()).fetch_all(tx.conn()).await?;
     let records = rows.iter().map(record_from_row).collect::<Result<Vec<_>>>()?;
     tx.audit(
         actor,

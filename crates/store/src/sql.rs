@@ -13,6 +13,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor};
 use crate::audit;
 use crate::error::{Result, StoreError};
 use crate::failpoints::FailPoints;
+use crate::model::AuditLog;
 use crate::read_log::ReadLog;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -75,6 +76,8 @@ pub struct SqlStore {
     /// lock contention into a fair async queue instead of the busy handler's sleep-and-retry, which under load adds
     /// tens of milliseconds per waiting writer. Other processes are still kept apart by the database's own lock.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// The read log's appends queue here (they never wait for the writers of changes: another file, another chain).
+    read_log_writer: Arc<tokio::sync::Mutex<()>>,
     /// Records of personal-data reads waiting for the next group commit (see [`crate::read_log`]).
     pub(crate) reads: Arc<ReadLog>,
 }
@@ -109,8 +112,10 @@ impl SqlStore {
                 .idle_timeout(None)
                 .max_lifetime(None);
         }
+        let attach = read_log_attach(&config.url, in_memory)?;
         let pool = pool_options
             .after_connect(move |conn, _meta| {
+                let attach = attach.clone();
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // WAL lets readers run beside the one writer; busy_timeout makes writers queue instead of
@@ -119,6 +124,13 @@ impl SqlStore {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        // Pages through a memory map instead of read(2): a page missing from a connection's cache
+                        // (after any commit, every connection's cache starts over) costs a memory access, not a
+                        // system call and a copy. The read log is attached here too (see `read_log_attach`).
+                        conn.execute("PRAGMA mmap_size = 1073741824").await?;
+                        conn.execute(attach.as_str()).await?;
+                        conn.execute("PRAGMA readlog.journal_mode = WAL").await?;
+                        conn.execute("PRAGMA readlog.synchronous = NORMAL").await?;
                     }
                     Ok(())
                 })
@@ -129,11 +141,23 @@ impl SqlStore {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        // The read log is created by a migration; a read log file that has gone missing since (a copied main file
+        // without its companion) must stop the store rather than start an empty, unchained log.
+        if sqlx::query("SELECT seq FROM readlog.read_head WHERE id = 1")
+            .fetch_optional(&pool)
+            .await
+            .ok()
+            .flatten()
+            .is_none()
+        {
+            return Err(StoreError::ReadLogMissing);
+        }
         Ok(SqlStore {
             pool,
             backend,
             fail: config.fail_points,
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            read_log_writer: Arc::new(tokio::sync::Mutex::new(())),
             reads: Arc::new(ReadLog::default()),
         })
     }
@@ -151,31 +175,17 @@ impl SqlStore {
         self.pool.close().await;
     }
 
-    /// Begins a write transaction holding the audit chain head, so audit appends are serialised across
-    /// connections and processes. SQLite: `BEGIN IMMEDIATE` takes the write lock at once (no lock upgrade that could
-    /// fail later). PostgreSQL: the head row is locked `FOR UPDATE`.
-    ///
-    /// Reads of personal data append an audit record too, so they take the same lock: on SQLite every use case is
-    /// serialised (each takes milliseconds, ample for one municipality); on PostgreSQL only the head row is
-    /// contended, and only for the length of a use case's transaction.
     /// Waits for this process's writer queue: for single writes outside a use-case transaction.
     pub(crate) async fn write_lock(&self) -> tokio::sync::OwnedMutexGuard<()> {
         self.writer.clone().lock_owned().await
     }
 
+    /// Begins a write transaction holding the audit chain head, so audit appends are serialised across
+    /// connections and processes. SQLite: `BEGIN IMMEDIATE` takes the write lock at once (no lock upgrade that could
+    /// fail later). PostgreSQL: the head row is locked `FOR UPDATE`. Reads of personal data are recorded in the read
+    /// log instead ([`SqlStore::record_read`]), so they never wait here.
     pub(crate) async fn begin(&self) -> Result<Tx> {
         let writer = self.writer.clone().lock_owned().await;
-        self.begin_holding(writer).await
-    }
-
-    /// Waits for this process's writer queue and returns its guard (the group commit of reads holds it while it
-    /// appends).
-    pub(crate) async fn writer_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
-        self.writer.clone().lock_owned().await
-    }
-
-    /// [`SqlStore::begin`] for a caller that already holds the writer queue's guard.
-    pub(crate) async fn begin_holding(&self, writer: tokio::sync::OwnedMutexGuard<()>) -> Result<Tx> {
         let (mut inner, lock) = match self.backend {
             Backend::Sqlite => (self.pool.begin_with("BEGIN IMMEDIATE").await?, ""),
             Backend::Postgres => (self.pool.begin().await?, " FOR UPDATE"),
@@ -186,11 +196,43 @@ impl SqlStore {
         let hash: String = sqlx::Row::try_get(&row, "hash")?;
         Ok(Tx {
             inner,
+            log: AuditLog::Changes,
             seq,
             hash,
             dirty: false,
             fail: self.fail.clone(),
             _writer: writer,
+        })
+    }
+
+    /// Waits for this process's queue of read-log appends and returns its guard (the group commit of reads holds
+    /// it while it appends).
+    pub(crate) async fn read_log_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.read_log_writer.clone().lock_owned().await
+    }
+
+    /// Begins a transaction on the read log, holding its chain head. SQLite: a deferred transaction (an immediate
+    /// one would lock the main file too), which only this process's read-log queue ever upgrades to a write.
+    /// PostgreSQL: the head row is locked `FOR UPDATE`.
+    pub(crate) async fn begin_read_log(&self, turn: tokio::sync::OwnedMutexGuard<()>) -> Result<Tx> {
+        let lock = match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        };
+        let mut inner = self.pool.begin().await?;
+        let sql = format!(
+            "SELECT seq, hash FROM {} WHERE id = 1{lock}",
+            AuditLog::Reads.head()
+        );
+        let row = sqlx::query(&sql).fetch_one(&mut *inner).await?;
+        Ok(Tx {
+            inner,
+            log: AuditLog::Reads,
+            seq: sqlx::Row::try_get(&row, "seq")?,
+            hash: sqlx::Row::try_get(&row, "hash")?,
+            dirty: false,
+            fail: self.fail.clone(),
+            _writer: turn,
         })
     }
 }
@@ -244,6 +286,8 @@ const AUDIT_ROWS_PER_STATEMENT: usize = 900;
 /// A write transaction plus the audit chain head it holds.
 pub(crate) struct Tx {
     inner: sqlx::Transaction<'static, Any>,
+    /// The log this transaction appends to: changes, except for the read log's group commit.
+    log: AuditLog,
     seq: i64,
     hash: String,
     dirty: bool,
@@ -280,21 +324,23 @@ impl Tx {
             detail: detail.to_string(),
         };
         let hash = record.hash(&self.hash);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) \
+        let sql = format!(
+            "INSERT INTO {} (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(seq)
-        .bind(record.at)
-        .bind(record.actor)
-        .bind(record.action)
-        .bind(record.subject)
-        .bind(record.page)
-        .bind(record.detail)
-        .bind(self.hash.clone())
-        .bind(hash.clone())
-        .execute(&mut *self.inner)
-        .await?;
+            self.log.table()
+        );
+        sqlx::query(&sql)
+            .bind(seq)
+            .bind(record.at)
+            .bind(record.actor)
+            .bind(record.action)
+            .bind(record.subject)
+            .bind(record.page)
+            .bind(record.detail)
+            .bind(self.hash.clone())
+            .bind(hash.clone())
+            .execute(&mut *self.inner)
+            .await?;
         self.seq = seq;
         self.hash = hash;
         self.dirty = true;
@@ -347,8 +393,9 @@ impl Tx {
                 })
                 .collect();
             let sql = format!(
-                "INSERT INTO audit_log (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) \
+                "INSERT INTO {} (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) \
                  VALUES {}",
+                self.log.table(),
                 values.join(", ")
             );
             let mut q = sqlx::query(&sql);
@@ -375,7 +422,8 @@ impl Tx {
     /// Moves the chain head and commits.
     pub(crate) async fn commit(mut self) -> Result<()> {
         if self.dirty {
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            let sql = format!("UPDATE {} SET seq = $1, hash = $2 WHERE id = 1", self.log.head());
+            sqlx::query(&sql)
                 .bind(self.seq)
                 .bind(self.hash.clone())
                 .execute(&mut *self.inner)
@@ -384,6 +432,48 @@ impl Tx {
         self.inner.commit().await?;
         Ok(())
     }
+}
+
+/// The `ATTACH` statement of a SQLite connection's read log: the file beside the main one (`X` → `X-readlog`,
+/// like SQLite's own `X-wal`), or a memory database beside an in-memory one. Keeping reads in a file of their own
+/// means recording a read never changes the main file, so the other connections keep their page caches.
+///
+/// An attached file is opened with the main file's access mode, which may not allow creating it: so the file is
+/// created here, empty (an empty file is an empty SQLite database), whenever the main file exists or may be
+/// created. A read log that goes missing later is caught after the migrations ([`StoreError::ReadLogMissing`]).
+fn read_log_attach(url: &str, in_memory: bool) -> Result<String> {
+    if in_memory {
+        return Ok("ATTACH DATABASE ':memory:' AS readlog".to_owned());
+    }
+    let (Some(main), Some(path)) = (sqlite_path(url), read_log_path(url)) else {
+        return Ok(String::new());
+    };
+    let may_create = url.contains("mode=rwc") || std::path::Path::new(main).exists();
+    if may_create && !std::path::Path::new(&path).exists() {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::ReadLogFile(format!("{path}: {e}")))?;
+    }
+    Ok(format!(
+        "ATTACH DATABASE '{}' AS readlog",
+        path.replace('\'', "''")
+    ))
+}
+
+/// The file of a SQLite URL (`sqlite://PATH?...` or `sqlite:PATH`), `None` for other URLs.
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    Some(rest.split('?').next().unwrap_or(rest))
+}
+
+/// The read log's file for a SQLite URL (`sqlite://PATH?...` or `sqlite:PATH`), `None` for other URLs.
+pub fn read_log_path(url: &str) -> Option<String> {
+    sqlite_path(url).map(|path| format!("{path}-readlog"))
 }
 
 // --- conversions ----------------------------------------------------------------------------------------------------

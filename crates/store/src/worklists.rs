@@ -11,7 +11,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::error::{Result, StoreError};
-use crate::follow_ups::{FOLLOW_UP_COLUMNS, follow_up_from_row};
+use crate::follow_ups::{FOLLOW_UP_NAMES, follow_up_from_row};
 use crate::model::{AppealView, FollowUpView};
 use crate::records::appeal_from_row;
 use crate::sql::{SqlStore, date_text, parse, parse_date};
@@ -213,8 +213,8 @@ impl Worklists for SqlStore {
             "SELECT {} FROM follow_ups f JOIN households h ON h.id = f.household_id \
              WHERE f.done_at IS NULL AND f.due_on <= $1 AND h.unit_id IN ({unit_list}) \
              ORDER BY f.due_on, f.id LIMIT $2",
-            FOLLOW_UP_COLUMNS
-                .split(", ")
+            FOLLOW_UP_NAMES
+                .iter()
                 .map(|c| format!("f.{c}"))
                 .collect::<Vec<_>>()
                 .join(", ")

@@ -87,7 +87,7 @@ mod support {
             self.store.close().await;
             match self.cleanup {
                 Cleanup::File(path) => {
-                    for suffix in ["", "-wal", "-shm"] {
+                    for suffix in ["", "-wal", "-shm", "-readlog", "-readlog-wal", "-readlog-shm"] {
                         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                     }
                 }
@@ -661,10 +661,20 @@ mod cases {
             "household/overview",
             ts("2026-03-16T08:00:00Z"),
         );
-        let before = count(s, "SELECT COUNT(*) FROM audit_log").await;
+        let changes = count(s, "SELECT COUNT(*) FROM audit_log").await;
+        let before = count(s, "SELECT COUNT(*) FROM readlog.read_log").await;
         let o = s.household_overview(&reader, h, TODAY).await.unwrap();
         assert_eq!(o.members.len(), 2);
-        assert_eq!(count(s, "SELECT COUNT(*) FROM audit_log").await, before + 2);
+        // One record per person shown, in the read log; the change log is untouched by a read.
+        assert_eq!(
+            count(s, "SELECT COUNT(*) FROM readlog.read_log").await,
+            before + 2
+        );
+        assert_eq!(count(s, "SELECT COUNT(*) FROM audit_log").await, changes);
+        assert_eq!(
+            s.verify_read_chain().await.unwrap(),
+            AuditVerdict::Intact { records: before + 2 }
+        );
         for p in [p1, p2] {
             let trail = s.audit_trail(&a, p).await.unwrap();
             let read = trail.iter().find(|r| r.action == "household.read").unwrap();

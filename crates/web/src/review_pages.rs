@@ -17,7 +17,7 @@ use serde::Deserialize;
 use app::AppError;
 use app::review::{AccountInput, AdminError, FieldProblems, Problem};
 use domain::{PersonId, Personnummer, UnitId};
-use store::{Account, AccountId, AuditQuery, AuditRecord, AuditVerdict, SubjectRef};
+use store::{Account, AccountId, AuditLog, AuditQuery, AuditRecord, AuditVerdict, SubjectRef};
 
 use crate::case_pages::app_error;
 use crate::i18n::{Lang, Texts};
@@ -65,6 +65,8 @@ impl Errors {
 /// One audit record as a table row.
 #[derive(Debug)]
 pub struct LogRow {
+    /// Which log the record is in (its `seq` counts within it).
+    pub log: &'static str,
     pub seq: i64,
     pub at: String,
     pub actor: String,
@@ -75,8 +77,12 @@ pub struct LogRow {
 }
 
 impl LogRow {
-    fn from_record(r: &AuditRecord) -> LogRow {
+    fn from_record(r: &AuditRecord, t: &'static Texts) -> LogRow {
         LogRow {
+            log: match r.log {
+                AuditLog::Changes => t.log_changes_short,
+                AuditLog::Reads => t.log_reads_short,
+            },
             seq: r.seq,
             at: r.at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
             actor: r.actor.clone(),
@@ -129,6 +135,13 @@ pub struct ChainPage {
     pub t: &'static Texts,
     pub user: Option<NavUser>,
     pub here: String,
+    pub chains: Vec<ChainRow>,
+}
+
+/// One log's verdict: intact with its record count, or its first broken link.
+#[derive(Debug)]
+pub struct ChainRow {
+    pub name: &'static str,
     pub intact: Option<i64>,
     pub broken: Option<(i64, String)>,
 }
@@ -331,7 +344,11 @@ pub async fn search(
         total: found.total,
         first: if shown == 0 { 0 } else { offset + 1 },
         last: offset + shown,
-        rows: found.records.iter().map(LogRow::from_record).collect(),
+        rows: found
+            .records
+            .iter()
+            .map(|r| LogRow::from_record(r, lang.texts()))
+            .collect(),
         prev_href: (offset > 0).then(|| form.href((offset - PAGE_SIZE).max(0))),
         next_href: (offset + shown < found.total).then(|| form.href(offset + PAGE_SIZE)),
     };
@@ -372,11 +389,12 @@ pub async fn extract(
         Err(e) => return app_error(e, lang, user, &here),
     };
     if q.format == "csv" {
-        let mut csv = String::from("seq,at,actor,action,subject_person,page,detail\r\n");
+        let mut csv = String::from("log,seq,at,actor,action,subject_person,page,detail\r\n");
         for r in &extract.records {
-            let row = LogRow::from_record(r);
+            let row = LogRow::from_record(r, lang.texts());
             let subject = row.subject.map(|s| s.to_string()).unwrap_or_default();
             let cells = [
+                r.log.as_str().to_owned(),
                 row.seq.to_string(),
                 r.at.to_string(),
                 row.actor,
@@ -410,7 +428,11 @@ pub async fn extract(
             .map(|h| h.get().to_string())
             .collect::<Vec<_>>()
             .join(", "),
-        rows: extract.records.iter().map(LogRow::from_record).collect(),
+        rows: extract
+            .records
+            .iter()
+            .map(|r| LogRow::from_record(r, lang.texts()))
+            .collect(),
     };
     render(StatusCode::OK, &page)
 }
@@ -433,17 +455,28 @@ pub async fn chain(State(state): State<Arc<AppState>>, lang: PageLang, signed: S
         Ok(v) => v,
         Err(e) => return app_error(e, lang, user, &here),
     };
-    let (intact, broken) = match verdict {
-        AuditVerdict::Intact { records } => (Some(records), None),
-        AuditVerdict::Broken { seq, reason } => (None, Some((seq, reason))),
+    let t = lang.texts();
+    let chain = |name: &'static str, v: AuditVerdict| match v {
+        AuditVerdict::Intact { records } => ChainRow {
+            name,
+            intact: Some(records),
+            broken: None,
+        },
+        AuditVerdict::Broken { seq, reason } => ChainRow {
+            name,
+            intact: None,
+            broken: Some((seq, reason)),
+        },
     };
     let page = ChainPage {
         lang: lang.0,
-        t: lang.texts(),
+        t,
         user,
         here,
-        intact,
-        broken,
+        chains: vec![
+            chain(t.log_changes, verdict.changes),
+            chain(t.log_reads, verdict.reads),
+        ],
     };
     render(StatusCode::OK, &page)
 }

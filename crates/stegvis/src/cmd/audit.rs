@@ -1,4 +1,4 @@
-//! `stegvis audit verify`: recomputes the audit hash chain and names the first broken link.
+//! `stegvis audit verify`: recomputes both logs' hash chains (changes, reads) and names the first broken link.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -11,7 +11,7 @@ pub const DEFAULT_DB: &str = "sqlite://stegvis-demo.sqlite?mode=rw";
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AuditCommand {
-    /// Kontrollera granskningsloggens hashkedja
+    /// Kontrollera hashkedjorna i ändringsloggen och läsloggen
     Verify {
         /// Databas-URL (sqlite://SÖKVÄG eller postgres://...)
         #[arg(long, default_value = DEFAULT_DB)]
@@ -22,28 +22,42 @@ pub enum AuditCommand {
 pub fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
     let AuditCommand::Verify { db } = command;
     let runtime = tokio::runtime::Runtime::new().context("kunde inte starta körmiljön")?;
-    let verdict = runtime.block_on(async {
+    let verdicts = runtime.block_on(async {
         let store = SqlStore::connect(&db)
             .await
             .context("kunde inte öppna databasen")?;
-        let verdict = store
+        let changes = store
             .verify_audit_chain()
             .await
-            .context("kunde inte läsa granskningsloggen")?;
+            .context("kunde inte läsa ändringsloggen")?;
+        let reads = store
+            .verify_read_chain()
+            .await
+            .context("kunde inte läsa läsloggen")?;
         store.close().await;
-        anyhow::Ok(verdict)
+        anyhow::Ok([("ändringsloggen", changes), ("läsloggen", reads)])
     })?;
     let mut out = std::io::stdout().lock();
-    match verdict {
-        AuditVerdict::Intact { records } => {
-            writeln!(out, "ok: granskningskedjan är hel ({records} poster)")?;
-            Ok(ExitCode::SUCCESS)
-        }
-        AuditVerdict::Broken { seq, reason } => {
-            writeln!(out, "BRUTEN: första felaktiga länken är post {seq}: {reason}")?;
-            Ok(ExitCode::FAILURE)
+    let mut intact = true;
+    for (name, verdict) in verdicts {
+        match verdict {
+            AuditVerdict::Intact { records } => {
+                writeln!(out, "ok: {name} är hel ({records} poster)")?;
+            }
+            AuditVerdict::Broken { seq, reason } => {
+                writeln!(
+                    out,
+                    "BRUTEN: {name}: första felaktiga länken är post {seq}: {reason}"
+                )?;
+                intact = false;
+            }
         }
     }
+    Ok(if intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 #[cfg(test)]
@@ -88,7 +102,7 @@ mod tests {
             s.close().await;
         });
         assert_eq!(verify(), ExitCode::FAILURE);
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", "-readlog", "-readlog-wal", "-readlog-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
     }

@@ -42,6 +42,9 @@ pub fn build_sqlite(path: &Path, config: &synth::Config, clock: &dyn Clock) -> R
     let report = build_into(&partial, config, clock);
     match report {
         Ok(report) => {
+            // The read log first: the main file appearing is what says the build is complete.
+            std::fs::rename(read_log_of(&partial), read_log_of(path))
+                .with_context(|| format!("kunde inte flytta läsloggen för {}", partial.display()))?;
             std::fs::rename(&partial, path).with_context(|| {
                 format!("kunde inte flytta {} till {}", partial.display(), path.display())
             })?;
@@ -95,9 +98,16 @@ fn partial_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-/// Removes an SQLite file and its WAL companions, ignoring files that are not there.
+/// The read log's file beside an SQLite database (see `store::read_log_path`).
+fn read_log_of(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_os_string();
+    p.push("-readlog");
+    PathBuf::from(p)
+}
+
+/// Removes an SQLite file, its read log and their WAL companions, ignoring files that are not there.
 fn remove_sqlite(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", "-readlog", "-readlog-wal", "-readlog-shm"] {
         let mut p = path.as_os_str().to_os_string();
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));

@@ -159,7 +159,7 @@ async fn the_log_is_searched_by_person_actor_action_and_period(s: &SqlStore) {
             .contains(&format!("\"household\":{}", household_id.get()))
     );
     assert_eq!(extract.households, vec![household_id]);
-    assert!(extract.records.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(extract.records.windows(2).all(|w| w[0].at <= w[1].at));
     assert!(extract.records.iter().any(|r| r.action == "household.register"));
     assert!(extract.records.iter().all(|r| r.subject_person != Some(second)));
     assert!(

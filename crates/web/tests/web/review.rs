@@ -67,7 +67,7 @@ async fn the_auditor_searches_the_log_reads_an_extract_and_checks_the_chain() {
     );
     assert!(
         csv.body
-            .starts_with("seq,at,actor,action,subject_person,page,detail\r\n")
+            .starts_with("log,seq,at,actor,action,subject_person,page,detail\r\n")
     );
     assert!(csv.body.contains("\"household.read\""));
     assert_eq!(
@@ -377,7 +377,38 @@ async fn the_chain_page_names_the_first_broken_link() {
         .unwrap();
     let chain = get(&f.router, "/granskning/kedja", &rev).await;
     assert_eq!(chain.status, StatusCode::OK);
-    assert!(chain.body.contains("Kedjan är bruten"), "{}", chain.body);
-    assert!(chain.body.contains("Första brutna post: 3."), "{}", chain.body);
-    assert!(!chain.body.contains("Kedjan är obruten"));
+    // The change log is broken at record 3; the read log (the page views so far) is intact.
+    let (changes, reads) = chain.body.split_once("<h2>Läsloggen</h2>").unwrap();
+    assert!(
+        changes.contains("<h2>Ändringsloggen</h2>") && changes.contains("Kedjan är bruten"),
+        "{changes}"
+    );
+    assert!(changes.contains("Första brutna post: 3."), "{changes}");
+    assert!(
+        reads.contains("Kedjan är obruten") && !reads.contains("Kedjan är bruten"),
+        "{reads}"
+    );
+
+    // A read is recorded in the read log; rewriting that record breaks the read log's chain too.
+    let kim = session(&f.router, "kim").await;
+    assert_eq!(
+        get(&f.router, &format!("/hushall/{}", f.household), &kim)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    sqlx::query("DROP TRIGGER readlog.read_log_no_update")
+        .execute(f.store.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE readlog.read_log SET actor = 'staff:999' WHERE seq = 1")
+        .execute(f.store.pool())
+        .await
+        .unwrap();
+    let chain = get(&f.router, "/granskning/kedja", &rev).await;
+    let (_, reads) = chain.body.split_once("<h2>Läsloggen</h2>").unwrap();
+    assert!(
+        reads.contains("Kedjan är bruten") && reads.contains("Första brutna post: 1."),
+        "{reads}"
+    );
 }
