@@ -19,6 +19,7 @@ mod error;
 mod failpoints;
 mod gallring;
 mod intake;
+mod letters;
 mod model;
 mod money_flow;
 mod payment_runs;
@@ -50,6 +51,7 @@ pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtra
 pub use error::{Result, StoreError};
 pub use failpoints::FailPoints;
 pub use intake::Intake;
+pub use letters::Letters;
 pub use model::*;
 pub use payment_runs::{BatchSummary, PaymentRuns};
 pub use sql::{Backend, SqlStore, StoreConfig};
