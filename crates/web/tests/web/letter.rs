@@ -271,3 +271,31 @@ async fn a_long_decision_flows_onto_numbered_pages_and_loses_nothing() {
     let last = normalised(&pages[n - 1]);
     assert!(last.contains("Så överklagar du"), "{last}");
 }
+
+#[tokio::test]
+async fn the_letter_names_the_caseworker_who_decided() {
+    let f = fixture().await;
+    let path = format!("/ansokan/{}", f.application);
+    let kim = session(&f.router, "kim").await;
+    let page = get(&f.router, &path, &kim).await;
+    let (csrf, version) = (page.hidden("csrf_token"), page.hidden("version"));
+    let r = post(
+        &f.router,
+        &format!("{path}/utred"),
+        &kim,
+        &format!("csrf_token={csrf}&version={version}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let version = get(&f.router, &path, &kim).await.hidden("version");
+    let form = format!("csrf_token={csrf}&version={version}&outcome=bifall&granted=&reasons=");
+    let r = post(&f.router, &format!("{path}/beslut"), &kim, &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let decision = r.headers[header::LOCATION].to_str().unwrap().to_owned();
+    let r = get(&f.router, &format!("{decision}/brev.pdf"), &kim).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = normalised(&text_pages(&r).join(" "));
+    // The account's name, not its id.
+    assert!(text.contains("Beslutsfattare: Test kim"), "{text}");
+    assert!(text.contains("Beslut om ekonomiskt bistånd 2026-03"), "{text}");
+}
