@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -22,7 +22,9 @@ use store::ApplicationView;
 use crate::case_pages::app_error;
 use crate::i18n::Texts;
 use crate::lang::PageLang;
-use crate::pages::{ApplicationRow, CalcPart, DecisionPage, ItemRow, MinePage, NavUser, render};
+use crate::pages::{
+    ApplicationRow, CalcPart, DecisionPage, ItemRow, MinePage, NavUser, internal_error, render,
+};
 use crate::router::AppState;
 use crate::session::Signed;
 
@@ -34,6 +36,51 @@ pub async fn decision(
 ) -> Response {
     decision_page(&state, &signed, lang, id, String::new(), None, StatusCode::OK).await
 }
+
+/// The decision letter as a PDF, for exactly those who may read the decision page: the permission check, the
+/// audit records and serving the decision on the applicant happen in `App::decision_letter`.
+pub async fn letter(
+    State(state): State<Arc<AppState>>,
+    lang: PageLang,
+    signed: Signed,
+    Path(id): Path<i64>,
+) -> Response {
+    let here = format!("/beslut/{id}/brev.pdf");
+    let user = Some(NavUser::new(&signed.signed_in, lang.0));
+    let letter = match state
+        .app
+        .decision_letter(&signed.signed_in.actor, DecisionId(id))
+        .await
+    {
+        Ok(letter) => letter,
+        Err(e) => return app_error(e, lang, user, &here),
+    };
+    // Laying out and drawing a letter is CPU work (milliseconds, more for a long calculation): keep it off the
+    // threads that serve other requests.
+    let rendered = tokio::task::spawn_blocking(move || crate::letter::decision_letter(&letter, lang.0)).await;
+    match rendered {
+        Ok(Ok(pdf)) => {
+            let disposition = format!("inline; filename=\"{}\"", pdf.file_name);
+            (
+                [
+                    (header::CONTENT_TYPE, "application/pdf"),
+                    (header::CONTENT_DISPOSITION, disposition.as_str()),
+                    (header::CACHE_CONTROL, "no-store"),
+                    // The pages' policy forbids plugins (`default-src 'none'`), which can keep a browser from showing
+                    // a PDF inline; this one allows only the document itself.
+                    (header::CONTENT_SECURITY_POLICY, PDF_CONTENT_SECURITY_POLICY),
+                ],
+                pdf.bytes,
+            )
+                .into_response()
+        }
+        Ok(Err(e)) => internal_error(&e),
+        Err(e) => internal_error(&e),
+    }
+}
+
+const PDF_CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; object-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

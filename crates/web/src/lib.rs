@@ -12,6 +12,7 @@ pub mod config;
 pub mod decision_pages;
 pub mod i18n;
 pub mod lang;
+pub mod letter;
 pub mod pages;
 pub mod payment_pages;
 pub mod review_pages;

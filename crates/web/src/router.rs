@@ -39,6 +39,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ansokan/{id}/beslut", post(application_pages::decide))
         .route("/beslut/{id}", get(decision_pages::decision))
         .route("/beslut/{id}/overklaga", post(decision_pages::appeal))
+        .route("/beslut/{id}/brev.pdf", get(decision_pages::letter))
         .route(
             "/utbetalningar",
             get(payment_pages::list).post(payment_pages::create),

@@ -19,6 +19,8 @@ mod appeals;
 mod applying;
 #[path = "web/deciding.rs"]
 mod deciding;
+#[path = "web/letter.rs"]
+mod letter;
 #[path = "web/pages.rs"]
 mod pages;
 #[path = "web/payments.rs"]

@@ -15,6 +15,7 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_permission_tabl
         format!("/hushall/{}", f.household),
         format!("/ansokan/{}", f.application),
         format!("/beslut/{}", f.decision),
+        format!("/beslut/{}/brev.pdf", f.decision),
         "/utbetalningar".to_owned(),
         "/mina-sidor".to_owned(),
         "/ansok".to_owned(),
@@ -26,17 +27,17 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_permission_tabl
     let y = StatusCode::OK;
     let n = StatusCode::FORBIDDEN;
     #[rustfmt::skip]
-    let table: [(&str, [StatusCode; 12]); 9] = [
-        //       hem arenden hushall ansokan beslut utbet mina ansok grans kedja anvand enheter
-        ("kim", [y,  y,      y,      y,      y,     y,    n,   n,    n,    n,    n,     n]), // caseworker, own unit
-        ("lo",  [y,  y,      n,      n,      n,     y,    n,   n,    n,    n,    n,     n]), // caseworker, other unit
-        ("jo",  [y,  y,      y,      y,      y,     n,    n,   n,    n,    n,    n,     n]), // job coach, own unit
-        ("mia", [y,  y,      y,      y,      y,     y,    n,   n,    n,    n,    n,     n]), // unit manager, own unit
-        ("rev", [y,  y,      y,      y,      y,     n,    n,   n,    y,    y,    n,     n]), // auditor
-        ("ann", [y,  n,      n,      n,      y,     n,    y,   y,    n,    n,    n,     n]), // applicant, member (case file is staff-only)
-        ("pol", [y,  n,      n,      n,      n,     n,    n,   n,    n,    n,    n,     n]), // board member
-        ("cid", [y,  n,      n,      n,      n,     n,    n,   n,    n,    n,    n,     n]), // controller
-        ("adm", [y,  n,      n,      n,      n,     n,    n,   n,    n,    n,    y,     y]), // administrator
+    let table: [(&str, [StatusCode; 13]); 9] = [
+        //       hem arenden hushall ansokan beslut brev utbet mina ansok grans kedja anvand enheter
+        ("kim", [y,  y,      y,      y,      y,     y,   y,    n,   n,    n,    n,    n,     n]), // caseworker, own unit
+        ("lo",  [y,  y,      n,      n,      n,     n,   y,    n,   n,    n,    n,    n,     n]), // caseworker, other unit
+        ("jo",  [y,  y,      y,      y,      y,     y,   n,    n,   n,    n,    n,    n,     n]), // job coach, own unit
+        ("mia", [y,  y,      y,      y,      y,     y,   y,    n,   n,    n,    n,    n,     n]), // unit manager, own unit
+        ("rev", [y,  y,      y,      y,      y,     y,   n,    n,   n,    y,    y,    n,     n]), // auditor
+        ("ann", [y,  n,      n,      n,      y,     y,   n,    y,   y,    n,    n,    n,     n]), // applicant, member (case file is staff-only)
+        ("pol", [y,  n,      n,      n,      n,     n,   n,    n,   n,    n,    n,    n,     n]), // board member
+        ("cid", [y,  n,      n,      n,      n,     n,   n,    n,   n,    n,    n,    n,     n]), // controller
+        ("adm", [y,  n,      n,      n,      n,     n,   n,    n,   n,    n,    n,    y,     y]), // administrator
     ];
     for (user, expected) in table {
         let cookie = session(&f.router, user).await;

@@ -152,6 +152,8 @@ pub(crate) struct Reply {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: String,
+    /// The body as sent (a PDF is not text; `body` is its lossy reading).
+    pub(crate) bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -182,11 +184,13 @@ pub(crate) async fn send(router: &Router, req: Request<Body>) -> Reply {
     let res = router.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
-    let body = String::from_utf8(to_bytes(res.into_body(), 1 << 20).await.unwrap().to_vec()).unwrap();
+    let bytes = to_bytes(res.into_body(), 1 << 22).await.unwrap().to_vec();
+    let body = String::from_utf8_lossy(&bytes).into_owned();
     Reply {
         status,
         headers,
         body,
+        bytes,
     }
 }
 

@@ -1,0 +1,80 @@
+//! The decision letter (beslutsbrev): the decision as `App::decision` gives it, plus whom it is addressed to, the
+//! unit and who decided. For exactly the people who may read the decision; every read is audited.
+
+use domain::DecisionId;
+use norm::Month;
+use norm::contract::Role;
+use store::{AccountStore, DecisionView, Letters, PersonView, Store, Worklists};
+
+use crate::access::Actor;
+use crate::service::{App, AppError};
+
+/// Everything the letter shows. Holds names and personnummer: never log it.
+#[derive(Clone)]
+pub struct DecisionLetter {
+    pub decision: DecisionView,
+    /// The month the application was for.
+    pub month: Option<Month>,
+    /// The unit of the household (the part of the board's administration that decided).
+    pub unit: String,
+    /// The name of the person who decided, when the decision was a person's (`None` for a job, e.g. the demo's
+    /// seeded history).
+    pub decided_by: Option<String>,
+    /// The household's adults on the day of the decision: those the decision is addressed to.
+    pub addressees: Vec<PersonView>,
+}
+
+/// Never prints names or personnummer.
+impl std::fmt::Debug for DecisionLetter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecisionLetter")
+            .field("decision", &self.decision.id)
+            .field("month", &self.month)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// The decision letter. Goes through [`App::decision`] first, so the same people may read it, a refusal is
+    /// audited the same way, and an applicant opening their letter is served the decision just as by opening the
+    /// page (it is the same decision, with the same appeal instructions). The addressees' names are read as an
+    /// audited household read (one record per member) for the letter's page.
+    pub async fn decision_letter(&self, actor: &Actor, id: DecisionId) -> Result<DecisionLetter, AppError> {
+        let decision = self.decision(actor, id).await?;
+        let ctx = self.audit_ctx(actor, &format!("beslut/{id}/brev"));
+        let access = self.store.decision_access(id).await?;
+        let decided_on = decision.decided_at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let household = self
+            .store
+            .household_overview(&ctx, access.household, decided_on)
+            .await?;
+        let month = household
+            .applications
+            .iter()
+            .find(|a| a.id == decision.application)
+            .map(|a| a.month)
+            .or_else(|| decision.calculation.as_ref().map(|c| c.response.month));
+        let unit = self
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .find(|(u, _)| *u == household.unit)
+            .map(|(_, name)| name)
+            .unwrap_or_default();
+        let decided_by = self.store.decider_name(&decision.decided_by).await?;
+        let addressees = household
+            .members
+            .into_iter()
+            .filter(|m| m.role == Role::Adult)
+            .map(|m| m.person)
+            .collect();
+        Ok(DecisionLetter {
+            decision,
+            month,
+            unit,
+            decided_by,
+            addressees,
+        })
+    }
+}
