@@ -4,7 +4,7 @@
 use domain::DecisionId;
 use norm::Month;
 use norm::contract::Role;
-use store::{AccountStore, DecisionView, Letters, PersonView, Store, Worklists};
+use store::{DecisionView, PersonView, Store, Worklists};
 
 use crate::access::Actor;
 use crate::service::{App, AppError};
@@ -54,15 +54,9 @@ impl App {
             .find(|a| a.id == decision.application)
             .map(|a| a.month)
             .or_else(|| decision.calculation.as_ref().map(|c| c.response.month));
-        let unit = self
-            .store
-            .units()
-            .await?
-            .into_iter()
-            .find(|(u, _)| *u == household.unit)
-            .map(|(_, name)| name)
-            .unwrap_or_default();
-        let decided_by = self.store.decider_name(&decision.decided_by).await?;
+        let unit = household.unit_name.clone();
+        // The case file names everyone who decided on the household, this decision's decider among them.
+        let decided_by = household.names.get(&decision.decided_by).cloned();
         let addressees = household
             .members
             .into_iter()

@@ -27,12 +27,16 @@ fn normalised(text: &str) -> String {
 }
 
 async fn audit_rows(store: &SqlStore, action: &str, page: &str) -> i64 {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = $1 AND page = $2")
-        .bind(action)
-        .bind(page)
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    // Changes and refusals are in the change log, reads of personal data in the read log: count both.
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM audit_log WHERE action = $1 AND page = $2) \
+         + (SELECT COUNT(*) FROM readlog.read_log WHERE action = $1 AND page = $2) AS n",
+    )
+    .bind(action)
+    .bind(page)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
     sqlx::Row::try_get(&row, "n").unwrap()
 }
 
