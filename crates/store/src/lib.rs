@@ -15,6 +15,7 @@ mod accounts;
 mod audit;
 mod audit_search;
 pub mod bench;
+mod documents;
 mod error;
 mod failpoints;
 mod gallring;
@@ -47,6 +48,7 @@ use norm::{Money, Month};
 
 pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_hash};
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
+pub use documents::{DocumentAccess, DocumentFile, DocumentInfo, NewDocument};
 pub use error::{Result, StoreError};
 pub use failpoints::FailPoints;
 pub use intake::Intake;
