@@ -122,7 +122,7 @@ impl App {
 
     /// The check for a household found (or not) by id. Someone without the right to read cases must not learn
     /// whether a household or decision exists, so for them "not found" is a refusal too.
-    async fn access_check(
+    pub(crate) async fn access_check(
         &self,
         actor: &Actor,
         access: store::Result<HouseholdAccess>,

@@ -10,6 +10,7 @@ pub mod calc;
 pub mod cases;
 pub mod clock;
 pub mod deciding;
+pub mod documents;
 pub mod paying;
 pub mod review;
 pub mod seed;
