@@ -468,3 +468,124 @@ async fn a_request_larger_than_the_limit_gets_the_form_back_with_a_message() {
     assert_eq!(&written(&f.store).await[..2], &before[..2]);
     server.abort();
 }
+
+fn letter_for(person: domain::PersonId, name: &str) -> store::NewDocument {
+    store::NewDocument {
+        person,
+        kind: domain::document::DocumentKind::Intyg,
+        file_name: name.into(),
+        mime: "application/pdf".into(),
+        content: PDF.to_vec(),
+    }
+}
+
+fn april() -> norm::contract::CalcRequest {
+    serde_json::from_str(
+        r#"{"month": "2026-04", "members": [{"id": "a", "role": "adult", "age": 41}], "costs": {"rent": 5000}}"#,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_protected_persons_attachment_needs_a_grant() {
+    let (router, household, store, hidden) = protected_fixture().await;
+    let a = Actor::system("test", "setup", "2026-03-02T08:00:00Z".parse().unwrap());
+    let (_, ids) = store
+        .apply_with_documents(
+            &a,
+            domain::HouseholdId(household),
+            date(2026, 3, 2),
+            &april(),
+            &[letter_for(hidden, "intyg.pdf")],
+        )
+        .await
+        .unwrap();
+    let path = format!("/dokument/{}", ids[0].get());
+    let kim = session(&router, "kim").await;
+    assert_eq!(get(&router, &path, &kim).await.status, StatusCode::FORBIDDEN);
+    let gun = session(&router, "gun").await;
+    let (status, _, body) = get_bytes(&router, &path, &gun).await;
+    assert_eq!((status, body.as_slice()), (StatusCode::OK, PDF));
+}
+
+/// Two adults of one household, each with an account: what one sent is theirs, not the other's to read (a partner's
+/// medical certificate may be secret even within the family).
+#[tokio::test]
+async fn an_applicant_reads_their_own_attachments_not_their_partners() {
+    let f = fixture().await;
+    let a = Actor::system("test", "setup", "2026-03-02T08:00:00Z".parse().unwrap());
+    let unit = domain::UnitId(one(&f.store, "SELECT MIN(id) FROM org_units").await);
+    let mut people = Vec::new();
+    for pnr in ["19900101-0017", "19910202-0022"] {
+        people.push(
+            f.store
+                .register_person(
+                    &a,
+                    NewPerson::parse(pnr, "Sambo", ProtectedIdentity::None, date(2026, 3, 2)).unwrap(),
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    let household = f
+        .store
+        .register_household(
+            &a,
+            unit,
+            &[
+                (people[0], norm::contract::Role::Adult),
+                (people[1], norm::contract::Role::Adult),
+            ],
+            date(2026, 1, 1),
+        )
+        .await
+        .unwrap();
+    for (username, person) in [("bo", people[0]), ("li", people[1])] {
+        f.store
+            .create_account(
+                &a,
+                NewAccount {
+                    username: username.into(),
+                    display_name: format!("Test {username}"),
+                    role: Role::Applicant,
+                    staff: None,
+                    person: Some(person),
+                    password_hash: hash_password("hemligt").unwrap(),
+                    units: vec![],
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let (_, ids) = f
+        .store
+        .apply_with_documents(
+            &a,
+            household,
+            date(2026, 3, 2),
+            &april(),
+            &[letter_for(people[0], "bos intyg.pdf")],
+        )
+        .await
+        .unwrap();
+    let path = format!("/dokument/{}", ids[0].get());
+    let bo = session(&f.router, "bo").await;
+    assert_eq!(get_bytes(&f.router, &path, &bo).await.0, StatusCode::OK);
+    assert!(
+        get(&f.router, "/mina-sidor", &bo)
+            .await
+            .body
+            .contains("bos intyg.pdf")
+    );
+    let li = session(&f.router, "li").await;
+    let mine = get(&f.router, "/mina-sidor", &li).await;
+    assert!(
+        mine.body.contains("2026-04"),
+        "li sees the household's application"
+    );
+    assert!(
+        !mine.body.contains("bos intyg.pdf"),
+        "but not what bo sent with it"
+    );
+    assert_eq!(get(&f.router, &path, &li).await.status, StatusCode::FORBIDDEN);
+}
