@@ -114,8 +114,8 @@ async fn the_applicant_sends_a_pdf_and_a_png_and_the_caseworker_downloads_one() 
         "Bilagor",
         "kontoutdrag mars.pdf",
         "läkarintyg.png",
-        "Underlag, till exempel kontoutdrag eller hyresavi",
-        "Intyg, till exempel läkarintyg",
+        "Underlag (kontoutdrag, hyresavi)",
+        "Intyg (läkarintyg)",
         &format!("{} B", PNG.len()),
         &format!("href=\"/dokument/{png}\""),
     ] {
