@@ -2,11 +2,18 @@
 // person, and the applicant reads the decision with its explanation and appeals it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launchBrowser, seriousViolations, signIn } from './helpers.mjs';
 import { serveSmallTown, TODAY } from './global.mjs';
 
 let server;
 const browsers = [];
+// The applicant's attachment: a small but real PDF, written where the browser can pick it up.
+const files = mkdtempSync(join(tmpdir(), 'stegvis-attach-'));
+const statement = join(files, 'kontoutdrag-november.pdf');
+writeFileSync(statement, '%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 
 before(async () => {
   // A limit of 1,000 kr: any real run needs a second person's approval.
@@ -16,6 +23,7 @@ before(async () => {
 after(async () => {
   for (const b of browsers) await b.close();
   server?.stop();
+  rmSync(files, { recursive: true, force: true });
 });
 
 async function userPage(username) {
@@ -28,7 +36,7 @@ async function userPage(username) {
 }
 
 test('apply, decide, pay with two people, read the decision', async () => {
-  // 1. The applicant applies for next month (this month's application is already in).
+  // 1. The applicant applies for next month (this month's application is already in), with a bank statement.
   const applicant = await userPage('sokande1');
   await applicant.click('nav >> text=Ansök om ekonomiskt bistånd');
   assert.deepEqual(await seriousViolations(applicant), []);
@@ -36,11 +44,15 @@ test('apply, decide, pay with two people, read the decision', async () => {
   await applicant.fill('#rent', '5400');
   await applicant.fill('#electricity', '350');
   await applicant.fill('#home_insurance', '120');
+  await applicant.setInputFiles('#file_1', statement);
+  await applicant.selectOption('#kind_1', 'underlag');
   await applicant.click('button:has-text("Skicka ansökan")');
   if (new URL(applicant.url()).pathname !== '/mina-sidor') console.error(await applicant.textContent('main'));
   assert.equal(new URL(applicant.url()).pathname, '/mina-sidor');
   const december = applicant.locator('tbody tr', { hasText: '2026-12' });
   assert.match(await december.textContent(), /Inkommen/);
+  assert.match(await december.textContent(), /kontoutdrag-november\.pdf/);
+  assert.deepEqual(await seriousViolations(applicant), []);
 
   // 2. The caseworker finds it (newest last in the queue), investigates and decides.
   const caseworker = await userPage('handlaggare');
@@ -48,6 +60,10 @@ test('apply, decide, pay with two people, read the decision', async () => {
   await caseworker.locator('tbody tr', { hasText: '2026-12' }).last().locator('a').first().click();
   assert.match(new URL(caseworker.url()).pathname, /^\/ansokan\/\d+$/);
   assert.match(await caseworker.textContent('main'), /Hyra/);
+  // The attachment is listed with its kind, and links to its download.
+  const attachment = caseworker.locator('tbody tr', { hasText: 'kontoutdrag-november.pdf' });
+  assert.match(await attachment.textContent(), /Underlag/);
+  assert.match(await attachment.locator('a').getAttribute('href'), /^\/dokument\/\d+$/);
   assert.deepEqual(await seriousViolations(caseworker), []);
   await caseworker.click('button:has-text("Påbörja utredning")');
   await caseworker.check('input[name=outcome][value=bifall]');
@@ -75,7 +91,7 @@ test('apply, decide, pay with two people, read the decision', async () => {
 
   // 5. The applicant reads the decision, line by line, with how to appeal.
   await applicant.goto(server.url + '/mina-sidor');
-  await applicant.locator('tbody tr', { hasText: '2026-12' }).locator('a').click();
+  await applicant.locator('tbody tr', { hasText: '2026-12' }).locator('a', { hasText: 'Visa beslutet' }).click();
   const text = await applicant.textContent('main');
   assert.match(text, /Så räknades beloppet fram/);
   assert.match(text, /Hyra/);

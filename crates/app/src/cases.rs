@@ -84,17 +84,34 @@ impl App {
         if let Err(denied) = actor.require(permission) {
             self.enforce(&ctx, page, Err(denied)).await?;
         }
-        let found = match access {
-            Ok(access) => Some(access),
-            Err(store::StoreError::NotFound { .. }) if actor.require(Permission::ReadCase).is_err() => None,
-            Err(e) => return Err(e.into()),
-        };
-        let check = match &found {
-            Some(access) => self.may_read(actor, access).await?,
-            None => Err(Denied::Role),
-        };
+        let (check, found) = self.judge_access(actor, access).await?;
         self.enforce(&ctx, page, check).await?;
         Ok((ctx, found))
+    }
+
+    /// The check for a household found (or not) by id, for a use case that records the refusal itself. Someone
+    /// without the right to read cases must not learn whether a household or decision exists, so for them "not
+    /// found" is a refusal too.
+    pub(crate) async fn access_check(
+        &self,
+        actor: &Actor,
+        access: store::Result<HouseholdAccess>,
+    ) -> Result<Result<(), Denied>, AppError> {
+        Ok(self.judge_access(actor, access).await?.0)
+    }
+
+    async fn judge_access(
+        &self,
+        actor: &Actor,
+        access: store::Result<HouseholdAccess>,
+    ) -> Result<(Result<(), Denied>, Option<HouseholdAccess>), AppError> {
+        match access {
+            Ok(access) => Ok((self.may_read(actor, &access).await?, Some(access))),
+            Err(store::StoreError::NotFound { .. }) if actor.require(Permission::ReadCase).is_err() => {
+                Ok((Err(Denied::Role), None))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use domain::ApplicationId;
 use domain::decision::{DecisionItem, FrozenCalculation, NewDecision, Outcome};
 use norm::contract::{CalcRequest, CalcResponse};
 use norm::{Money, RuleBook};
-use store::{ApplicationView, DecisionView, Intake, Store};
+use store::{ApplicationView, DecisionView, DocumentInfo, Intake, Store};
 
 use crate::access::{Actor, Permission};
 use crate::service::{App, AppError};
@@ -28,6 +28,8 @@ pub struct ApplicationCase {
     pub request: Option<CalcRequest>,
     /// The engine's calculation of the declared input, or why it could not be made.
     pub calculation: Option<Result<CalcResponse, String>>,
+    /// The attachments sent with the application, oldest first.
+    pub documents: Vec<DocumentInfo>,
 }
 
 /// The caseworker's decision on the month's försörjningsstöd.
@@ -53,10 +55,12 @@ impl App {
         let calculation = request
             .as_ref()
             .map(|r| norm::calculate(&RULES, r).map_err(|e| e.to_string()));
+        let documents = self.store.application_documents(&ctx, id).await?;
         Ok(ApplicationCase {
             application,
             request,
             calculation,
+            documents,
         })
     }
 

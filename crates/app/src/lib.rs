@@ -11,6 +11,7 @@ pub mod cases;
 pub mod casework;
 pub mod clock;
 pub mod deciding;
+pub mod documents;
 pub mod letters;
 pub mod paying;
 pub mod review;

@@ -8,6 +8,10 @@ use crate::error::DomainError;
 /// 10 MiB: large enough for scanned bank statements, small enough to keep the database sane.
 pub const MAX_DOCUMENT_BYTES: u64 = 10 * 1024 * 1024;
 
+/// Attachments one online application may carry: enough for each adult's bank statement, the rent notice and a
+/// certificate, while one request stays within what the server reads into memory (files times the size limit).
+pub const MAX_ATTACHMENTS: usize = 5;
+
 /// Accepted MIME types and the bytes each must start with.
 const ALLOWED: [(&str, &[u8]); 3] = [
     ("application/pdf", b"%PDF-"),
@@ -27,12 +31,37 @@ pub enum DocumentKind {
 }
 
 impl DocumentKind {
+    pub const ALL: [DocumentKind; 3] = [
+        DocumentKind::Underlag,
+        DocumentKind::Skrivelse,
+        DocumentKind::Intyg,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             DocumentKind::Underlag => "underlag",
             DocumentKind::Skrivelse => "skrivelse",
             DocumentKind::Intyg => "intyg",
         }
+    }
+
+    /// What an applicant may send: their own papers and certificates, never a letter from the board.
+    pub const fn sent_by_applicants(self) -> bool {
+        matches!(self, DocumentKind::Underlag | DocumentKind::Intyg)
+    }
+}
+
+impl std::str::FromStr for DocumentKind {
+    type Err = DomainError;
+
+    fn from_str(s: &str) -> Result<DocumentKind, DomainError> {
+        DocumentKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(DomainError::Invalid {
+                field: "dokumenttyp",
+                reason: "okänd typ av dokument",
+            })
     }
 }
 
@@ -108,5 +137,15 @@ mod tests {
             Err(DomainError::DocumentSize { .. })
         ));
         assert!(DocumentMeta::check(DocumentKind::Underlag, "../x.pdf", "application/pdf", &pdf).is_err());
+    }
+
+    #[test]
+    fn kinds_round_trip_and_applicants_never_send_letters() {
+        for kind in DocumentKind::ALL {
+            assert_eq!(kind.as_str().parse::<DocumentKind>(), Ok(kind));
+        }
+        assert!("brev".parse::<DocumentKind>().is_err());
+        assert!(!DocumentKind::Skrivelse.sent_by_applicants());
+        assert!(DocumentKind::Underlag.sent_by_applicants() && DocumentKind::Intyg.sent_by_applicants());
     }
 }

@@ -1,5 +1,6 @@
 //! Failure injection for the reliability tests: named points before and after each write inside the payment use
-//! cases. In production nothing is armed and a check is one uncontended mutex lock.
+//! cases and the online application with its attachments. In production nothing is armed and a check is one
+//! uncontended mutex lock.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};

@@ -1,16 +1,18 @@
 //! What an applicant declared with a monthly application: the calc-contract input the caseworker's calculation
-//! starts from. Stored with the application; reading it is a read of personal data (incomes) and is audited.
+//! starts from, and the attachments (bilagor) sent with it. Stored with the application in one transaction; reading
+//! either is a read of personal data (incomes, certificates) and is audited.
 
 use std::future::Future;
 
 use domain::application::ApplicationStatus;
-use domain::{Actor, ApplicationId, DecisionId, DomainError, HouseholdId};
+use domain::{Actor, ApplicationId, DecisionId, DocumentId, DomainError, HouseholdId, PersonId};
 use norm::contract::CalcRequest;
 use serde_json::json;
 use sqlx::Row;
 
 use jiff::civil::Date;
 
+use crate::documents::{self, DocumentAccess, DocumentFile, DocumentInfo, NewDocument};
 use crate::error::{Result, StoreError};
 use crate::model::{AppealView, ApplicationView};
 use crate::records::{appeal_from_row, receive_appeal_in_tx, receive_in_tx};
@@ -27,6 +29,39 @@ pub trait Intake: Send + Sync {
         received_on: Date,
         request: &CalcRequest,
     ) -> impl Future<Output = Result<ApplicationView>> + Send;
+    /// An online application with its attachments, all in one transaction with an audit record each: every file is
+    /// checked (at most [`domain::document::MAX_ATTACHMENTS`], type, content, size, name) before anything is
+    /// written, and a failure anywhere stores neither the application nor any document.
+    fn apply_with_documents(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        received_on: Date,
+        request: &CalcRequest,
+        documents: &[NewDocument],
+    ) -> impl Future<Output = Result<(ApplicationView, Vec<DocumentId>)>> + Send;
+    /// The attachments that came with an application, oldest first (an audited read when there are any).
+    fn application_documents(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+    ) -> impl Future<Output = Result<Vec<DocumentInfo>>> + Send;
+    /// The attachments a person sent with any of their applications, oldest first (an audited read when there are
+    /// any): the applicant's own pages.
+    fn documents_sent_by(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+    ) -> impl Future<Output = Result<Vec<DocumentInfo>>> + Send;
+    /// Whose an attachment is and the access facts of its application's household (ids and flags only; not
+    /// audited). Only documents that came with an application are found.
+    fn document_access(&self, document: DocumentId) -> impl Future<Output = Result<DocumentAccess>> + Send;
+    /// One attachment with its content (an audited read, subject the person).
+    fn read_document(
+        &self,
+        actor: &Actor,
+        document: DocumentId,
+    ) -> impl Future<Output = Result<DocumentFile>> + Send;
     /// Stores the declared input of an application that is not yet decided (audited).
     fn attach_request(
         &self,
@@ -66,6 +101,21 @@ impl Intake for SqlStore {
         received_on: Date,
         request: &CalcRequest,
     ) -> Result<ApplicationView> {
+        let (app, _) = self
+            .apply_with_documents(actor, household, received_on, request, &[])
+            .await?;
+        Ok(app)
+    }
+
+    async fn apply_with_documents(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        received_on: Date,
+        request: &CalcRequest,
+        documents: &[NewDocument],
+    ) -> Result<(ApplicationView, Vec<DocumentId>)> {
+        let checked = documents::check_all(documents)?;
         let mut tx = self.begin().await?;
         let app = receive_in_tx(
             &mut tx,
@@ -76,8 +126,30 @@ impl Intake for SqlStore {
             Some(request),
         )
         .await?;
+        tx.fail_point("apply.after_application")?;
+        let ids = documents::insert_in_tx(&mut tx, actor, app.id, household, documents, &checked).await?;
         tx.commit().await?;
-        Ok(app)
+        Ok((app, ids))
+    }
+
+    async fn application_documents(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+    ) -> Result<Vec<DocumentInfo>> {
+        documents::of_application(self, actor, application).await
+    }
+
+    async fn documents_sent_by(&self, actor: &Actor, person: PersonId) -> Result<Vec<DocumentInfo>> {
+        documents::sent_by(self, actor, person).await
+    }
+
+    async fn document_access(&self, document: DocumentId) -> Result<DocumentAccess> {
+        documents::access(self, document).await
+    }
+
+    async fn read_document(&self, actor: &Actor, document: DocumentId) -> Result<DocumentFile> {
+        documents::read(self, actor, document).await
     }
 
     async fn attach_request(

@@ -16,6 +16,7 @@ mod audit;
 mod audit_search;
 pub mod bench;
 mod case_file;
+mod documents;
 mod error;
 mod failpoints;
 mod follow_ups;
@@ -51,6 +52,7 @@ use norm::{Money, Month};
 
 pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_hash};
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
+pub use documents::{DocumentAccess, DocumentFile, DocumentInfo, NewDocument};
 pub use error::{Result, StoreError};
 pub use failpoints::FailPoints;
 pub use follow_ups::FollowUps;

@@ -1476,6 +1476,8 @@ async fn an_in_memory_store_keeps_its_data_across_calls() {
 
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/attachments.rs"]
+mod attachments;
 #[path = "conformance/audit_search.rs"]
 mod audit_search;
 #[path = "conformance/batches.rs"]

@@ -20,6 +20,7 @@ use norm::contract::{CalcRequest, Role};
 
 use crate::case_pages::app_error;
 use crate::decision_pages::{calc_parts, kronor};
+use crate::document_pages::{DocumentRow, document_row};
 use crate::i18n::{Lang, Texts};
 use crate::lang::PageLang;
 use crate::pages::{CalcPart, NavUser, render};
@@ -55,6 +56,8 @@ pub struct ApplicationPage {
     pub assistance: String,
     pub findings: Vec<String>,
     pub decision: Option<i64>,
+    /// The attachments sent with the application.
+    pub documents: Vec<DocumentRow>,
     pub can_start: bool,
     pub can_decide: bool,
     pub errors: Vec<(&'static str, String)>,
@@ -260,6 +263,7 @@ fn page(case: &ApplicationCase, signed: &SignedIn, lang: PageLang, here: String)
         assistance,
         findings,
         decision: a.current_decision.map(|d| d.get()),
+        documents: case.documents.iter().map(|d| document_row(d, t)).collect(),
         can_start: may_decide && a.status == ApplicationStatus::Received,
         can_decide: may_decide
             && a.status == ApplicationStatus::UnderInvestigation

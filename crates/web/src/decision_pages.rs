@@ -210,12 +210,31 @@ async fn decision_page(
 pub async fn mine(State(state): State<Arc<AppState>>, lang: PageLang, signed: Signed) -> Response {
     let t = lang.texts();
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
-    match state.app.my_households(&signed.signed_in.actor).await {
-        Ok(households) => {
+    let actor = &signed.signed_in.actor;
+    let found = match state.app.my_households(actor).await {
+        Ok(households) => state
+            .app
+            .my_documents(actor)
+            .await
+            .map(|documents| (households, documents)),
+        Err(e) => Err(e),
+    };
+    match found {
+        Ok((households, documents)) => {
             let mut applications: Vec<&ApplicationView> =
                 households.iter().flat_map(|h| &h.applications).collect();
             applications.sort_by_key(|a| std::cmp::Reverse(a.month));
-            let applications = applications.into_iter().map(|a| application_row(a, t)).collect();
+            let applications = applications
+                .into_iter()
+                .map(|a| {
+                    let sent = documents
+                        .iter()
+                        .filter(|d| d.application == a.id)
+                        .map(|d| crate::document_pages::document_row(d, t))
+                        .collect();
+                    (application_row(a, t), sent)
+                })
+                .collect();
             render(
                 StatusCode::OK,
                 &MinePage {

@@ -167,7 +167,8 @@ pub struct MinePage {
     pub t: &'static Texts,
     pub user: Option<NavUser>,
     pub here: String,
-    pub applications: Vec<ApplicationRow>,
+    /// Each application with the attachments the applicant sent with it.
+    pub applications: Vec<(ApplicationRow, Vec<crate::document_pages::DocumentRow>)>,
 }
 
 /// An error page for a status (404, 403) in the user's language.

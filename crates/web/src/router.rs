@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
 use crate::{
-    api, application_pages, apply_pages, auth_pages, case_pages, decision_pages, lang, payment_pages,
-    review_pages, security,
+    api, application_pages, apply_pages, auth_pages, case_pages, decision_pages, document_pages, lang,
+    payment_pages, review_pages, security,
 };
 
 #[derive(Debug)]
@@ -48,7 +48,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/utbetalningar/{id}/{step}", post(payment_pages::step))
         .route("/utbetalningar/{id}/stoppa/{payment}", post(payment_pages::stop))
         .route("/mina-sidor", get(decision_pages::mine))
-        .route("/ansok", get(apply_pages::form).post(apply_pages::submit))
+        .route(
+            "/ansok",
+            get(apply_pages::form)
+                .post(apply_pages::submit)
+                // The application carries its attachments: room for every file at its limit (axum's default is 2 MB).
+                .layer(DefaultBodyLimit::max(apply_pages::BODY_LIMIT)),
+        )
+        .route("/dokument/{id}", get(document_pages::download))
         .route("/granskning", get(review_pages::search))
         .route("/granskning/person/{id}", get(review_pages::extract))
         .route("/granskning/kedja", get(review_pages::chain))

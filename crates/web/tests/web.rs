@@ -17,6 +17,8 @@ mod api;
 mod appeals;
 #[path = "web/applying.rs"]
 mod applying;
+#[path = "web/attachments.rs"]
+mod attachments;
 #[path = "web/deciding.rs"]
 mod deciding;
 #[path = "web/letter.rs"]

@@ -18,7 +18,7 @@ async fn an_applicant_applies_online_and_the_caseworker_sees_the_declaration() {
         ("month=2027-09&rent=5000", "innevarande eller nästa månad"),
         ("month=&rent=5000", "Välj en månad"),
     ] {
-        let r = post(&f.router, "/ansok", &ann, &format!("csrf_token={csrf}&{form}")).await;
+        let r = post_form_multipart(&f.router, "/ansok", &ann, &format!("csrf_token={csrf}&{form}")).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{form}");
         assert!(
             r.body.contains(message) && r.body.contains("error-summary"),
@@ -29,7 +29,7 @@ async fn an_applicant_applies_online_and_the_caseworker_sees_the_declaration() {
     }
     let ok =
         format!("csrf_token={csrf}&month=2026-04&rent=5+200&electricity=300&housing_allowance=700&salary=");
-    let r = post(&f.router, "/ansok", &ann, &ok).await;
+    let r = post_form_multipart(&f.router, "/ansok", &ann, &ok).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(applications(&f.store).await, before + 1);
     let mine = get(&f.router, "/mina-sidor", &ann).await;

@@ -5,10 +5,12 @@ use crate::support::*;
 /// Every page route (GET) for every role, as the permission table in `app::access` says: personal pages need
 /// `read_case` and the household's unit (auditors read across units) or, for an applicant, membership; payment runs
 /// need `prepare_payments` or `approve_payments`; the e-service needs `apply_own`; review pages `read_access_log`;
-/// administration `manage_users`. Refusals never show a personnummer or a name.
+/// administration `manage_users`; an attachment is read as its household is (an applicant: their own). Refusals
+/// never show a personnummer or a name.
 #[tokio::test]
 async fn every_route_for_every_role_is_allowed_or_refused_as_the_permission_table_says() {
     let f = fixture().await;
+    let document = applicants_document(&f).await;
     let routes = [
         "/hem".to_owned(),
         "/arenden".to_owned(),
@@ -23,21 +25,22 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_permission_tabl
         "/granskning/kedja".to_owned(),
         "/admin/anvandare".to_owned(),
         "/admin/enheter".to_owned(),
+        format!("/dokument/{document}"),
     ];
     let y = StatusCode::OK;
     let n = StatusCode::FORBIDDEN;
     #[rustfmt::skip]
-    let table: [(&str, [StatusCode; 13]); 9] = [
-        //       hem arenden hushall ansokan beslut brev utbet mina ansok grans kedja anvand enheter
-        ("kim", [y,  y,      y,      y,      y,     y,   y,    n,   n,    n,    n,    n,     n]), // caseworker, own unit
-        ("lo",  [y,  y,      n,      n,      n,     n,   y,    n,   n,    n,    n,    n,     n]), // caseworker, other unit
-        ("jo",  [y,  y,      y,      y,      y,     y,   n,    n,   n,    n,    n,    n,     n]), // job coach, own unit
-        ("mia", [y,  y,      y,      y,      y,     y,   y,    n,   n,    n,    n,    n,     n]), // unit manager, own unit
-        ("rev", [y,  y,      y,      y,      y,     y,   n,    n,   n,    y,    y,    n,     n]), // auditor
-        ("ann", [y,  n,      n,      n,      y,     y,   n,    y,   y,    n,    n,    n,     n]), // applicant, member (case file is staff-only)
-        ("pol", [y,  n,      n,      n,      n,     n,   n,    n,   n,    n,    n,    n,     n]), // board member
-        ("cid", [y,  n,      n,      n,      n,     n,   n,    n,   n,    n,    n,    n,     n]), // controller
-        ("adm", [y,  n,      n,      n,      n,     n,   n,    n,   n,    n,    n,    y,     y]), // administrator
+    let table: [(&str, [StatusCode; 14]); 9] = [
+        //       hem arenden hushall ansokan beslut brev utbet mina ansok grans kedja anvand enheter dokument
+        ("kim", [y,  y,      y,      y,      y,     y,   y,    n,   n,    n,    n,    n,     n,      y]), // caseworker, own unit
+        ("lo",  [y,  y,      n,      n,      n,     n,   y,    n,   n,    n,    n,    n,     n,      n]), // caseworker, other unit
+        ("jo",  [y,  y,      y,      y,      y,     y,   n,    n,   n,    n,    n,    n,     n,      y]), // job coach, own unit
+        ("mia", [y,  y,      y,      y,      y,     y,   y,    n,   n,    n,    n,    n,     n,      y]), // unit manager, own unit
+        ("rev", [y,  y,      y,      y,      y,     y,   n,    n,   n,    y,    y,    n,     n,      y]), // auditor
+        ("ann", [y,  n,      n,      n,      y,     y,   n,    y,   y,    n,    n,    n,     n,      y]), // applicant, member (case file is staff-only)
+        ("pol", [y,  n,      n,      n,      n,     n,   n,    n,   n,    n,    n,    n,     n,      n]), // board member
+        ("cid", [y,  n,      n,      n,      n,     n,   n,    n,   n,    n,    n,    n,     n,      n]), // controller
+        ("adm", [y,  n,      n,      n,      n,     n,   n,    n,   n,    n,    n,    y,     y,      n]), // administrator
     ];
     for (user, expected) in table {
         let cookie = session(&f.router, user).await;
@@ -52,4 +55,37 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_permission_tabl
             }
         }
     }
+}
+
+/// An attachment the applicant "ann" sent with an April application (stored directly: the form has tests of its own).
+async fn applicants_document(f: &Fixture) -> i64 {
+    let a = Actor::system("test", "setup", "2026-03-02T08:00:00Z".parse().unwrap());
+    let row = sqlx::query("SELECT person_id FROM accounts WHERE username = 'ann'")
+        .fetch_one(f.store.pool())
+        .await
+        .unwrap();
+    let person = domain::PersonId(sqlx::Row::try_get(&row, 0).unwrap());
+    let request: norm::contract::CalcRequest = serde_json::from_str(
+        r#"{"month": "2026-04", "members": [{"id": "a", "role": "adult", "age": 45}], "costs": {"rent": 5200}}"#,
+    )
+    .unwrap();
+    let document = store::NewDocument {
+        person,
+        kind: domain::document::DocumentKind::Underlag,
+        file_name: "hyresavi.pdf".into(),
+        mime: "application/pdf".into(),
+        content: b"%PDF-1.7\n".to_vec(),
+    };
+    let (_, ids) = f
+        .store
+        .apply_with_documents(
+            &a,
+            domain::HouseholdId(f.household),
+            date(2026, 3, 2),
+            &request,
+            &[document],
+        )
+        .await
+        .unwrap();
+    ids[0].get()
 }

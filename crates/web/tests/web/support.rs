@@ -388,3 +388,97 @@ pub(crate) async fn session_with(router: &Router, username: &str, password: &str
 
 /// (field, message shown next to it)
 pub(crate) type Expected = &'static [(&'static str, &'static str)];
+
+// --- multipart forms: the online application with its attachments -----------------------------------------------
+
+/// One part of a `multipart/form-data` body: a text field, or a file with its name, type and content.
+pub(crate) enum Part<'a> {
+    Text(&'a str, &'a str),
+    File {
+        field: &'a str,
+        name: &'a str,
+        mime: &'a str,
+        content: &'a [u8],
+    },
+}
+
+const BOUNDARY: &str = "----stegvis-test-7d1f0c";
+
+pub(crate) fn multipart_boundary() -> &'static str {
+    BOUNDARY
+}
+
+pub(crate) fn multipart_body(parts: &[Part]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match part {
+            Part::Text(name, value) => {
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+                );
+            }
+            Part::File {
+                field,
+                name,
+                mime,
+                content,
+            } => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+                         Content-Type: {mime}\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(content);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+pub(crate) async fn post_multipart(router: &Router, path: &str, cookie: &str, parts: &[Part<'_>]) -> Reply {
+    let req = Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(multipart_body(parts)))
+        .unwrap();
+    send(router, req).await
+}
+
+/// Posts `a=1&b=2` (`+` for a space) as the browser posts the application form: multipart, no files chosen.
+pub(crate) async fn post_form_multipart(router: &Router, path: &str, cookie: &str, form: &str) -> Reply {
+    let pairs: Vec<(String, String)> = form
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.replace('+', " ")))
+        .collect();
+    let mut parts: Vec<Part> = pairs.iter().map(|(k, v)| Part::Text(k, v)).collect();
+    // An empty file input is still sent: a part with no file name and no content.
+    parts.push(Part::File {
+        field: "file_1",
+        name: "",
+        mime: "application/octet-stream",
+        content: b"",
+    });
+    post_multipart(router, path, cookie, &parts).await
+}
+
+/// A response whose body is bytes (a downloaded file).
+pub(crate) async fn get_bytes(router: &Router, path: &str, cookie: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let req = Request::get(path)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = to_bytes(res.into_body(), 64 << 20).await.unwrap().to_vec();
+    (status, headers, body)
+}
