@@ -16,6 +16,7 @@ mod support {
 
     pub struct TestDb {
         pub store: SqlStore,
+        pub url: String,
         cleanup: Cleanup,
     }
 
@@ -33,12 +34,13 @@ mod support {
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let store = SqlStore::connect_with(StoreConfig {
             fail_points: fail,
-            ..StoreConfig::new(url)
+            ..StoreConfig::new(url.clone())
         })
         .await
         .unwrap();
         TestDb {
             store,
+            url,
             cleanup: Cleanup::File(path),
         }
     }
@@ -56,12 +58,13 @@ mod support {
         let url = format!("{base}/{name}");
         let store = SqlStore::connect_with(StoreConfig {
             fail_points: fail,
-            ..StoreConfig::new(url)
+            ..StoreConfig::new(url.clone())
         })
         .await
         .unwrap();
         TestDb {
             store,
+            url,
             cleanup: Cleanup::Postgres {
                 admin_url: admin_url.to_owned(),
                 name,
@@ -1480,6 +1483,8 @@ mod accounts;
 mod attachments;
 #[path = "conformance/audit_search.rs"]
 mod audit_search;
+#[path = "conformance/case_file.rs"]
+mod case_file;
 #[path = "conformance/batches.rs"]
 mod batches;
 #[path = "conformance/intake.rs"]
