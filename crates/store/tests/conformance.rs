@@ -1483,10 +1483,10 @@ mod accounts;
 mod attachments;
 #[path = "conformance/audit_search.rs"]
 mod audit_search;
-#[path = "conformance/case_file.rs"]
-mod case_file;
 #[path = "conformance/batches.rs"]
 mod batches;
+#[path = "conformance/case_file.rs"]
+mod case_file;
 #[path = "conformance/intake.rs"]
 mod intake;
 #[path = "conformance/payment_runs.rs"]

@@ -19,6 +19,8 @@ mod appeals;
 mod applying;
 #[path = "web/attachments.rs"]
 mod attachments;
+#[path = "web/casework.rs"]
+mod casework;
 #[path = "web/deciding.rs"]
 mod deciding;
 #[path = "web/letter.rs"]

@@ -107,7 +107,10 @@ async fn the_case_file_holds_the_household_over_time(s: &SqlStore) {
 
     let changes_before = count(s, "SELECT COUNT(*) FROM audit_log").await;
     let file = s.household_overview(&a, h, date(2026, 3, 20)).await.unwrap();
-    assert_eq!((file.id, file.unit, file.unit_name.as_str()), (h, unit, "Team Nord"));
+    assert_eq!(
+        (file.id, file.unit, file.unit_name.as_str()),
+        (h, unit, "Team Nord")
+    );
     // Members over time: both periods, earliest first; both are members in March.
     let periods: Vec<_> = file
         .membership
@@ -127,14 +130,24 @@ async fn the_case_file_holds_the_household_over_time(s: &SqlStore) {
     assert_eq!(file.applications[0].month, month(3));
     assert_eq!(file.decisions.len(), 1);
     assert_eq!(
-        (file.decisions[0].id, file.decisions[0].outcome, file.decisions[0].total_granted),
+        (
+            file.decisions[0].id,
+            file.decisions[0].outcome,
+            file.decisions[0].total_granted
+        ),
         (d, Some(Outcome::Bifall), kr(5000))
     );
     assert_eq!(file.decisions[0].served_on, Some(date(2026, 3, 16)));
     assert_eq!(file.payments.len(), 1);
-    assert_eq!((file.payments[0].decision, file.payments[0].amount), (d, kr(5000)));
+    assert_eq!(
+        (file.payments[0].decision, file.payments[0].amount),
+        (d, kr(5000))
+    );
     assert_eq!(file.appeals.len(), 1);
-    assert_eq!((file.appeals[0].id, file.appeals[0].status), (appeal.id, AppealStatus::InTime));
+    assert_eq!(
+        (file.appeals[0].id, file.appeals[0].status),
+        (appeal.id, AppealStatus::InTime)
+    );
     assert_eq!(file.claims.len(), 1);
     assert_eq!(file.claims[0].outstanding, kr(1200));
     // The journal of anyone who has been a member; follow-ups open first by due date, then done ones.
@@ -145,7 +158,9 @@ async fn the_case_file_holds_the_household_over_time(s: &SqlStore) {
     assert!(file.follow_ups[2].done.is_some());
     // Who decided and wrote, by name.
     assert_eq!(
-        file.names.get(&format!("staff:{}", staff.get())).map(String::as_str),
+        file.names
+            .get(&format!("staff:{}", staff.get()))
+            .map(String::as_str),
         Some("Karin Handläggare")
     );
 
@@ -189,7 +204,10 @@ async fn a_follow_up_is_done_once(s: &SqlStore) {
         .create_follow_up(&a, h, date(2026, 4, 1), &reason("Hyresavi för april"))
         .await
         .unwrap();
-    assert_eq!((f.household, f.due_on, f.done.clone()), (h, date(2026, 4, 1), None));
+    assert_eq!(
+        (f.household, f.due_on, f.done.clone()),
+        (h, date(2026, 4, 1), None)
+    );
     assert_eq!(s.follow_up_household(f.id).await.unwrap(), h);
     let b = actor("2026-03-16T10:00:00Z");
     let done = s.complete_follow_up(&b, f.id).await.unwrap();
@@ -240,7 +258,10 @@ async fn the_work_queue_lists_applications_follow_ups_and_appeals(s: &SqlStore) 
     let (other_unit, _, other) = household(s, &a, date(1976, 2, 16), 522).await;
     let d = decided_march(s, &a, h).await;
     let appeal = s.receive_appeal(&a, d, date(2026, 3, 20)).await.unwrap();
-    let april = s.receive_application(&a, h, month(4), date(2026, 3, 18)).await.unwrap();
+    let april = s
+        .receive_application(&a, h, month(4), date(2026, 3, 18))
+        .await
+        .unwrap();
     s.receive_application(&a, other, month(4), date(2026, 3, 17))
         .await
         .unwrap();
