@@ -18,6 +18,8 @@ use norm::{Money, Month, RuleBook};
 use store::{AccountStore, Intake, MonthDecision, NewAccount, NewPerson, SqlStore, Store, StoreError};
 use synth::{Municipality, StaffRole as SynthRole};
 
+mod casework;
+
 /// The demo sign-ins (password `demo`, demo mode only), with the role each one has.
 pub const DEMO_STAFF_ACCOUNTS: [(&str, Role); 7] = [
     ("handlaggare", Role::Caseworker),
@@ -60,6 +62,8 @@ pub struct SeedReport {
     pub open_applications: usize,
     pub appeals: usize,
     pub claims: usize,
+    pub journal_notes: usize,
+    pub follow_ups: usize,
 }
 
 /// Progress of a long build: (what, done, total).
@@ -262,6 +266,15 @@ pub async fn build(
         }
         report.claims += 1;
     }
+
+    // The casework around the money: plans and exits in the journal, the next plan review as a follow-up.
+    let stored = casework::Stored {
+        households: &stored_households,
+        persons: &stored_persons,
+        staff: &staff,
+    };
+    (report.journal_notes, report.follow_ups) =
+        casework::seed(store, town, &stored, &actor, today, current).await?;
 
     // Sign-ins for the demo. The demo applicants live in the demo caseworker's unit, so that one can follow an
     // application from the e-service to the decision with the demo accounts.

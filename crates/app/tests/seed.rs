@@ -82,6 +82,50 @@ async fn a_small_town_is_stored_completely_and_consistently() {
         scalar(&store, "SELECT CAST(SUM(amount) AS BIGINT) FROM payments").await,
         scalar(&store, "SELECT CAST(SUM(total_granted) AS BIGINT) FROM decisions").await
     );
+    // The casework around the money: a note per plan made (and per exit), a follow-up per ongoing household.
+    let plans: usize = town
+        .cases
+        .iter()
+        .flat_map(|c| &c.spells)
+        .flat_map(|s| &s.plans)
+        .filter(|p| p.created <= today)
+        .count();
+    assert!(report.journal_notes > 0 && report.journal_notes <= plans + town.cases.len() * 4);
+    assert_eq!(
+        scalar(&store, "SELECT COUNT(*) FROM journal_notes").await as usize,
+        report.journal_notes
+    );
+    assert!(
+        scalar(
+            &store,
+            "SELECT COUNT(*) FROM journal_notes WHERE body LIKE 'Planering upprättad. Mål: %'"
+        )
+        .await
+            > 0
+    );
+    assert!(
+        scalar(
+            &store,
+            "SELECT COUNT(*) FROM journal_notes WHERE body LIKE 'Försörjningsstödet avslutas efter %'"
+        )
+        .await
+            > 0
+    );
+    let ongoing = town
+        .cases
+        .iter()
+        .filter(|c| c.months.last().is_some_and(|m| m.month == current))
+        .count();
+    assert!(report.follow_ups > 0 && report.follow_ups <= ongoing);
+    // Open, due from ten days ago at the earliest, and at most one quarter ahead.
+    assert_eq!(
+        scalar(
+            &store,
+            "SELECT COUNT(*) FROM follow_ups WHERE done_at IS NULL AND due_on >= '2026-11-13' AND due_on <= '2027-02-23'"
+        )
+        .await as usize,
+        report.follow_ups
+    );
     assert_eq!(report.accounts, 12);
     for name in [
         "handlaggare",

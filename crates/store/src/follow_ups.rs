@@ -10,9 +10,9 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::error::{Result, StoreError};
-use crate::model::FollowUpView;
+use crate::model::{FollowUpView, NewFollowUp};
 use crate::packed::Columns;
-use crate::sql::{SqlStore, date_text, from_micros, micros, parse_date, require};
+use crate::sql::{SqlStore, Tx, date_text, from_micros, micros, parse_date, require};
 
 pub(crate) const FOLLOW_UP_NAMES: [&str; 8] = [
     "id",
@@ -50,6 +50,11 @@ pub trait FollowUps: Send + Sync {
         due_on: Date,
         reason: &FollowUpReason,
     ) -> impl Future<Output = Result<FollowUpView>> + Send;
+    /// Many follow-ups in one transaction (a history brought in from elsewhere): all are created, or none.
+    fn create_follow_ups(
+        &self,
+        items: &[NewFollowUp],
+    ) -> impl Future<Output = Result<Vec<FollowUpId>>> + Send;
     /// Marks an open follow-up done; one already done is a conflict and changes nothing.
     fn complete_follow_up(
         &self,
@@ -69,26 +74,7 @@ impl FollowUps for SqlStore {
         reason: &FollowUpReason,
     ) -> Result<FollowUpView> {
         let mut tx = self.begin().await?;
-        require(tx.conn(), "households", "hushåll", household.get()).await?;
-        let row = sqlx::query(
-            "INSERT INTO follow_ups (household_id, due_on, reason, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(household.get())
-        .bind(date_text(due_on))
-        .bind(reason.as_str().to_owned())
-        .bind(actor.who.to_string())
-        .bind(micros(actor.at))
-        .fetch_one(tx.conn())
-        .await?;
-        let id = FollowUpId(row.try_get("id")?);
-        tx.audit(
-            actor,
-            "follow_up.create",
-            None,
-            json!({ "household": household, "follow_up": id, "due_on": date_text(due_on) }),
-        )
-        .await?;
+        let id = insert_follow_up(&mut tx, actor, household, due_on, reason).await?;
         tx.commit().await?;
         Ok(FollowUpView {
             id,
@@ -99,6 +85,16 @@ impl FollowUps for SqlStore {
             created_at: actor.at,
             done: None,
         })
+    }
+
+    async fn create_follow_ups(&self, items: &[NewFollowUp]) -> Result<Vec<FollowUpId>> {
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(items.len());
+        for f in items {
+            ids.push(insert_follow_up(&mut tx, &f.actor, f.household, f.due_on, &f.reason).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
     }
 
     async fn complete_follow_up(&self, actor: &Actor, follow_up: FollowUpId) -> Result<FollowUpView> {
@@ -146,4 +142,34 @@ impl FollowUps for SqlStore {
             })?;
         Ok(HouseholdId(row.try_get("household_id")?))
     }
+}
+
+async fn insert_follow_up(
+    tx: &mut Tx,
+    actor: &Actor,
+    household: HouseholdId,
+    due_on: Date,
+    reason: &FollowUpReason,
+) -> Result<FollowUpId> {
+    require(tx.conn(), "households", "hushåll", household.get()).await?;
+    let row = sqlx::query(
+        "INSERT INTO follow_ups (household_id, due_on, reason, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(household.get())
+    .bind(date_text(due_on))
+    .bind(reason.as_str().to_owned())
+    .bind(actor.who.to_string())
+    .bind(micros(actor.at))
+    .fetch_one(tx.conn())
+    .await?;
+    let id = FollowUpId(row.try_get("id")?);
+    tx.audit(
+        actor,
+        "follow_up.create",
+        None,
+        json!({ "household": household, "follow_up": id, "due_on": date_text(due_on) }),
+    )
+    .await?;
+    Ok(id)
 }

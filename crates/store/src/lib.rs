@@ -292,6 +292,9 @@ pub trait Store: Send + Sync {
         kind: NoteKind,
         text: &str,
     ) -> impl Future<Output = Result<NoteId>> + Send;
+    /// Many notes in one transaction (a history brought in from elsewhere, the demo's generated one): every note
+    /// is checked as [`Store::append_journal`] checks it, and all are appended or none.
+    fn append_journal_many(&self, notes: &[NewNote]) -> impl Future<Output = Result<Vec<NoteId>>> + Send;
     fn journal(&self, actor: &Actor, person: PersonId) -> impl Future<Output = Result<Vec<NoteView>>> + Send;
     fn attach_document(
         &self,

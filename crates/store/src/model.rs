@@ -18,6 +18,44 @@ use norm::contract::Role;
 use norm::{Money, Month};
 use serde::Serialize;
 
+/// A journal note written by `actor` (who and when), for [`crate::Store::append_journal_many`].
+#[derive(Clone)]
+pub struct NewNote {
+    pub actor: domain::Actor,
+    pub person: PersonId,
+    pub kind: NoteKind,
+    pub text: String,
+}
+
+/// Never prints the text (free text must not reach logs).
+impl std::fmt::Debug for NewNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewNote")
+            .field("person", &self.person)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A follow-up set by `actor`, for [`crate::FollowUps::create_follow_ups`].
+#[derive(Clone)]
+pub struct NewFollowUp {
+    pub actor: domain::Actor,
+    pub household: HouseholdId,
+    pub due_on: Date,
+    pub reason: domain::follow_up::FollowUpReason,
+}
+
+/// Never prints the reason (free text must not reach logs).
+impl std::fmt::Debug for NewFollowUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewFollowUp")
+            .field("household", &self.household)
+            .field("due_on", &self.due_on)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A person to register.
 #[derive(Debug, Clone)]
 pub struct NewPerson {

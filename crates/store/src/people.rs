@@ -18,7 +18,7 @@ use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use crate::error::{Result, StoreError};
-use crate::model::{NewPerson, NoteView, PersonView};
+use crate::model::{NewNote, NewPerson, NoteView, PersonView};
 use crate::packed::Columns;
 use crate::sql::{
     SqlStore, Tx, date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate,
@@ -382,6 +382,33 @@ pub(crate) async fn append_journal(
 ) -> Result<NoteId> {
     let text = NoteText::new(text)?;
     let mut tx = s.begin().await?;
+    let id = append_note_in(&mut tx, actor, person, kind, &text).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Many notes (a history brought in from elsewhere) in one transaction: all are appended, or none.
+pub(crate) async fn append_journal_many(s: &SqlStore, notes: &[NewNote]) -> Result<Vec<NoteId>> {
+    let texts = notes
+        .iter()
+        .map(|n| NoteText::new(&n.text))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut tx = s.begin().await?;
+    let mut ids = Vec::with_capacity(notes.len());
+    for (n, text) in notes.iter().zip(&texts) {
+        ids.push(append_note_in(&mut tx, &n.actor, n.person, n.kind, text).await?);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+async fn append_note_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    person: PersonId,
+    kind: NoteKind,
+    text: &NoteText,
+) -> Result<NoteId> {
     require(tx.conn(), "persons", "person", person.get()).await?;
     if let Some(target) = kind.refers_to() {
         let row = sqlx::query("SELECT person_id FROM journal_notes WHERE id = $1")
@@ -420,7 +447,6 @@ pub(crate) async fn append_journal(
         json!({ "note": id, "kind": kind.as_str() }),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

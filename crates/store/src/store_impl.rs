@@ -252,6 +252,9 @@ impl Store for SqlStore {
     ) -> Result<NoteId> {
         people::append_journal(self, actor, person, kind, text).await
     }
+    async fn append_journal_many(&self, notes: &[NewNote]) -> Result<Vec<NoteId>> {
+        people::append_journal_many(self, notes).await
+    }
     async fn journal(&self, actor: &Actor, person: PersonId) -> Result<Vec<NoteView>> {
         people::journal(self, actor, person).await
     }

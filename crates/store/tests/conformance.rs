@@ -125,6 +125,7 @@ mod support {
             "claim_events",
             "journal_notes",
             "documents",
+            "follow_ups",
             "audit_log",
         ] {
             let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {t}"))

@@ -117,7 +117,7 @@ fn remove_sqlite(path: &Path) {
 pub fn print_report(report: &app::seed::SeedReport) {
     eprintln!(
         "lagrade {} hushåll ({} personer), {} beslut, {} utbetalningar, {} öppna ansökningar, {} överklaganden, \
-         {} återkrav, {} konton",
+         {} återkrav, {} journalanteckningar, {} bevakningar, {} konton",
         report.households,
         report.persons,
         report.decisions,
@@ -125,6 +125,8 @@ pub fn print_report(report: &app::seed::SeedReport) {
         report.open_applications,
         report.appeals,
         report.claims,
+        report.journal_notes,
+        report.follow_ups,
         report.accounts
     );
 }

@@ -418,3 +418,69 @@ async fn a_database_without_its_read_log_refuses_to_open() {
     ));
     db.finish().await;
 }
+
+async fn a_history_is_brought_in_whole_or_not_at_all(s: &SqlStore) {
+    let a = actor("2026-03-15T09:00:00Z");
+    let (_, p, h) = household(s, &a, date(1983, 3, 3), 551).await;
+    let note = |text: &str, person| store::NewNote {
+        actor: a.clone(),
+        person,
+        kind: NoteKind::Note,
+        text: text.to_owned(),
+    };
+    let follow_up = |household| store::NewFollowUp {
+        actor: a.clone(),
+        household,
+        due_on: date(2026, 4, 1),
+        reason: reason("Uppföljning av planeringen"),
+    };
+    let before = counts(s).await;
+    // One blank note, or one about an unknown person: nothing is appended.
+    assert!(matches!(
+        s.append_journal_many(&[note("Planering upprättad", p), note("  ", p)])
+            .await,
+        Err(StoreError::Domain(_))
+    ));
+    assert!(matches!(
+        s.append_journal_many(&[
+            note("Planering upprättad", p),
+            note("x", domain::PersonId(p.get() + 50))
+        ])
+        .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.create_follow_ups(&[follow_up(h), follow_up(HouseholdId(h.get() + 50))])
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(counts(s).await, before);
+    assert_eq!(count(s, "SELECT COUNT(*) FROM follow_ups").await, 0);
+
+    let notes = s
+        .append_journal_many(&[note("Planering upprättad", p), note("Avslutat: arbete", p)])
+        .await
+        .unwrap();
+    let ups = s.create_follow_ups(&[follow_up(h), follow_up(h)]).await.unwrap();
+    assert_eq!((notes.len(), ups.len()), (2, 2));
+    let file = s.household_overview(&a, h, TODAY).await.unwrap();
+    assert_eq!(file.journal.len(), 2);
+    assert_eq!(file.follow_ups.len(), 2);
+    // One audit record per note and per follow-up.
+    assert_eq!(
+        count(
+            s,
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('journal.append', 'follow_up.create')"
+        )
+        .await,
+        4
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_history_is_brought_in_whole_or_not_at_all_on_every_backend() {
+    for db in backends().await {
+        a_history_is_brought_in_whole_or_not_at_all(&db.store).await;
+        db.finish().await;
+    }
+}
