@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::error::Result;
-use crate::sql::{SqlStore, from_micros, micros, parse, require, unique_as_duplicate};
+use crate::error::{Result, StoreError};
+use crate::sql::{Backend, SqlStore, from_micros, micros, parse, require, unique_as_duplicate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct AccountId(pub i64);
@@ -128,8 +128,7 @@ fn role_text(role: Role) -> String {
 
 async fn load_account(conn: &mut sqlx::AnyConnection, row: &AnyRow) -> Result<Account> {
     let id: i64 = row.try_get("id")?;
-    let role: String = row.try_get("role")?;
-    // Units and grants in one statement: this runs on every signed-in request.
+    // Units and grants in one statement.
     let mut units = BTreeSet::new();
     let mut grants = BTreeSet::new();
     for r in sqlx::query(
@@ -148,6 +147,12 @@ async fn load_account(conn: &mut sqlx::AnyConnection, row: &AnyRow) -> Result<Ac
             grants.insert(PersonId(target));
         }
     }
+    account_from_row(row, units, grants)
+}
+
+fn account_from_row(row: &AnyRow, units: BTreeSet<UnitId>, grants: BTreeSet<PersonId>) -> Result<Account> {
+    let id: i64 = row.try_get("id")?;
+    let role: String = row.try_get("role")?;
     Ok(Account {
         id: AccountId(id),
         username: row.try_get("username")?,
@@ -305,12 +310,25 @@ impl AccountStore for SqlStore {
     async fn session(&self, token: &str, idle_since: Timestamp, now: Timestamp) -> Result<Option<Session>> {
         let mut conn = self.pool().acquire().await?;
         let hash = token_hash(token);
-        // The session and its account in one statement: this runs on every signed-in request.
-        let Some(row) = sqlx::query(
+        // The session, its account, the account's units and grants in one statement: this runs on every signed-in
+        // request, and each statement is a round trip (on SQLite, to the connection's own thread).
+        let list = |column: &str, table: &str| match self.backend() {
+            Backend::Sqlite => {
+                format!("(SELECT group_concat({column}, ',') FROM {table} x WHERE x.account_id = a.id)")
+            }
+            Backend::Postgres => format!(
+                "(SELECT string_agg(CAST({column} AS TEXT), ',') FROM {table} x WHERE x.account_id = a.id)"
+            ),
+        };
+        let sql = format!(
             "SELECT a.id, a.username, a.display_name, a.role, a.staff_id, a.person_id, a.password_hash, a.active, \
-             s.csrf_token, s.created_at, s.last_seen FROM sessions s JOIN accounts a ON a.id = s.account_id \
+             s.csrf_token, s.created_at, s.last_seen, {} AS unit_ids, {} AS grant_ids \
+             FROM sessions s JOIN accounts a ON a.id = s.account_id \
              WHERE s.token_hash = $1 AND s.last_seen >= $2 AND a.active = 1",
-        )
+            list("unit_id", "account_units"),
+            list("person_id", "protected_grants"),
+        );
+        let Some(row) = sqlx::query(&sql)
             .bind(hash.clone())
             .bind(micros(idle_since))
             .fetch_optional(&mut *conn)
@@ -318,7 +336,17 @@ impl AccountStore for SqlStore {
         else {
             return Ok(None);
         };
-        let account = load_account(&mut conn, &row).await?;
+        let ids = |column: &str| -> Result<BTreeSet<i64>> {
+            row.try_get::<Option<String>, _>(column)?
+                .unwrap_or_default()
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse::<i64>().map_err(StoreError::corrupt))
+                .collect()
+        };
+        let units = ids("unit_ids")?.into_iter().map(UnitId).collect();
+        let grants = ids("grant_ids")?.into_iter().map(PersonId).collect();
+        let account = account_from_row(&row, units, grants)?;
         let mut last_seen = from_micros(row.try_get("last_seen")?)?;
         // Sessions expire after minutes of idleness, so a last-use time a minute old is exact enough; writing it on
         // every request would make every page view a database write.

@@ -104,6 +104,18 @@ async fn sessions_live_until_idle_and_end_on_sign_out(s: &SqlStore) {
             .protected_grants
             .contains(&person)
     );
+    // The session carries the account as the account lookup gives it: units and grants too.
+    s.record_login(&login, "kim", Some(("token-3", "csrf-3", id)))
+        .await
+        .unwrap();
+    let live = s
+        .session("token-3", ts("2026-03-15T09:00:00Z"), ts("2026-03-15T09:20:30Z"))
+        .await
+        .unwrap()
+        .unwrap();
+    let looked_up = s.account_by_username("kim").await.unwrap().unwrap();
+    assert_eq!(live.account, looked_up);
+    assert!(live.account.units.contains(&unit) && live.account.protected_grants.contains(&person));
     s.set_protected_grant(&a, id, person, false).await.unwrap();
     assert!(
         s.account_by_username("kim")
