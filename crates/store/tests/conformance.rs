@@ -1482,6 +1482,8 @@ mod attachments;
 mod audit_search;
 #[path = "conformance/batches.rs"]
 mod batches;
+#[path = "conformance/external_sign_in.rs"]
+mod external_sign_in;
 #[path = "conformance/intake.rs"]
 mod intake;
 #[path = "conformance/payment_runs.rs"]
