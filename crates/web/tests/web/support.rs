@@ -141,7 +141,7 @@ pub(crate) async fn fixture() -> Fixture {
     };
     Fixture {
         store: app.store.clone(),
-        router: router(Arc::new(AppState { config, app })),
+        router: router(Arc::new(AppState::new(config, app).unwrap())),
         household: household.get(),
         decision: decided[0].get(),
         application: march.id.get(),
@@ -338,7 +338,7 @@ pub(crate) async fn protected_fixture() -> (Router, i64, SqlStore, domain::Perso
         policy: config.policy(),
     };
     (
-        router(Arc::new(AppState { config, app })),
+        router(Arc::new(AppState::new(config, app).unwrap())),
         household.get(),
         store,
         hidden,
