@@ -8,7 +8,9 @@
 
 use domain::Who;
 use jiff::SignedDuration;
-use store::{AccountId, AccountStore, ExternalLink, ExternalSignIn, MAX_EXTERNAL_ID_CHARS, PendingLogin, StoreError};
+use store::{
+    AccountId, AccountStore, ExternalLink, ExternalSignIn, MAX_EXTERNAL_ID_CHARS, PendingLogin, StoreError,
+};
 
 use crate::access::{Actor, Permission};
 use crate::review::{AdminError, Problem};
@@ -90,7 +92,10 @@ impl App {
     /// provider vouched for one.
     pub async fn record_external_refusal(&self, subject: Option<&str>) -> Result<(), AppError> {
         let ctx = self.sign_in_ctx(Who::System("inloggning".into()));
-        Ok(self.store.record_login(&ctx, &attempt_name(subject), None).await?)
+        Ok(self
+            .store
+            .record_login(&ctx, &attempt_name(subject), None)
+            .await?)
     }
 
     /// Signs in the account linked to (issuer, subject), which the provider has vouched for in a verified ID token.
@@ -128,7 +133,11 @@ impl App {
     }
 
     /// The external subjects linked to an account.
-    pub async fn admin_external_links(&self, actor: &Actor, id: AccountId) -> Result<Vec<ExternalLink>, AppError> {
+    pub async fn admin_external_links(
+        &self,
+        actor: &Actor,
+        id: AccountId,
+    ) -> Result<Vec<ExternalLink>, AppError> {
         let page = format!("admin/anvandare/{}", id.0);
         self.require_audited(actor, Permission::ManageUsers, &page)
             .await?;

@@ -165,7 +165,8 @@ pub(crate) async fn load_account(conn: &mut sqlx::AnyConnection, row: &AnyRow) -
 /// How stale a session's recorded last use may get before a request writes it again.
 const SESSION_TOUCH_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
 
-pub(crate) const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, staff_id, person_id, password_hash, active";
+pub(crate) const ACCOUNT_COLUMNS: &str =
+    "id, username, display_name, role, staff_id, person_id, password_hash, active";
 
 impl AccountStore for SqlStore {
     async fn create_account(&self, actor: &Actor, a: NewAccount) -> Result<AccountId> {

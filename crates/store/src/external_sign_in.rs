@@ -104,7 +104,13 @@ fn check_ids(issuer: &str, subject: &str) -> Result<()> {
 }
 
 impl ExternalSignIn for SqlStore {
-    async fn link_external(&self, actor: &Actor, account: AccountId, issuer: &str, subject: &str) -> Result<()> {
+    async fn link_external(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        issuer: &str,
+        subject: &str,
+    ) -> Result<()> {
         check_ids(issuer, subject)?;
         let mut tx = self.begin().await?;
         require(tx.conn(), "accounts", "konto", account.0).await?;
@@ -130,7 +136,13 @@ impl ExternalSignIn for SqlStore {
         tx.commit().await
     }
 
-    async fn unlink_external(&self, actor: &Actor, account: AccountId, issuer: &str, subject: &str) -> Result<()> {
+    async fn unlink_external(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+        issuer: &str,
+        subject: &str,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         require(tx.conn(), "accounts", "konto", account.0).await?;
         let gone = sqlx::query(

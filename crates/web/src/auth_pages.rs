@@ -157,7 +157,10 @@ fn login_page(
 ) -> LoginPage {
     let t = lang.texts();
     let oidc = state.config.oidc.as_ref().map(|o| {
-        let label = o.button_label.clone().unwrap_or_else(|| t.sign_in_oidc.to_owned());
+        let label = o
+            .button_label
+            .clone()
+            .unwrap_or_else(|| t.sign_in_oidc.to_owned());
         let href = if next == "/" {
             crate::oidc_pages::START_PATH.to_owned()
         } else {

@@ -143,7 +143,10 @@ impl OidcConfig {
             return Err(invalid("oidc.client_id", "must not be empty"));
         }
         if self.client_secret.as_deref().is_some_and(|s| s.is_empty()) {
-            return Err(invalid("oidc.client_secret", "leave it out for a public client, or give it"));
+            return Err(invalid(
+                "oidc.client_secret",
+                "leave it out for a public client, or give it",
+            ));
         }
         let redirect = secure_url("oidc.redirect_url", &self.redirect_url)?;
         if !redirect.path().ends_with(crate::oidc_pages::CALLBACK_PATH) {
@@ -389,7 +392,10 @@ mod tests {
         c.validate().unwrap();
         let oidc = c.oidc.unwrap();
         assert_eq!(oidc.subject_claim, SubjectClaim::Sub);
-        assert!(oidc.client_secret.is_none(), "the example keeps the secret in the environment");
+        assert!(
+            oidc.client_secret.is_none(),
+            "the example keeps the secret in the environment"
+        );
     }
 
     #[test]
@@ -403,16 +409,34 @@ mod tests {
         };
         let callback = "https://stegvis.kommun.example/login/oidc/callback";
         assert!(with("https://login.kommun.example/realms/k", callback).is_ok());
-        assert!(with("http://127.0.0.1:9999", "http://127.0.0.1:8080/login/oidc/callback").is_ok());
+        assert!(
+            with(
+                "http://127.0.0.1:9999",
+                "http://127.0.0.1:8080/login/oidc/callback"
+            )
+            .is_ok()
+        );
         assert!(with("http://localhost:9999", callback).is_ok());
         for (issuer, redirect, field) in [
             ("http://login.kommun.example", callback, "oidc.issuer_url"),
             ("login.kommun.example", callback, "oidc.issuer_url"),
             ("ftp://login.kommun.example", callback, "oidc.issuer_url"),
             ("https://login.kommun.example?x=1", callback, "oidc.issuer_url"),
-            ("https://login.kommun.example", "/login/oidc/callback", "oidc.redirect_url"),
-            ("https://login.kommun.example", "http://stegvis.kommun.example/login/oidc/callback", "oidc.redirect_url"),
-            ("https://login.kommun.example", "https://stegvis.kommun.example/elsewhere", "oidc.redirect_url"),
+            (
+                "https://login.kommun.example",
+                "/login/oidc/callback",
+                "oidc.redirect_url",
+            ),
+            (
+                "https://login.kommun.example",
+                "http://stegvis.kommun.example/login/oidc/callback",
+                "oidc.redirect_url",
+            ),
+            (
+                "https://login.kommun.example",
+                "https://stegvis.kommun.example/elsewhere",
+                "oidc.redirect_url",
+            ),
         ] {
             match with(issuer, redirect) {
                 Err(ConfigError::Invalid { field: f, .. }) => assert_eq!(f, field, "{issuer} {redirect}"),
@@ -433,13 +457,20 @@ mod tests {
         assert_eq!(oidc.client_secret.as_deref(), Some("top-secret-value"));
         assert_eq!(oidc.scopes, ["profile"]);
         let shown = format!("{c:?}");
-        assert!(!shown.contains("top-secret-value") && shown.contains("<redacted>"), "{shown}");
+        assert!(
+            !shown.contains("top-secret-value") && shown.contains("<redacted>"),
+            "{shown}"
+        );
 
         // Turned on by the environment but incomplete: refused at start, naming the field.
-        let env = |k: &str| (k == "STEGVIS_OIDC_ISSUER_URL").then(|| "https://login.kommun.example".to_owned());
+        let env =
+            |k: &str| (k == "STEGVIS_OIDC_ISSUER_URL").then(|| "https://login.kommun.example".to_owned());
         assert!(matches!(
             Config::load(None, &env),
-            Err(ConfigError::Invalid { field: "oidc.client_id", .. })
+            Err(ConfigError::Invalid {
+                field: "oidc.client_id",
+                ..
+            })
         ));
     }
 

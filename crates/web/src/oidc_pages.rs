@@ -154,10 +154,16 @@ pub async fn callback(
         return refuse(&state, lang, jar, StatusCode::UNAUTHORIZED, message).await;
     }
     let Some(pending) = pending.filter(|p| p.issuer == provider.issuer()) else {
-        return refuse(&state, lang, jar, StatusCode::BAD_REQUEST, |t| t.error_oidc_expired).await;
+        return refuse(&state, lang, jar, StatusCode::BAD_REQUEST, |t| {
+            t.error_oidc_expired
+        })
+        .await;
     };
     let Some(code) = q.code.filter(|c| !c.is_empty()) else {
-        return refuse(&state, lang, jar, StatusCode::BAD_REQUEST, |t| t.error_oidc_failed).await;
+        return refuse(&state, lang, jar, StatusCode::BAD_REQUEST, |t| {
+            t.error_oidc_failed
+        })
+        .await;
     };
     let now = state.app.clock.now();
     let subject = match provider
@@ -174,7 +180,10 @@ pub async fn callback(
         }
         Err(e) => {
             tracing::warn!(error = %e, "OpenID sign-in refused");
-            return refuse(&state, lang, jar, StatusCode::UNAUTHORIZED, |t| t.error_oidc_failed).await;
+            return refuse(&state, lang, jar, StatusCode::UNAUTHORIZED, |t| {
+                t.error_oidc_failed
+            })
+            .await;
         }
     };
     let t = lang.texts();

@@ -51,6 +51,7 @@ impl Errors {
                     let msg = match p {
                         Problem::Missing => t.error_missing,
                         Problem::Invalid => t.error_invalid,
+                        Problem::Taken if *field == "subject" => t.error_subject_taken,
                         Problem::Taken => t.error_taken,
                         Problem::TooShort => t.error_too_short,
                         Problem::TooLong => t.error_too_long,

@@ -23,6 +23,8 @@ mod attachments;
 mod deciding;
 #[path = "web/letter.rs"]
 mod letter;
+#[path = "web/oidc.rs"]
+mod oidc;
 #[path = "web/pages.rs"]
 mod pages;
 #[path = "web/payments.rs"]

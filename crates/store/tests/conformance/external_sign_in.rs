@@ -41,14 +41,20 @@ async fn a_subject_is_linked_to_one_account_and_audited(s: &SqlStore) {
     assert_eq!(audit_rows(s).await, before + 1);
     // The subject is never in the audit detail (it may be a personnummer at some providers).
     assert_eq!(
-        count(s, "SELECT COUNT(*) FROM audit_log WHERE detail_json LIKE '%k-123%'").await,
+        count(
+            s,
+            "SELECT COUNT(*) FROM audit_log WHERE detail_json LIKE '%k-123%'"
+        )
+        .await,
         0
     );
     let found = s.account_by_external(ISSUER, "k-123").await.unwrap().unwrap();
     assert_eq!((found.id, found.username.as_str()), (kim, "kim"));
     // The same subject at another issuer is someone else; subjects are compared exactly.
     assert_eq!(
-        s.account_by_external("https://other.example", "k-123").await.unwrap(),
+        s.account_by_external("https://other.example", "k-123")
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(s.account_by_external(ISSUER, "K-123").await.unwrap(), None);
@@ -66,7 +72,12 @@ async fn a_subject_is_linked_to_one_account_and_audited(s: &SqlStore) {
         Err(StoreError::NotFound { .. })
     ));
     let too_long = "x".repeat(256);
-    for (issuer, subject) in [(ISSUER, ""), ("", "s"), (ISSUER, too_long.as_str()), (ISSUER, "a\nb")] {
+    for (issuer, subject) in [
+        (ISSUER, ""),
+        ("", "s"),
+        (ISSUER, too_long.as_str()),
+        (ISSUER, "a\nb"),
+    ] {
         assert!(matches!(
             s.link_external(&a, kim, issuer, subject).await,
             Err(StoreError::Domain(_))
@@ -120,34 +131,63 @@ async fn a_started_sign_in_is_taken_once_and_not_after_it_expires(s: &SqlStore) 
     s.store_pending_login(&one).await.unwrap();
     // Only the hash of the state is stored.
     assert_eq!(
-        count(s, "SELECT COUNT(*) FROM pending_external_logins WHERE state_hash = 'state-1'").await,
+        count(
+            s,
+            "SELECT COUNT(*) FROM pending_external_logins WHERE state_hash = 'state-1'"
+        )
+        .await,
         0
     );
     assert!(matches!(
         s.store_pending_login(&one).await,
         Err(StoreError::Duplicate(_))
     ));
-    assert_eq!(s.take_pending_login("other", ts("2026-03-15T09:01:00Z")).await.unwrap(), None);
     assert_eq!(
-        s.take_pending_login("state-1", ts("2026-03-15T09:01:00Z")).await.unwrap(),
+        s.take_pending_login("other", ts("2026-03-15T09:01:00Z"))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        s.take_pending_login("state-1", ts("2026-03-15T09:01:00Z"))
+            .await
+            .unwrap(),
         Some(one)
     );
     // Used once: a replay finds nothing.
-    assert_eq!(s.take_pending_login("state-1", ts("2026-03-15T09:01:00Z")).await.unwrap(), None);
+    assert_eq!(
+        s.take_pending_login("state-1", ts("2026-03-15T09:01:00Z"))
+            .await
+            .unwrap(),
+        None
+    );
 
     // An expired one is refused, and gone too.
     let two = pending("state-2", "2026-03-15T09:00:00Z", "2026-03-15T09:10:00Z");
     s.store_pending_login(&two).await.unwrap();
-    assert_eq!(s.take_pending_login("state-2", ts("2026-03-15T09:10:01Z")).await.unwrap(), None);
+    assert_eq!(
+        s.take_pending_login("state-2", ts("2026-03-15T09:10:01Z"))
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(count(s, "SELECT COUNT(*) FROM pending_external_logins").await, 0);
 
     // Starting a sign-in clears the ones that expired before it.
-    s.store_pending_login(&pending("state-3", "2026-03-15T09:00:00Z", "2026-03-15T09:10:00Z"))
-        .await
-        .unwrap();
-    s.store_pending_login(&pending("state-4", "2026-03-15T09:20:00Z", "2026-03-15T09:30:00Z"))
-        .await
-        .unwrap();
+    s.store_pending_login(&pending(
+        "state-3",
+        "2026-03-15T09:00:00Z",
+        "2026-03-15T09:10:00Z",
+    ))
+    .await
+    .unwrap();
+    s.store_pending_login(&pending(
+        "state-4",
+        "2026-03-15T09:20:00Z",
+        "2026-03-15T09:30:00Z",
+    ))
+    .await
+    .unwrap();
     assert_eq!(count(s, "SELECT COUNT(*) FROM pending_external_logins").await, 1);
     assert!(
         s.take_pending_login("state-4", ts("2026-03-15T09:21:00Z"))
