@@ -115,7 +115,10 @@ async fn the_external_sign_in_routes_for_every_role() {
         let start = get(&f.router, "/login/oidc", &cookie).await;
         assert_eq!(start.status, StatusCode::SEE_OTHER, "{user}");
         let location = start.headers[header::LOCATION].to_str().unwrap();
-        assert!(location.starts_with(&format!("{}/authorize?", provider.issuer)), "{user}");
+        assert!(
+            location.starts_with(&format!("{}/authorize?", provider.issuer)),
+            "{user}"
+        );
         let callback = get(&f.router, "/login/oidc/callback?code=c&state=s", &cookie).await;
         assert_eq!(callback.status, StatusCode::BAD_REQUEST, "{user}");
         if user.is_empty() {
