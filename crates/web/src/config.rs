@@ -376,8 +376,8 @@ mod tests {
     /// The `[oidc]` section of the example, uncommented, as an operator would turn it on.
     fn example_oidc_section() -> String {
         let text = include_str!("../../../stegvis.example.toml");
-        let start = text.find("# [oidc]").unwrap();
-        text[start..]
+        let start = text.find("\n# [oidc]\n").unwrap();
+        text[start + 1..]
             .lines()
             .take_while(|l| l.starts_with('#'))
             .filter(|l| !l.starts_with("##"))
