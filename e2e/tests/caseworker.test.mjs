@@ -30,8 +30,24 @@ test('a caseworker reaches a household from the work queue', async () => {
   assert.deepEqual(await seriousViolations(page), []);
 
   await page.locator('tbody tr a[href^="/hushall/"]').first().click();
-  assert.match(new URL(page.url()).pathname, /^\/hushall\/\d+$/);
+  const household = new URL(page.url()).pathname;
+  assert.match(household, /^\/hushall\/\d+$/);
   assert.match(await page.textContent('main'), PERSONNUMMER);
+  assert.match(await page.textContent('main'), /Medlemmar över tid/);
+  assert.deepEqual(await seriousViolations(page), []);
+
+  // A follow-up without a reason is refused next to its field; with one, it is listed on the household page.
+  await page.fill('#due', '2026-11-30');
+  await page.click('text=Lägg till bevakning');
+  assert.match(await page.textContent('#reason-error'), /skriv vad som ska följas upp/);
+  assert.equal(await page.getAttribute('#reason', 'aria-invalid'), 'true');
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.fill('#reason', 'Hyresavi inför december');
+  await page.click('text=Lägg till bevakning');
+  assert.equal(new URL(page.url()).pathname, household);
+  assert.match(await page.textContent('#bevakningar ~ table'), /Hyresavi inför december/);
+  await page.goto(server.url + '/arenden');
+  assert.match(await page.textContent('main'), /Hyresavi inför december/);
   assert.deepEqual(await seriousViolations(page), []);
 
   await page.click('text=Logga ut');

@@ -12,6 +12,7 @@ pub mod casework;
 pub mod clock;
 pub mod deciding;
 pub mod documents;
+pub mod external_auth;
 pub mod letters;
 pub mod paying;
 pub mod review;

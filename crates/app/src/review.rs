@@ -42,6 +42,8 @@ pub enum Problem {
     Taken,
     /// The password is shorter than [`MIN_PASSWORD_CHARS`].
     TooShort,
+    /// Longer than the field allows.
+    TooLong,
     /// The unit, person or account does not exist.
     Unknown,
 }

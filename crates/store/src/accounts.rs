@@ -126,7 +126,7 @@ fn role_text(role: Role) -> String {
     role.as_str().to_owned()
 }
 
-async fn load_account(conn: &mut sqlx::AnyConnection, row: &AnyRow) -> Result<Account> {
+pub(crate) async fn load_account(conn: &mut sqlx::AnyConnection, row: &AnyRow) -> Result<Account> {
     let id: i64 = row.try_get("id")?;
     // Units and grants in one statement.
     let mut units = BTreeSet::new();
@@ -170,7 +170,8 @@ fn account_from_row(row: &AnyRow, units: BTreeSet<UnitId>, grants: BTreeSet<Pers
 /// How stale a session's recorded last use may get before a request writes it again.
 const SESSION_TOUCH_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
 
-const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, staff_id, person_id, password_hash, active";
+pub(crate) const ACCOUNT_COLUMNS: &str =
+    "id, username, display_name, role, staff_id, person_id, password_hash, active";
 
 impl AccountStore for SqlStore {
     async fn create_account(&self, actor: &Actor, a: NewAccount) -> Result<AccountId> {

@@ -18,6 +18,7 @@ pub mod bench;
 mod case_file;
 mod documents;
 mod error;
+mod external_sign_in;
 mod failpoints;
 mod follow_ups;
 mod gallring;
@@ -54,6 +55,7 @@ pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use documents::{DocumentAccess, DocumentFile, DocumentInfo, NewDocument};
 pub use error::{Result, StoreError};
+pub use external_sign_in::{ExternalLink, ExternalSignIn, MAX_EXTERNAL_ID_CHARS, PendingLogin};
 pub use failpoints::FailPoints;
 pub use follow_ups::FollowUps;
 pub use intake::Intake;

@@ -15,7 +15,7 @@ use crate::lang::PageLang;
 use crate::pages::{LoginPage, internal_error, render};
 use crate::router::AppState;
 use crate::security::{random_token, tokens_match};
-use crate::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, Signed, cookie, removal, safe_next};
+use crate::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, Signed, cookie, removal, safe_next, urlencode};
 
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {
@@ -131,6 +131,23 @@ pub async fn logout(
     (jar.remove(removal(SESSION_COOKIE)), Redirect::to("/")).into_response()
 }
 
+/// The sign-in page with a fresh login CSRF token (cookie and field) and the given problems: for the external
+/// sign-in's refusals, so that local sign-in is right there.
+pub(crate) fn login_response(
+    state: &AppState,
+    lang: PageLang,
+    jar: CookieJar,
+    status: StatusCode,
+    next: &str,
+    errors: Vec<(&'static str, &'static str)>,
+) -> Response {
+    let token = random_token();
+    let mut page = login_page(state, lang, token.clone(), next.to_owned(), String::new());
+    page.errors = errors;
+    let jar = jar.add(cookie(LOGIN_CSRF_COOKIE, token, state.config.secure_cookies));
+    (jar, render(status, &page)).into_response()
+}
+
 fn login_page(
     state: &AppState,
     lang: PageLang,
@@ -138,7 +155,21 @@ fn login_page(
     next: String,
     username: String,
 ) -> LoginPage {
+    let t = lang.texts();
+    let oidc = state.config.oidc.as_ref().map(|o| {
+        let label = o
+            .button_label
+            .clone()
+            .unwrap_or_else(|| t.sign_in_oidc.to_owned());
+        let href = if next == "/" {
+            crate::oidc_pages::START_PATH.to_owned()
+        } else {
+            format!("{}?next={}", crate::oidc_pages::START_PATH, urlencode(&next))
+        };
+        (label, href)
+    });
     LoginPage {
+        oidc,
         lang: lang.0,
         t: lang.texts(),
         user: None,

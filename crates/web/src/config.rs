@@ -4,6 +4,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::Path;
 
+use openidconnect::url::{Host, Url};
 use serde::Deserialize;
 
 /// Server configuration. See `stegvis.example.toml` at the repository root for a commented example.
@@ -25,6 +26,152 @@ pub struct Config {
     /// Failed sign-ins allowed per username within `throttle_window_minutes` before further tries are refused.
     pub max_failed_logins: u32,
     pub throttle_window_minutes: u32,
+    /// Sign-in through the municipality's OpenID Connect provider, beside local accounts. Off when absent.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// The `[oidc]` section: the municipality's OpenID Connect provider and this service's registration there.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    /// The provider's issuer URL (discovery reads `{issuer_url}/.well-known/openid-configuration`). https, except on
+    /// a loopback address.
+    #[serde(default)]
+    pub issuer_url: String,
+    #[serde(default)]
+    pub client_id: String,
+    /// Absent for a public client (PKCE only). Never printed.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// This service's callback as registered at the provider: absolute, ending in `/login/oidc/callback`.
+    #[serde(default)]
+    pub redirect_url: String,
+    /// Scopes asked for besides `openid`, which is always asked for.
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+    /// The text of the sign-in button; absent: "Logga in med kommunens konto" (English: "Sign in with your
+    /// municipal account").
+    #[serde(default)]
+    pub button_label: Option<String>,
+    /// Which claim of the ID token is looked up in the administrators' links.
+    #[serde(default)]
+    pub subject_claim: SubjectClaim,
+}
+
+fn default_scopes() -> Vec<String> {
+    vec!["profile".to_owned()]
+}
+
+/// The ID token claim that identifies the person at the provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectClaim {
+    /// `sub`: stable and unique at the issuer by the standard (the default).
+    #[default]
+    Sub,
+    /// `preferred_username`: readable, but the standard does not promise it is unique or never reused.
+    PreferredUsername,
+}
+
+impl Default for OidcConfig {
+    fn default() -> OidcConfig {
+        OidcConfig {
+            issuer_url: String::new(),
+            client_id: String::new(),
+            client_secret: None,
+            redirect_url: String::new(),
+            scopes: default_scopes(),
+            button_label: None,
+            subject_claim: SubjectClaim::default(),
+        }
+    }
+}
+
+/// The client secret is never printed.
+impl fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer_url", &self.issuer_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("redirect_url", &self.redirect_url)
+            .field("scopes", &self.scopes)
+            .field("button_label", &self.button_label)
+            .field("subject_claim", &self.subject_claim)
+            .finish()
+    }
+}
+
+/// Whether a URL's host is this machine (plain http is allowed there: tests and a provider on the same host).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn secure_url(field: &'static str, value: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason: &str| ConfigError::Invalid {
+        field,
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(value).map_err(|e| invalid(&format!("not an absolute URL ({e})")))?;
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(invalid("must be https (plain http only on a loopback address)")),
+        _ => Err(invalid("must be an https URL")),
+    }
+}
+
+impl OidcConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |field: &'static str, reason: &str| ConfigError::Invalid {
+            field,
+            reason: reason.to_owned(),
+        };
+        let issuer = secure_url("oidc.issuer_url", &self.issuer_url)?;
+        if issuer.query().is_some() || issuer.fragment().is_some() {
+            return Err(invalid("oidc.issuer_url", "must have no query or fragment"));
+        }
+        if self.client_id.trim().is_empty() {
+            return Err(invalid("oidc.client_id", "must not be empty"));
+        }
+        if self.client_secret.as_deref().is_some_and(|s| s.is_empty()) {
+            return Err(invalid(
+                "oidc.client_secret",
+                "leave it out for a public client, or give it",
+            ));
+        }
+        let redirect = secure_url("oidc.redirect_url", &self.redirect_url)?;
+        if !redirect.path().ends_with(crate::oidc_pages::CALLBACK_PATH) {
+            return Err(invalid(
+                "oidc.redirect_url",
+                "must end in /login/oidc/callback (this service's callback)",
+            ));
+        }
+        if self
+            .scopes
+            .iter()
+            .any(|s| s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) || s == "openid")
+        {
+            return Err(invalid(
+                "oidc.scopes",
+                "one word each, without openid (always asked for)",
+            ));
+        }
+        if let Some(label) = &self.button_label
+            && (label.trim().is_empty() || label.chars().count() > 100)
+        {
+            return Err(invalid("oidc.button_label", "1-100 characters"));
+        }
+        Ok(())
+    }
 }
 
 impl Default for Config {
@@ -38,6 +185,7 @@ impl Default for Config {
             session_idle_minutes: 30,
             max_failed_logins: 5,
             throttle_window_minutes: 15,
+            oidc: None,
         }
     }
 }
@@ -58,6 +206,7 @@ impl fmt::Debug for Config {
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("max_failed_logins", &self.max_failed_logins)
             .field("throttle_window_minutes", &self.throttle_window_minutes)
+            .field("oidc", &self.oidc)
             .finish()
     }
 }
@@ -137,6 +286,30 @@ impl Config {
         if let Some(v) = env("STEGVIS_APPROVAL_THRESHOLD_KR") {
             self.approval_threshold_kr = parsed("STEGVIS_APPROVAL_THRESHOLD_KR", v)?;
         }
+        // Any of these turns the provider on (the client secret is best given here rather than in the file).
+        let oidc_env = [
+            "STEGVIS_OIDC_ISSUER_URL",
+            "STEGVIS_OIDC_CLIENT_ID",
+            "STEGVIS_OIDC_CLIENT_SECRET",
+            "STEGVIS_OIDC_REDIRECT_URL",
+        ]
+        .map(env);
+        if oidc_env.iter().any(Option::is_some) {
+            let [issuer_url, client_id, client_secret, redirect_url] = oidc_env;
+            let oidc = self.oidc.get_or_insert_with(OidcConfig::default);
+            if let Some(v) = issuer_url {
+                oidc.issuer_url = v;
+            }
+            if let Some(v) = client_id {
+                oidc.client_id = v;
+            }
+            if let Some(v) = client_secret {
+                oidc.client_secret = Some(v);
+            }
+            if let Some(v) = redirect_url {
+                oidc.redirect_url = v;
+            }
+        }
         Ok(())
     }
 
@@ -159,6 +332,9 @@ impl Config {
                 field: "session_idle_minutes/max_failed_logins/throttle_window_minutes",
                 reason: "must be > 0".to_owned(),
             });
+        }
+        if let Some(oidc) = &self.oidc {
+            oidc.validate()?;
         }
         Ok(())
     }
@@ -195,6 +371,107 @@ mod tests {
         let c = Config::from_toml(text).unwrap();
         c.validate().unwrap();
         assert_eq!(format!("{c:?}"), format!("{:?}", Config::default()));
+    }
+
+    /// The `[oidc]` section of the example, uncommented, as an operator would turn it on.
+    fn example_oidc_section() -> String {
+        let text = include_str!("../../../stegvis.example.toml");
+        let start = text.find("\n# [oidc]\n").unwrap();
+        text[start + 1..]
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .filter(|l| !l.starts_with("##"))
+            .map(|l| l.trim_start_matches('#').trim_start())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_example_oidc_section_is_valid() {
+        let c = Config::from_toml(&example_oidc_section()).unwrap();
+        c.validate().unwrap();
+        let oidc = c.oidc.unwrap();
+        assert_eq!(oidc.subject_claim, SubjectClaim::Sub);
+        assert!(
+            oidc.client_secret.is_none(),
+            "the example keeps the secret in the environment"
+        );
+    }
+
+    #[test]
+    fn oidc_urls_are_https_except_on_loopback_and_the_secret_is_never_shown() {
+        let with = |issuer: &str, redirect: &str| {
+            Config::from_toml(&format!(
+                "[oidc]\nissuer_url = \"{issuer}\"\nclient_id = \"stegvis\"\nredirect_url = \"{redirect}\"\n"
+            ))
+            .unwrap()
+            .validate()
+        };
+        let callback = "https://stegvis.kommun.example/login/oidc/callback";
+        assert!(with("https://login.kommun.example/realms/k", callback).is_ok());
+        assert!(
+            with(
+                "http://127.0.0.1:9999",
+                "http://127.0.0.1:8080/login/oidc/callback"
+            )
+            .is_ok()
+        );
+        assert!(with("http://localhost:9999", callback).is_ok());
+        for (issuer, redirect, field) in [
+            ("http://login.kommun.example", callback, "oidc.issuer_url"),
+            ("login.kommun.example", callback, "oidc.issuer_url"),
+            ("ftp://login.kommun.example", callback, "oidc.issuer_url"),
+            ("https://login.kommun.example?x=1", callback, "oidc.issuer_url"),
+            (
+                "https://login.kommun.example",
+                "/login/oidc/callback",
+                "oidc.redirect_url",
+            ),
+            (
+                "https://login.kommun.example",
+                "http://stegvis.kommun.example/login/oidc/callback",
+                "oidc.redirect_url",
+            ),
+            (
+                "https://login.kommun.example",
+                "https://stegvis.kommun.example/elsewhere",
+                "oidc.redirect_url",
+            ),
+        ] {
+            match with(issuer, redirect) {
+                Err(ConfigError::Invalid { field: f, .. }) => assert_eq!(f, field, "{issuer} {redirect}"),
+                other => panic!("{issuer} {redirect}: {other:?}"),
+            }
+        }
+
+        // The environment fills in (or turns on) the section; the secret comes from there and is never printed.
+        let env = |k: &str| match k {
+            "STEGVIS_OIDC_ISSUER_URL" => Some("https://login.kommun.example".to_owned()),
+            "STEGVIS_OIDC_CLIENT_ID" => Some("stegvis".to_owned()),
+            "STEGVIS_OIDC_CLIENT_SECRET" => Some("top-secret-value".to_owned()),
+            "STEGVIS_OIDC_REDIRECT_URL" => Some(callback.to_owned()),
+            _ => None,
+        };
+        let c = Config::load(None, &env).unwrap();
+        let oidc = c.oidc.as_ref().unwrap();
+        assert_eq!(oidc.client_secret.as_deref(), Some("top-secret-value"));
+        assert_eq!(oidc.scopes, ["profile"]);
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("top-secret-value") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+
+        // Turned on by the environment but incomplete: refused at start, naming the field.
+        let env =
+            |k: &str| (k == "STEGVIS_OIDC_ISSUER_URL").then(|| "https://login.kommun.example".to_owned());
+        assert!(matches!(
+            Config::load(None, &env),
+            Err(ConfigError::Invalid {
+                field: "oidc.client_id",
+                ..
+            })
+        ));
     }
 
     #[test]

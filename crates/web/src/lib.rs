@@ -14,6 +14,8 @@ pub mod document_pages;
 pub mod i18n;
 pub mod lang;
 pub mod letter;
+pub mod oidc;
+pub mod oidc_pages;
 pub mod pages;
 pub mod payment_pages;
 pub mod review_pages;

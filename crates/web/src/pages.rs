@@ -89,6 +89,8 @@ pub struct LoginPage {
     pub user: Option<NavUser>,
     pub here: String,
     pub demo_mode: bool,
+    /// Sign-in through the municipality's provider, when configured: (button text, link).
+    pub oidc: Option<(String, String)>,
     pub csrf_token: String,
     pub next: String,
     pub username: String,

@@ -51,8 +51,10 @@ impl Errors {
                     let msg = match p {
                         Problem::Missing => t.error_missing,
                         Problem::Invalid => t.error_invalid,
+                        Problem::Taken if *field == "subject" => t.error_subject_taken,
                         Problem::Taken => t.error_taken,
                         Problem::TooShort => t.error_too_short,
+                        Problem::TooLong => t.error_too_long,
                         Problem::Unknown => t.error_unknown,
                     };
                     (*field, msg)
@@ -192,6 +194,11 @@ pub struct UserPage {
     pub account: AccountRow,
     pub units: Vec<UnitBox>,
     pub person: String,
+    /// Sign-in with the municipal account: whether it is configured, the account's links (issuer, subject), and
+    /// the subject as typed in the link form.
+    pub oidc_enabled: bool,
+    pub external_links: Vec<(String, String)>,
+    pub subject: String,
     pub errors: Errors,
     pub saved: bool,
 }
@@ -611,18 +618,32 @@ pub struct SavedQuery {
     sparat: Option<String>,
 }
 
+/// What was typed into the account page's text fields, to show again with their problems.
+#[derive(Debug, Default)]
+struct Typed {
+    person: String,
+    subject: String,
+}
+
 async fn user_page(
     state: &AppState,
     lang: PageLang,
     signed: &Signed,
     id: i64,
-    person: String,
+    typed: Typed,
     errors: Errors,
     saved: bool,
 ) -> Result<UserPage, AppError> {
     let actor = &signed.signed_in.actor;
     let account = state.app.admin_account(actor, AccountId(id)).await?;
     let units = state.app.admin_units(actor).await?;
+    let external_links = state
+        .app
+        .admin_external_links(actor, AccountId(id))
+        .await?
+        .into_iter()
+        .map(|l| (l.issuer, l.subject))
+        .collect();
     let checked: Vec<UnitId> = account.units.iter().copied().collect();
     Ok(UserPage {
         lang: lang.0,
@@ -631,7 +652,10 @@ async fn user_page(
         here: format!("/admin/anvandare/{id}"),
         account: account_row(&account, &units, lang.0),
         units: unit_boxes(&units, &checked),
-        person,
+        person: typed.person,
+        oidc_enabled: state.oidc.is_some(),
+        external_links,
+        subject: typed.subject,
         errors,
         saved,
     })
@@ -649,7 +673,7 @@ pub async fn user(
         lang,
         &signed,
         id,
-        String::new(),
+        Typed::default(),
         Errors::default(),
         q.sparat.is_some(),
     )
@@ -663,7 +687,8 @@ pub async fn user(
     }
 }
 
-/// One form on the account page: `action` is `units`, `deactivate`, `activate`, `grant` or `revoke`.
+/// One form on the account page: `action` is `units`, `deactivate`, `activate`, `grant`, `revoke`, `link` (an
+/// external subject at the configured provider) or `unlink` (a subject at the issuer given).
 pub async fn change_user(
     State(state): State<Arc<AppState>>,
     lang: PageLang,
@@ -679,6 +704,7 @@ pub async fn change_user(
     let actor = &signed.signed_in.actor;
     let account = AccountId(id);
     let person = field(&pairs, "person");
+    let subject = field(&pairs, "subject");
     let result = match field(&pairs, "action") {
         "units" => {
             state
@@ -698,13 +724,33 @@ pub async fn change_user(
             .map_err(AdminError::from),
         "grant" => state.app.admin_set_grant(actor, account, person, true).await,
         "revoke" => state.app.admin_set_grant(actor, account, person, false).await,
+        // Links are made to the configured provider only; the issuer is never taken from the form.
+        "link" => match &state.oidc {
+            Some(provider) => {
+                state
+                    .app
+                    .admin_link_external(actor, account, provider.issuer(), subject)
+                    .await
+            }
+            None => return StatusCode::BAD_REQUEST.into_response(),
+        },
+        "unlink" => {
+            state
+                .app
+                .admin_unlink_external(actor, account, field(&pairs, "issuer"), subject)
+                .await
+        }
         _ => return StatusCode::BAD_REQUEST.into_response(),
     };
     match result {
         Ok(()) => Redirect::to(&format!("{here}?sparat=1")).into_response(),
         Err(AdminError::Invalid(problems)) => {
             let errors = Errors::from_problems(&problems, lang.texts());
-            match user_page(&state, lang, &signed, id, person.to_owned(), errors, false).await {
+            let typed = Typed {
+                person: person.to_owned(),
+                subject: subject.to_owned(),
+            };
+            match user_page(&state, lang, &signed, id, typed, errors, false).await {
                 Ok(page) => render(StatusCode::BAD_REQUEST, &page),
                 Err(e) => app_error(e, lang, user(), &here),
             }

@@ -12,20 +12,32 @@ use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
 use crate::{
-    api, application_pages, apply_pages, auth_pages, case_pages, decision_pages, document_pages, lang,
-    payment_pages, review_pages, security,
+    api, application_pages, apply_pages, auth_pages, case_pages, decision_pages, document_pages, lang, oidc,
+    oidc_pages, payment_pages, review_pages, security,
 };
 
 #[derive(Debug)]
 pub struct AppState {
     pub config: Config,
     pub app: app::App,
+    /// The municipality's OpenID provider, when `[oidc]` is configured (contacted on first use, not here).
+    pub oidc: Option<oidc::Provider>,
+}
+
+impl AppState {
+    /// The shared state of the routes; prepares (but does not contact) the OpenID provider if one is configured.
+    pub fn new(config: Config, app: app::App) -> Result<AppState, oidc::OidcError> {
+        let oidc = config.oidc.as_ref().map(oidc::Provider::new).transpose()?;
+        Ok(AppState { config, app, oidc })
+    }
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
         .route("/", get(start))
         .route("/login", get(auth_pages::form).post(auth_pages::submit))
+        .route(oidc_pages::START_PATH, get(oidc_pages::start))
+        .route(oidc_pages::CALLBACK_PATH, get(oidc_pages::callback))
         .route("/logout", post(auth_pages::logout))
         .route("/hem", get(case_pages::home))
         .route("/arenden", get(case_pages::queue))

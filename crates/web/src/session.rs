@@ -105,7 +105,7 @@ impl FromRequestParts<Arc<AppState>> for Signed {
 }
 
 /// Percent-encodes a path for the `next` parameter (only our own paths ever go there).
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {

@@ -25,6 +25,8 @@ mod casework;
 mod deciding;
 #[path = "web/letter.rs"]
 mod letter;
+#[path = "web/oidc.rs"]
+mod oidc;
 #[path = "web/pages.rs"]
 mod pages;
 #[path = "web/payments.rs"]

@@ -37,7 +37,8 @@ pub fn serve(config: Config) -> Result<()> {
         let address = listener.local_addr()?;
         tracing::info!(%address, "serving");
         eprintln!("stegvis: http://{address}/");
-        let app = web::router(Arc::new(AppState { config, app }));
+        let state = AppState::new(config, app).context("preparing the OpenID Connect client")?;
+        let app = web::router(Arc::new(state));
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 // If the signal handler cannot be installed we simply run until killed.

@@ -89,3 +89,50 @@ async fn applicants_document(f: &Fixture) -> i64 {
         .unwrap();
     ids[0].get()
 }
+
+/// The sign-in routes of the municipality's OpenID provider are public: for every role, and for nobody signed in,
+/// `GET /login/oidc` sends the browser to the provider and a callback without this browser's state is refused. Linking
+/// an external subject to an account (`POST /admin/anvandare/{id}`, `action=link`) needs `manage_users`.
+#[tokio::test]
+async fn the_external_sign_in_routes_for_every_role() {
+    let provider = crate::oidc::FakeProvider::start().await;
+    let f = crate::oidc::oidc_fixture(&provider).await;
+    let kim = f.store.account_by_username("kim").await.unwrap().unwrap().id;
+    let target = format!("/admin/anvandare/{}", kim.0);
+    let y = StatusCode::SEE_OTHER;
+    let n = StatusCode::FORBIDDEN;
+    #[rustfmt::skip]
+    let table: [(&str, StatusCode); 10] = [
+        ("", n), ("kim", n), ("lo", n), ("jo", n), ("mia", n), ("rev", n), ("ann", n), ("pol", n), ("cid", n),
+        ("adm", y),
+    ];
+    for (i, (user, link)) in table.into_iter().enumerate() {
+        let cookie = if user.is_empty() {
+            String::new()
+        } else {
+            session(&f.router, user).await
+        };
+        let start = get(&f.router, "/login/oidc", &cookie).await;
+        assert_eq!(start.status, StatusCode::SEE_OTHER, "{user}");
+        let location = start.headers[header::LOCATION].to_str().unwrap();
+        assert!(
+            location.starts_with(&format!("{}/authorize?", provider.issuer)),
+            "{user}"
+        );
+        let callback = get(&f.router, "/login/oidc/callback?code=c&state=s", &cookie).await;
+        assert_eq!(callback.status, StatusCode::BAD_REQUEST, "{user}");
+        if user.is_empty() {
+            continue;
+        }
+        let csrf = get(&f.router, "/hem", &cookie).await.hidden("csrf_token");
+        let r = post(
+            &f.router,
+            &target,
+            &cookie,
+            &format!("csrf_token={csrf}&action=link&subject=anst-{i}"),
+        )
+        .await;
+        assert_eq!(r.status, link, "{user}");
+    }
+    assert_eq!(rows(&f.store, "external_identities").await, 1);
+}

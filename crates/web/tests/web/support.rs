@@ -24,9 +24,16 @@ pub(crate) struct Fixture {
     pub(crate) decision: i64,
     /// March: received, with the applicant's declaration attached.
     pub(crate) application: i64,
+    /// The application's clock (2026-03-02T08:00:00Z until a test moves it).
+    pub(crate) clock: Arc<FixedClock>,
 }
 
 pub(crate) async fn fixture() -> Fixture {
+    fixture_with(|_| {}).await
+}
+
+/// The fixture with a changed configuration (e.g. an `[oidc]` section).
+pub(crate) async fn fixture_with(configure: impl FnOnce(&mut Config)) -> Fixture {
     let store = SqlStore::connect("sqlite::memory:").await.unwrap();
     let at = "2026-03-02T08:00:00Z".parse().unwrap();
     let a = Actor::system("test", "setup", at);
@@ -127,21 +134,24 @@ pub(crate) async fn fixture() -> Fixture {
         };
         store.create_account(&a, account).await.unwrap();
     }
-    let config = Config {
+    let mut config = Config {
         demo_mode: true,
         secure_cookies: false,
         // Low enough that the fixture's one payment needs a second person.
         approval_threshold_kr: 5_000,
         ..Config::default()
     };
+    configure(&mut config);
+    let clock = Arc::new(FixedClock::new(at));
     let app = App {
         store,
-        clock: Arc::new(FixedClock::new(at)),
+        clock: clock.clone(),
         policy: config.policy(),
     };
     Fixture {
+        clock,
         store: app.store.clone(),
-        router: router(Arc::new(AppState { config, app })),
+        router: router(Arc::new(AppState::new(config, app).unwrap())),
         household: household.get(),
         decision: decided[0].get(),
         application: march.id.get(),
@@ -338,7 +348,7 @@ pub(crate) async fn protected_fixture() -> (Router, i64, SqlStore, domain::Perso
         policy: config.policy(),
     };
     (
-        router(Arc::new(AppState { config, app })),
+        router(Arc::new(AppState::new(config, app).unwrap())),
         household.get(),
         store,
         hidden,
