@@ -57,7 +57,8 @@ test('apply, decide, pay with two people, read the decision', async () => {
   // 2. The caseworker finds it (newest last in the queue), investigates and decides.
   const caseworker = await userPage('handlaggare');
   await caseworker.click('nav >> text=Ärendekö');
-  await caseworker.locator('tbody tr', { hasText: '2026-12' }).last().locator('a').first().click();
+  await caseworker.locator('tbody tr:has(a[href^="/ansokan/"])', { hasText: '2026-12' }).last()
+    .locator('a[href^="/ansokan/"]').click();
   assert.match(new URL(caseworker.url()).pathname, /^\/ansokan\/\d+$/);
   assert.match(await caseworker.textContent('main'), /Hyra/);
   // The attachment is listed with its kind, and links to its download.
