@@ -47,11 +47,28 @@ impl App {
         household: HouseholdId,
     ) -> Result<HouseholdOverview, AppError> {
         let page = format!("hushall/{household}");
+        if actor.require(Permission::ReadCase).is_err() {
+            // Refused by role: nothing of the household is read at all; the usual check records the refusal.
+            return self
+                .household_checked(actor, household, &page, Permission::ReadCase)
+                .await
+                .and(Err(AppError::Denied(Denied::Role)));
+        }
+        // The case file and who may read it come from one statement; nothing in it is available until the check
+        // has passed and the read is recorded (`Store::open_case_file`).
+        let (file, access) = match self.store.read_case_file(household).await {
+            Ok(file) => {
+                let access = file.access().clone();
+                (Some(file), Ok(access))
+            }
+            Err(e) => (None, Err(e)),
+        };
         let (ctx, _) = self
-            .household_checked(actor, household, &page, Permission::ReadCase)
+            .access_checked(actor, &page, Permission::ReadCase, access)
             .await?;
+        let file = file.ok_or(AppError::Denied(Denied::Role))?;
         let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
-        Ok(self.store.household_overview(&ctx, household, today).await?)
+        Ok(self.store.open_case_file(&ctx, file, today).await?)
     }
 
     /// Checks `permission` and that the actor may read the household (unit, grants, or an applicant's own), before

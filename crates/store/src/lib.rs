@@ -53,6 +53,7 @@ use norm::{Money, Month};
 
 pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_hash};
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
+pub use case_file::SealedCaseFile;
 pub use documents::{DocumentAccess, DocumentFile, DocumentInfo, NewDocument};
 pub use error::{Result, StoreError};
 pub use external_sign_in::{ExternalLink, ExternalSignIn, MAX_EXTERNAL_ID_CHARS, PendingLogin};
@@ -127,6 +128,17 @@ pub trait Store: Send + Sync {
         &self,
         actor: &Actor,
         household: HouseholdId,
+        on: Date,
+    ) -> impl Future<Output = Result<HouseholdOverview>> + Send;
+    /// The case file read in one statement and sealed: only its access facts can be looked at, so that the
+    /// application core can check access before [`Store::open_case_file`] (not audited: nothing personal is
+    /// available from it).
+    fn read_case_file(&self, household: HouseholdId) -> impl Future<Output = Result<SealedCaseFile>> + Send;
+    /// Opens a sealed case file for `actor`: records the read (one record per person shown) and then returns it.
+    fn open_case_file(
+        &self,
+        actor: &Actor,
+        file: SealedCaseFile,
         on: Date,
     ) -> impl Future<Output = Result<HouseholdOverview>> + Send;
 

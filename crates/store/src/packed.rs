@@ -82,11 +82,12 @@ pub(crate) struct List<'a> {
 
 /// Runs every list's `SELECT` (integers and text only) in ONE statement, one packed column per list, and returns
 /// each list's rows. One statement is also one consistent snapshot, on both databases, without a transaction.
-/// Row order is not kept: callers sort what they need sorted. `binds` are integer parameters `$1`, `$2`, ... shared
-/// by all lists.
+/// Row order is not kept: callers sort what they need sorted. `shared` is a `WITH` clause (or nothing) naming row
+/// sets several lists use. `binds` are integer parameters `$1`, `$2`, ... shared by all lists.
 pub(crate) async fn fetch_lists<'a>(
     conn: &mut AnyConnection,
     backend: Backend,
+    shared: &str,
     lists: &[List<'a>],
     binds: &[i64],
 ) -> Result<Vec<Vec<PackedRow<'a>>>> {
@@ -112,7 +113,7 @@ pub(crate) async fn fetch_lists<'a>(
             }
         })
         .collect();
-    let sql = format!("SELECT {}", packed_columns.join(", "));
+    let sql = format!("{shared} SELECT {}", packed_columns.join(", "));
     let mut query = sqlx::query(&sql);
     for b in binds {
         query = query.bind(*b);

@@ -19,7 +19,7 @@ use norm::{Money, Month};
 
 use crate::error::Result;
 use crate::model::*;
-use crate::{SqlStore, Store, audit, case_file, gallring, money_flow, people, records};
+use crate::{SealedCaseFile, SqlStore, Store, audit, case_file, gallring, money_flow, people, records};
 
 impl Store for SqlStore {
     async fn create_unit(&self, actor: &Actor, name: &str) -> Result<UnitId> {
@@ -82,7 +82,19 @@ impl Store for SqlStore {
         household: HouseholdId,
         on: Date,
     ) -> Result<HouseholdOverview> {
-        case_file::household_overview(self, actor, household, on).await
+        let file = case_file::read_case_file(self, household).await?;
+        case_file::open_case_file(self, actor, file, on).await
+    }
+    async fn read_case_file(&self, household: HouseholdId) -> Result<SealedCaseFile> {
+        case_file::read_case_file(self, household).await
+    }
+    async fn open_case_file(
+        &self,
+        actor: &Actor,
+        file: SealedCaseFile,
+        on: Date,
+    ) -> Result<HouseholdOverview> {
+        case_file::open_case_file(self, actor, file, on).await
     }
     async fn receive_application(
         &self,

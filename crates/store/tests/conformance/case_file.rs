@@ -17,7 +17,9 @@ use domain::{Actor, FollowUpId, HouseholdId, ProtectedIdentity};
 use jiff::civil::date;
 use norm::Month;
 use norm::contract::Role;
-use store::{AuditVerdict, FailPoints, FollowUps, NewPerson, SqlStore, Store, StoreError, Worklists};
+use store::{
+    AccountStore, AuditVerdict, FailPoints, FollowUps, NewPerson, SqlStore, Store, StoreError, Worklists,
+};
 
 use super::support::{
     TODAY, actor, backends, backends_with, count, counts, decision, household, is_sqlite, kr, pnr, sqlite,
@@ -103,7 +105,36 @@ async fn the_case_file_holds_the_household_over_time(s: &SqlStore) {
         .create_follow_up(&a, h, date(2026, 3, 25), &reason("Kontoutdrag"))
         .await
         .unwrap();
-    s.complete_follow_up(&a, done.id).await.unwrap();
+    // Marked done by someone signed in with an account (named by the account's display name).
+    let account = s
+        .create_account(
+            &a,
+            store::NewAccount {
+                username: "lisa".into(),
+                display_name: "Lisa Kontosson".into(),
+                role: StaffRole::Caseworker,
+                staff: None,
+                person: None,
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+                units: vec![unit],
+            },
+        )
+        .await
+        .unwrap();
+    let by_account = Actor {
+        who: domain::Who::Account(account.0),
+        ..a.clone()
+    };
+    s.complete_follow_up(&by_account, done.id).await.unwrap();
+
+    // Sealed, the case file shows only who may read it: the same access facts as the separate lookup, former
+    // members included; reading it records nothing.
+    let sealed = s.read_case_file(h).await.unwrap();
+    assert_eq!(sealed.access(), &s.household_access(h).await.unwrap());
+    assert_eq!(sealed.access().persons, [adult, child]);
+    assert!(!format!("{sealed:?}").contains("Ella"));
+    assert_eq!(reads(s, "household.read").await, 0);
+    drop(sealed);
 
     let changes_before = count(s, "SELECT COUNT(*) FROM audit_log").await;
     let file = s.household_overview(&a, h, date(2026, 3, 20)).await.unwrap();
@@ -163,6 +194,13 @@ async fn the_case_file_holds_the_household_over_time(s: &SqlStore) {
             .map(String::as_str),
         Some("Karin Handläggare")
     );
+    assert_eq!(
+        file.names
+            .get(&format!("account:{}", account.0))
+            .map(String::as_str),
+        Some("Lisa Kontosson")
+    );
+    assert_eq!(file.names.len(), 2);
 
     // After the child moved out: one current member, both periods and the child's journal still in the file.
     let june = s.household_overview(&a, h, date(2026, 6, 1)).await.unwrap();
@@ -481,6 +519,53 @@ async fn a_history_is_brought_in_whole_or_not_at_all(s: &SqlStore) {
 async fn a_history_is_brought_in_whole_or_not_at_all_on_every_backend() {
     for db in backends().await {
         a_history_is_brought_in_whole_or_not_at_all(&db.store).await;
+        db.finish().await;
+    }
+}
+
+async fn a_sealed_case_file_names_protected_members_like_the_access_lookup(s: &SqlStore) {
+    let a = actor("2026-03-15T09:00:00Z");
+    let (_, _, h) = household(s, &a, date(1970, 12, 12), 561).await;
+    let secret = s
+        .register_person(
+            &a,
+            NewPerson {
+                pnr: pnr(date(1972, 2, 2), 562),
+                name: "Skyddad Person".into(),
+                protection: ProtectedIdentity::SkyddadFolkbokforing,
+            },
+        )
+        .await
+        .unwrap();
+    // A protected person who lived in the household in January only.
+    s.record_fact(
+        &a,
+        h,
+        FactValue::Member {
+            person: secret,
+            role: Role::Adult,
+        },
+        Validity::new(date(2026, 1, 1), Some(date(2026, 1, 31))).unwrap(),
+    )
+    .await
+    .unwrap();
+    let sealed = s.read_case_file(h).await.unwrap();
+    assert_eq!(sealed.access().protected_members, [secret]);
+    assert_eq!(sealed.access(), &s.household_access(h).await.unwrap());
+    assert!(matches!(
+        s.read_case_file(HouseholdId(h.get() + 77)).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // Opened, it is the same file the one-call read gives, and the read is recorded.
+    let opened = s.open_case_file(&a, sealed, TODAY).await.unwrap();
+    assert_eq!(opened, s.household_overview(&a, h, TODAY).await.unwrap());
+    assert_eq!(reads(s, "household.read").await, 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sealed_case_file_names_protected_members_like_the_access_lookup_on_every_backend() {
+    for db in backends().await {
+        a_sealed_case_file_names_protected_members_like_the_access_lookup(&db.store).await;
         db.finish().await;
     }
 }
