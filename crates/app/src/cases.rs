@@ -66,6 +66,7 @@ impl App {
         let (ctx, _) = self
             .access_checked(actor, &page, Permission::ReadCase, access)
             .await?;
+        // Without a file the lookup failed, and the check above has already returned that error.
         let file = file.ok_or(AppError::Denied(Denied::Role))?;
         let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
         Ok(self.store.open_case_file(&ctx, file, today).await?)

@@ -126,35 +126,41 @@ fn role_text(role: Role) -> String {
     role.as_str().to_owned()
 }
 
-pub(crate) async fn load_account(conn: &mut sqlx::AnyConnection, row: &AnyRow) -> Result<Account> {
-    let id: i64 = row.try_get("id")?;
-    // Units and grants in one statement.
-    let mut units = BTreeSet::new();
-    let mut grants = BTreeSet::new();
-    for r in sqlx::query(
-        "SELECT 'unit' AS link, unit_id AS target FROM account_units WHERE account_id = $1 \
-         UNION ALL SELECT 'grant' AS link, person_id AS target FROM protected_grants WHERE account_id = $1",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        let link: String = r.try_get("link")?;
-        let target: i64 = r.try_get("target")?;
-        if link == "unit" {
-            units.insert(UnitId(target));
-        } else {
-            grants.insert(PersonId(target));
+/// The columns an [`Account`] is read from, for an `accounts` table aliased `a`: its own, and its units and
+/// protected-identity grants aggregated into comma-separated lists, so that every account read is one statement
+/// (the session check runs on every signed-in request).
+pub(crate) fn account_columns(backend: Backend) -> String {
+    let list = |column: &str, table: &str| match backend {
+        Backend::Sqlite => {
+            format!("(SELECT group_concat({column}, ',') FROM {table} x WHERE x.account_id = a.id)")
         }
-    }
-    account_from_row(row, units, grants)
+        Backend::Postgres => {
+            format!(
+                "(SELECT string_agg(CAST({column} AS TEXT), ',') FROM {table} x WHERE x.account_id = a.id)"
+            )
+        }
+    };
+    format!(
+        "a.id, a.username, a.display_name, a.role, a.staff_id, a.person_id, a.password_hash, a.active, \
+         {} AS unit_ids, {} AS grant_ids",
+        list("unit_id", "account_units"),
+        list("person_id", "protected_grants"),
+    )
 }
 
-fn account_from_row(row: &AnyRow, units: BTreeSet<UnitId>, grants: BTreeSet<PersonId>) -> Result<Account> {
-    let id: i64 = row.try_get("id")?;
+/// An account from a row read with [`account_columns`].
+pub(crate) fn account_from_row(row: &AnyRow) -> Result<Account> {
+    let ids = |column: &str| -> Result<BTreeSet<i64>> {
+        row.try_get::<Option<String>, _>(column)?
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<i64>().map_err(StoreError::corrupt))
+            .collect()
+    };
     let role: String = row.try_get("role")?;
     Ok(Account {
-        id: AccountId(id),
+        id: AccountId(row.try_get("id")?),
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
         role: parse::<Role>(&role)?,
@@ -162,16 +168,13 @@ fn account_from_row(row: &AnyRow, units: BTreeSet<UnitId>, grants: BTreeSet<Pers
         person: row.try_get::<Option<i64>, _>("person_id")?.map(PersonId),
         password_hash: row.try_get("password_hash")?,
         active: row.try_get::<i64, _>("active")? != 0,
-        units,
-        protected_grants: grants,
+        units: ids("unit_ids")?.into_iter().map(UnitId).collect(),
+        protected_grants: ids("grant_ids")?.into_iter().map(PersonId).collect(),
     })
 }
 
 /// How stale a session's recorded last use may get before a request writes it again.
 const SESSION_TOUCH_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
-
-pub(crate) const ACCOUNT_COLUMNS: &str =
-    "id, username, display_name, role, staff_id, person_id, password_hash, active";
 
 impl AccountStore for SqlStore {
     async fn create_account(&self, actor: &Actor, a: NewAccount) -> Result<AccountId> {
@@ -240,27 +243,30 @@ impl AccountStore for SqlStore {
     }
 
     async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
-        let mut conn = self.pool().acquire().await?;
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
-        let Some(row) = sqlx::query(&sql)
+        let sql = format!(
+            "SELECT {} FROM accounts a WHERE a.username = $1",
+            account_columns(self.backend())
+        );
+        sqlx::query(&sql)
             .bind(username.trim().to_lowercase())
-            .fetch_optional(&mut *conn)
+            .fetch_optional(self.pool())
             .await?
-        else {
-            return Ok(None);
-        };
-        load_account(&mut conn, &row).await.map(Some)
+            .as_ref()
+            .map(account_from_row)
+            .transpose()
     }
 
     async fn accounts(&self) -> Result<Vec<Account>> {
-        let mut conn = self.pool().acquire().await?;
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY username");
-        let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            out.push(load_account(&mut conn, row).await?);
-        }
-        Ok(out)
+        let sql = format!(
+            "SELECT {} FROM accounts a ORDER BY a.username",
+            account_columns(self.backend())
+        );
+        sqlx::query(&sql)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(account_from_row)
+            .collect()
     }
 
     async fn failed_logins_since(&self, username: &str, since: Timestamp) -> Result<u32> {
@@ -311,23 +317,12 @@ impl AccountStore for SqlStore {
     async fn session(&self, token: &str, idle_since: Timestamp, now: Timestamp) -> Result<Option<Session>> {
         let mut conn = self.pool().acquire().await?;
         let hash = token_hash(token);
-        // The session, its account, the account's units and grants in one statement: this runs on every signed-in
+        // The session and its account (with units and grants) in one statement: this runs on every signed-in
         // request, and each statement is a round trip (on SQLite, to the connection's own thread).
-        let list = |column: &str, table: &str| match self.backend() {
-            Backend::Sqlite => {
-                format!("(SELECT group_concat({column}, ',') FROM {table} x WHERE x.account_id = a.id)")
-            }
-            Backend::Postgres => format!(
-                "(SELECT string_agg(CAST({column} AS TEXT), ',') FROM {table} x WHERE x.account_id = a.id)"
-            ),
-        };
         let sql = format!(
-            "SELECT a.id, a.username, a.display_name, a.role, a.staff_id, a.person_id, a.password_hash, a.active, \
-             s.csrf_token, s.created_at, s.last_seen, {} AS unit_ids, {} AS grant_ids \
-             FROM sessions s JOIN accounts a ON a.id = s.account_id \
+            "SELECT {}, s.csrf_token, s.created_at, s.last_seen FROM sessions s JOIN accounts a ON a.id = s.account_id \
              WHERE s.token_hash = $1 AND s.last_seen >= $2 AND a.active = 1",
-            list("unit_id", "account_units"),
-            list("person_id", "protected_grants"),
+            account_columns(self.backend())
         );
         let Some(row) = sqlx::query(&sql)
             .bind(hash.clone())
@@ -337,17 +332,7 @@ impl AccountStore for SqlStore {
         else {
             return Ok(None);
         };
-        let ids = |column: &str| -> Result<BTreeSet<i64>> {
-            row.try_get::<Option<String>, _>(column)?
-                .unwrap_or_default()
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(|s| s.parse::<i64>().map_err(StoreError::corrupt))
-                .collect()
-        };
-        let units = ids("unit_ids")?.into_iter().map(UnitId).collect();
-        let grants = ids("grant_ids")?.into_iter().map(PersonId).collect();
-        let account = account_from_row(&row, units, grants)?;
+        let account = account_from_row(&row)?;
         let mut last_seen = from_micros(row.try_get("last_seen")?)?;
         // Sessions expire after minutes of idleness, so a last-use time a minute old is exact enough; writing it on
         // every request would make every page view a database write.

@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use serde_json::json;
 use sqlx::Row;
 
-use crate::accounts::{ACCOUNT_COLUMNS, Account, AccountId, load_account, token_hash};
+use crate::accounts::{Account, AccountId, account_columns, account_from_row, token_hash};
 use crate::error::{Result, StoreError};
 use crate::sql::{SqlStore, from_micros, micros, require, unique_as_duplicate};
 
@@ -193,25 +193,19 @@ impl ExternalSignIn for SqlStore {
     }
 
     async fn account_by_external(&self, issuer: &str, subject: &str) -> Result<Option<Account>> {
-        let mut conn = self.pool().acquire().await?;
-        let columns = ACCOUNT_COLUMNS
-            .split(", ")
-            .map(|c| format!("a.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
         let sql = format!(
-            "SELECT {columns} FROM external_identities e JOIN accounts a ON a.id = e.account_id \
-             WHERE e.issuer = $1 AND e.subject = $2"
+            "SELECT {} FROM external_identities e JOIN accounts a ON a.id = e.account_id \
+             WHERE e.issuer = $1 AND e.subject = $2",
+            account_columns(self.backend())
         );
-        let Some(row) = sqlx::query(&sql)
+        sqlx::query(&sql)
             .bind(issuer.to_owned())
             .bind(subject.to_owned())
-            .fetch_optional(&mut *conn)
+            .fetch_optional(self.pool())
             .await?
-        else {
-            return Ok(None);
-        };
-        load_account(&mut conn, &row).await.map(Some)
+            .as_ref()
+            .map(account_from_row)
+            .transpose()
     }
 
     async fn store_pending_login(&self, login: &PendingLogin) -> Result<()> {

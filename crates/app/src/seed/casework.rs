@@ -86,7 +86,8 @@ pub(super) async fn seed(
                     .plans
                     .iter()
                     .find_map(|p| stored.persons.get(&p.person).copied());
-                if let (true, Some(person)) = (next <= current && day <= today, first_adult) {
+                // Written on the first day after the last month on assistance, if that day has come.
+                if let (true, Some(person)) = (day <= today, first_adult) {
                     notes.push(NewNote {
                         actor: staff_actor(stored, spell.caseworker, system, day),
                         person,
