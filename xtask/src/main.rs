@@ -1,4 +1,5 @@
-//! Project checks that are easier to keep in Rust than in shell: `cargo xtask purity`, `cargo xtask tidy`.
+//! Project checks that are easier to keep in Rust than in shell: `cargo xtask purity`, `cargo xtask boundary`,
+//! `cargo xtask tidy`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -32,8 +33,9 @@ fn main() -> Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "purity" => purity(),
+        "boundary" => boundary(),
         "tidy" => tidy(),
-        _ => bail!("usage: cargo xtask <purity|tidy>"),
+        _ => bail!("usage: cargo xtask <purity|boundary|tidy>"),
     }
 }
 
@@ -91,6 +93,61 @@ fn purity() -> Result<()> {
         }
     }
     report("purity", problems)
+}
+
+/// Our crates the web layer may not depend on directly: it reaches the use cases, their views and their one error
+/// type through `app` (which re-exports the pure crates), so permission checks and audit records cannot be bypassed.
+const HIDDEN_FROM_WEB: &[&str] = &["store", "domain", "norm", "synth", "forecast", "sqlx"];
+
+/// `crates/web` depends on `crates/app` only: checked in its manifest's normal dependencies (through cargo tree) and in
+/// its source (no path into the store or the database driver).
+fn boundary() -> Result<()> {
+    let root = root();
+    let mut problems = Vec::new();
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--quiet",
+            "--edges",
+            "normal",
+            "--prefix",
+            "none",
+            "--depth",
+            "1",
+            "--package",
+            "web",
+        ])
+        .current_dir(&root)
+        .output()
+        .context("running cargo tree")?;
+    if !out.status.success() {
+        bail!(
+            "cargo tree -p web failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for line in String::from_utf8_lossy(&out.stdout).lines().skip(1) {
+        let name = line.split_whitespace().next().unwrap_or_default();
+        if HIDDEN_FROM_WEB.contains(&name) {
+            problems.push(format!("web depends on {name}; go through app"));
+        }
+    }
+    for file in rust_files(&root.join("crates/web/src"))? {
+        let text = std::fs::read_to_string(&file)?;
+        for (no, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            for path in ["store::", "sqlx::"] {
+                let named = code.match_indices(path).any(|(at, _)| {
+                    let before = code.get(..at).and_then(|b| b.chars().last());
+                    !matches!(before, Some(c) if c.is_alphanumeric() || c == '_' || c == ':')
+                });
+                if named {
+                    problems.push(format!("{}:{}: {path} in the web layer", file.display(), no + 1));
+                }
+            }
+        }
+    }
+    report("boundary", problems)
 }
 
 /// Every Rust source file starts with a `//!` line that says what it is for.

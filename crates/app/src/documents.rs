@@ -3,7 +3,7 @@
 //! nothing about whether the document exists.
 
 use domain::DocumentId;
-use store::{DocumentFile, DocumentInfo, Intake, StoreError};
+use store::{DocumentFile, DocumentInfo, Intake};
 
 use crate::access::{Actor, Denied, Permission};
 use crate::service::{App, AppError};
@@ -28,7 +28,7 @@ impl App {
             }),
             // Staff may learn that a household exists, but not which document ids are taken: ids are sequential, and
             // a document tells that someone applied. A missing document is refused like a forbidden one.
-            Err(AppError::Store(StoreError::NotFound { .. })) => Err(Denied::Role),
+            Err(AppError::NotFound { .. }) => Err(Denied::Role),
             Err(e) => return Err(e),
         };
         self.enforce(&ctx, &page, check).await?;

@@ -22,3 +22,18 @@ pub mod service;
 pub use access::{Actor, Permission, Role};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use service::{App, AppError, NewSession, Policy, SignedIn};
+
+// The pure crates, re-exported so that `web` depends on `app` alone (checked by `cargo xtask boundary`): their types
+// are the vocabulary of the use cases' arguments and views.
+pub use domain;
+pub use norm;
+
+/// The read models the use cases return. They are built by the store's statements; `app` hands them on unchanged, so
+/// the web layer names them through here and never depends on the store.
+pub mod views {
+    pub use store::{
+        Account, AccountId, ApplicationView, AuditLog, AuditQuery, AuditRecord, AuditVerdict, BatchSummary,
+        DecisionView, DocumentInfo, FollowUpView, HouseholdOverview, MemberView, QueueItem, SubjectRef,
+        WorkQueue,
+    };
+}

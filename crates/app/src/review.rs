@@ -154,10 +154,7 @@ impl App {
             .into_iter()
             .find(|a| a.id == id)
             .map(for_admin)
-            .ok_or(AppError::Store(StoreError::NotFound {
-                what: "konto",
-                id: id.0,
-            }))
+            .ok_or(AppError::NotFound { what: "konto" })
     }
 
     /// Every organisation unit: (id, name).

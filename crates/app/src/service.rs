@@ -16,8 +16,19 @@ use crate::clock::Clock;
 pub enum AppError {
     #[error(transparent)]
     Denied(#[from] Denied),
+    /// The record does not exist (or, for whoever may not know it exists, is refused as if it did not).
+    #[error("{what} finns inte")]
+    NotFound { what: &'static str },
+    /// Someone else changed the record since it was read, or the request contradicts its current state; nothing
+    /// was written.
+    #[error("konflikt: {0}")]
+    Conflict(&'static str),
+    /// A domain rule refused the input or the transition; nothing was written. The message is the rule's own.
     #[error(transparent)]
-    Store(#[from] store::StoreError),
+    Rejected(domain::DomainError),
+    /// The store failed (database, read log, corrupt data): a 500 with an operation id, the cause logged once.
+    #[error(transparent)]
+    Unavailable(store::StoreError),
     #[error("för många misslyckade inloggningar; försök igen senare")]
     Throttled,
     #[error("fel användarnamn eller lösenord")]
@@ -27,6 +38,20 @@ pub enum AppError {
     Invalid { field: &'static str, reason: String },
     #[error("{0}")]
     Internal(String),
+}
+
+/// The store's errors in the application's words: web and the API see only [`AppError`], never the store's type.
+impl From<store::StoreError> for AppError {
+    fn from(e: store::StoreError) -> AppError {
+        use store::StoreError as S;
+        match e {
+            S::Domain(e) => AppError::Rejected(e),
+            S::NotFound { what, .. } => AppError::NotFound { what },
+            S::Conflict(why) => AppError::Conflict(why),
+            S::Duplicate(what) => AppError::Conflict(what),
+            other => AppError::Unavailable(other),
+        }
+    }
 }
 
 /// How sessions and sign-in behave; from the server configuration.
@@ -40,7 +65,8 @@ pub struct Policy {
 
 #[derive(Debug, Clone)]
 pub struct App {
-    pub store: SqlStore,
+    /// Private: every read and change goes through a use case that checks permissions and writes the audit record.
+    pub(crate) store: SqlStore,
     pub clock: Arc<dyn Clock>,
     pub policy: Policy,
 }
@@ -60,6 +86,12 @@ pub struct SignedIn {
 }
 
 impl App {
+    /// The application over a store, a clock and the server's policy. The store stays inside: callers hold their own
+    /// handle only where they own the process (the binary's commands, tests that arrange data).
+    pub fn new(store: SqlStore, clock: Arc<dyn Clock>, policy: Policy) -> App {
+        App { store, clock, policy }
+    }
+
     /// The audit context for an action by `actor` on `page`, now.
     pub fn audit_ctx(&self, actor: &Actor, page: &str) -> domain::Actor {
         domain::Actor {

@@ -45,11 +45,7 @@ async fn app_with_account() -> (App, Arc<FixedClock>, std::path::PathBuf) {
         session_idle: SignedDuration::from_mins(30),
         second_person_above: norm::Money::ZERO,
     };
-    let app = App {
-        store,
-        clock: clock.clone(),
-        policy,
-    };
+    let app = App::new(store, clock.clone(), policy);
     (app, clock, path)
 }
 
@@ -120,10 +116,14 @@ async fn wrong_passwords_are_refused_and_then_throttled() {
     clock.set(ts("2026-03-02T08:16:00Z"));
     assert!(app.sign_in("kim", "rätt lösenord", &tokens()).await.is_ok());
     // Every attempt is in the audit log, and the chain holds.
-    let n: i64 = sqlx_count(&app.store).await;
+    // The app keeps its store to itself; the test opens the same file to look.
+    let store = SqlStore::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let n: i64 = sqlx_count(&store).await;
     assert!(n >= 6, "{n}");
     assert!(matches!(
-        app.store.verify_audit_chain().await.unwrap(),
+        store.verify_audit_chain().await.unwrap(),
         store::AuditVerdict::Intact { .. }
     ));
     let _ = std::fs::remove_file(path);

@@ -11,12 +11,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use app::deciding::{ApplicationCase, DecisionForm};
+use app::domain::ApplicationId;
+use app::domain::application::ApplicationStatus;
+use app::domain::decision::Outcome;
+use app::norm::Money;
+use app::norm::contract::{CalcRequest, Role};
 use app::{AppError, SignedIn};
-use domain::ApplicationId;
-use domain::application::ApplicationStatus;
-use domain::decision::Outcome;
-use norm::Money;
-use norm::contract::{CalcRequest, Role};
 
 use crate::case_pages::app_error;
 use crate::decision_pages::{calc_parts, kronor};
@@ -201,10 +201,8 @@ async fn rerender_with_error(
     let here = format!("/ansokan/{id}");
     let (field, message, status) = match &error {
         AppError::Invalid { field, reason } => (*field, reason.clone(), StatusCode::BAD_REQUEST),
-        AppError::Store(store::StoreError::Conflict(_)) => {
-            ("outcome", t.conflict.to_owned(), StatusCode::CONFLICT)
-        }
-        AppError::Store(store::StoreError::Domain(e)) => ("outcome", e.to_string(), StatusCode::BAD_REQUEST),
+        AppError::Conflict(_) => ("outcome", t.conflict.to_owned(), StatusCode::CONFLICT),
+        AppError::Rejected(e) => ("outcome", e.to_string(), StatusCode::BAD_REQUEST),
         _ => return app_error(error, lang, Some(NavUser::new(&signed.signed_in, lang.0)), &here),
     };
     match state

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use app::AppError;
 use app::applying::{ApplicationForm, Attachment, AttachmentProblem, attachment_problems, months_open};
-use domain::document::{DocumentKind, MAX_ATTACHMENTS, MAX_DOCUMENT_BYTES};
-use norm::Month;
-use norm::contract::{CostsIn, IncomeKind, Role};
+use app::domain::document::{DocumentKind, MAX_ATTACHMENTS, MAX_DOCUMENT_BYTES};
+use app::norm::Month;
+use app::norm::contract::{CostsIn, IncomeKind, Role};
 
 use crate::case_pages::app_error;
 use crate::i18n::{Lang, Texts};

@@ -13,12 +13,12 @@ use serde::Deserialize;
 
 use app::AppError;
 use app::access::{Permission, permissions};
-use domain::appeal::{appeal_deadline, forward_by};
-use domain::journal::NoteKind;
-use domain::{AppealId, FollowUpId, HouseholdId, PersonId};
+use app::domain::appeal::{appeal_deadline, forward_by};
+use app::domain::journal::NoteKind;
+use app::domain::{AppealId, FollowUpId, HouseholdId, PersonId};
+use app::norm::Money;
+use app::views::{HouseholdOverview, WorkQueue};
 use jiff::civil::Date;
-use norm::Money;
-use store::{HouseholdOverview, WorkQueue};
 
 use crate::decision_pages::{appeal_status, outcome_label};
 use crate::i18n::{Lang, Texts};
@@ -193,7 +193,7 @@ fn queue_rows(q: WorkQueue, today: Date, t: &'static Texts) -> QueueRows {
                     forward_by: date_or_dash(by),
                     overdue: by.is_some_and(|d| d < today),
                     status: appeal_status(a.appeal.status, t),
-                    can_forward: a.appeal.status == domain::appeal::AppealStatus::InTime,
+                    can_forward: a.appeal.status == app::domain::appeal::AppealStatus::InTime,
                 }
             })
             .collect(),
@@ -358,9 +358,9 @@ async fn household_page(
 /// The page's content from the case file; `user`, `here`, `csrf_token` and `can_edit` are the caller's.
 fn household_view(h: &HouseholdOverview, lang: PageLang, today: Date, form: HouseholdForms) -> HouseholdPage {
     let t = lang.texts();
-    let role = |r: norm::contract::Role| match r {
-        norm::contract::Role::Adult => t.adult,
-        norm::contract::Role::Child => t.child,
+    let role = |r: app::norm::contract::Role| match r {
+        app::norm::contract::Role::Adult => t.adult,
+        app::norm::contract::Role::Child => t.child,
     };
     let who = |w: &str| display_who(w, &h.names, t);
     let members = h
@@ -399,7 +399,7 @@ fn household_view(h: &HouseholdOverview, lang: PageLang, today: Date, form: Hous
             .unwrap_or_default()
     };
     let (open, done): (Vec<_>, Vec<_>) = h.follow_ups.iter().partition(|f| f.done.is_none());
-    let follow_up_row = |f: &store::FollowUpView| FollowUpRow {
+    let follow_up_row = |f: &app::views::FollowUpView| FollowUpRow {
         id: f.id.get(),
         due: f.due_on.to_string(),
         overdue: f.done.is_none() && f.due_on < today,
@@ -472,17 +472,17 @@ fn month_rows(h: &HouseholdOverview, t: &'static Texts) -> Vec<MonthRow> {
                 .unwrap_or_default();
             let exported: Vec<_> = payments
                 .iter()
-                .filter(|p| p.status == domain::payment::PaymentStatus::Exported)
+                .filter(|p| p.status == app::domain::payment::PaymentStatus::Exported)
                 .collect();
             let paid = Money::checked_sum(exported.iter().map(|p| p.amount));
             let payment_note = if payments
                 .iter()
-                .any(|p| p.status == domain::payment::PaymentStatus::Pending)
+                .any(|p| p.status == app::domain::payment::PaymentStatus::Pending)
             {
                 Some(t.payment_waiting)
             } else if payments
                 .iter()
-                .any(|p| p.status == domain::payment::PaymentStatus::Stopped)
+                .any(|p| p.status == app::domain::payment::PaymentStatus::Stopped)
             {
                 Some(t.payment_was_stopped)
             } else {
@@ -617,7 +617,7 @@ pub async fn complete_follow_up(
         .await
     {
         Ok(view) => Redirect::to(&format!("/hushall/{}#bevakningar", view.household)).into_response(),
-        Err(AppError::Store(store::StoreError::Conflict(_))) => {
+        Err(AppError::Conflict(_)) => {
             // Done already (by someone else, or a second click): nothing to do.
             Redirect::to("/arenden").into_response()
         }
@@ -716,9 +716,7 @@ pub async fn forward_appeal(
 pub(crate) fn app_error(e: AppError, lang: PageLang, user: Option<NavUser>, here: &str) -> Response {
     match e {
         AppError::Denied(_) => error_page(StatusCode::FORBIDDEN, lang.0, user, here),
-        AppError::Store(store::StoreError::NotFound { .. }) => {
-            error_page(StatusCode::NOT_FOUND, lang.0, user, here)
-        }
+        AppError::NotFound { .. } => error_page(StatusCode::NOT_FOUND, lang.0, user, here),
         other => internal_error(&other),
     }
 }

@@ -255,8 +255,8 @@ impl Config {
             session_idle: jiff::SignedDuration::from_mins(i64::from(self.session_idle_minutes)),
             // Validated ≥ 0 and far below the overflow limit, so this cannot fail in practice; fall back to zero
             // (every run needs a second person) rather than to no rule at all.
-            second_person_above: norm::Money::from_kronor(self.approval_threshold_kr)
-                .unwrap_or(norm::Money::ZERO),
+            second_person_above: app::norm::Money::from_kronor(self.approval_threshold_kr)
+                .unwrap_or(app::norm::Money::ZERO),
         }
     }
 

@@ -11,13 +11,13 @@ use serde::Deserialize;
 
 use app::AppError;
 use app::access::Permission;
-use domain::appeal::AppealStatus;
+use app::domain::appeal::AppealStatus;
 
-use domain::DecisionId;
-use domain::decision::Outcome;
-use norm::Money;
-use norm::contract::CalcResponse;
-use store::ApplicationView;
+use app::domain::DecisionId;
+use app::domain::decision::Outcome;
+use app::norm::Money;
+use app::norm::contract::CalcResponse;
+use app::views::ApplicationView;
 
 use crate::case_pages::app_error;
 use crate::i18n::Texts;

@@ -7,9 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use domain::DocumentId;
-use domain::document::DocumentKind;
-use store::DocumentInfo;
+use app::domain::DocumentId;
+use app::domain::document::DocumentKind;
+use app::views::DocumentInfo;
 
 use crate::case_pages::app_error;
 use crate::i18n::Texts;

@@ -11,10 +11,10 @@ use serde::Deserialize;
 
 use app::AppError;
 use app::access::Permission;
+use app::domain::payment::{BatchStatus, PaymentStatus};
+use app::domain::{BatchId, PaymentId};
 use app::paying::RUNS_LISTED;
-use domain::payment::{BatchStatus, PaymentStatus};
-use domain::{BatchId, PaymentId};
-use store::BatchSummary;
+use app::views::BatchSummary;
 
 use crate::case_pages::app_error;
 use crate::i18n::{Lang, Texts};
@@ -199,7 +199,7 @@ async fn after_action(
 ) -> Response {
     match result {
         Ok(()) => Redirect::to(&format!("/utbetalningar/{id}")).into_response(),
-        Err(AppError::Store(store::StoreError::Domain(e))) => {
+        Err(AppError::Rejected(e)) => {
             run_page(state, signed, lang, id, vec![e.to_string()], StatusCode::CONFLICT).await
         }
         Err(e) => app_error(

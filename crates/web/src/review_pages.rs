@@ -15,9 +15,9 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use app::AppError;
+use app::domain::{PersonId, Personnummer, UnitId};
 use app::review::{AccountInput, AdminError, FieldProblems, Problem};
-use domain::{PersonId, Personnummer, UnitId};
-use store::{Account, AccountId, AuditLog, AuditQuery, AuditRecord, AuditVerdict, SubjectRef};
+use app::views::{Account, AccountId, AuditLog, AuditQuery, AuditRecord, AuditVerdict, SubjectRef};
 
 use crate::case_pages::app_error;
 use crate::i18n::{Lang, Texts};
@@ -557,9 +557,9 @@ async fn users_page(
         here: "/admin/anvandare".to_owned(),
         accounts: accounts.iter().map(|a| account_row(a, &units, lang.0)).collect(),
         units: unit_boxes(&units, &checked_units(typed)),
-        roles: domain::role::Role::ALL
+        roles: app::domain::role::Role::ALL
             .into_iter()
-            .filter(|r| *r != domain::role::Role::Applicant)
+            .filter(|r| *r != app::domain::role::Role::Applicant)
             .map(|r| (r.as_str(), role_label(r, lang.0), r.as_str() == selected_role))
             .collect(),
         username: field(typed, "username").to_owned(),

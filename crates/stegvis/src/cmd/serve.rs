@@ -29,11 +29,7 @@ pub fn serve(config: Config) -> Result<()> {
         let store = store::SqlStore::connect(&config.database_url)
             .await
             .context("cannot open the database")?;
-        let app = app::App {
-            store,
-            clock: super::clock::from_env()?,
-            policy: config.policy(),
-        };
+        let app = app::App::new(store, super::clock::from_env()?, config.policy());
         let address = listener.local_addr()?;
         tracing::info!(%address, "serving");
         eprintln!("stegvis: http://{address}/");

@@ -1,7 +1,7 @@
 //! The JSON shapes of the API (`/api/v1`), with their OpenAPI schemas, mapped from the store's and the engine's views.
 //!
 //! The domain and engine crates stay free of OpenAPI concerns: the calc-contract types are mirrored here, and each
-//! mirror is built by destructuring the original, so a new field in `norm::contract` fails to compile until the
+//! mirror is built by destructuring the original, so a new field in `app::norm::contract` fails to compile until the
 //! API (and its document) says what to do with it.
 
 use serde::{Deserialize, Serialize};
@@ -9,9 +9,11 @@ use utoipa::ToSchema;
 
 use app::Actor;
 use app::access::permissions;
-use domain::decision::{DecisionItem, FrozenCalculation};
-use norm::contract::{CalcRequest, CalcResponse, CostsIn, IncomeIn, IncomeKind, LineOut, MemberIn, Role};
-use store::{ApplicationView, DecisionView, HouseholdOverview, MemberView, QueueItem};
+use app::domain::decision::{DecisionItem, FrozenCalculation};
+use app::norm::contract::{
+    CalcRequest, CalcResponse, CostsIn, IncomeIn, IncomeKind, LineOut, MemberIn, Role,
+};
+use app::views::{ApplicationView, DecisionView, HouseholdOverview, MemberView, QueueItem};
 
 /// Every error: one line saying what went wrong (for bad calc input, the field and the reason).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -133,7 +135,7 @@ impl From<&ApplicationView> for Application {
             month: a.month.to_string(),
             status: a.status.as_str().to_owned(),
             received_on: a.received_on.to_string(),
-            decision: a.current_decision.map(domain::DecisionId::get),
+            decision: a.current_decision.map(app::domain::DecisionId::get),
         }
     }
 }
@@ -181,7 +183,7 @@ impl From<DecisionView> for Decision {
         Decision {
             id: d.id.get(),
             application: d.application.get(),
-            replaces: d.replaces.map(domain::DecisionId::get),
+            replaces: d.replaces.map(app::domain::DecisionId::get),
             items: d.items.into_iter().map(Item::from).collect(),
             total_granted_ore: d.total_granted.ore(),
             decided_by: d.decided_by,

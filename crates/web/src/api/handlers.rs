@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use app::AppError;
-use domain::{DecisionId, HouseholdId};
+use app::domain::{DecisionId, HouseholdId};
 
 use super::dto::{self, ErrorBody};
 use crate::router::AppState;
@@ -34,7 +34,7 @@ pub async fn calc(State(state): State<Arc<AppState>>, signed: Signed, body: Byte
         return error(StatusCode::BAD_REQUEST, "input is invalid: not UTF-8");
     };
     // Parsed here (the contract's wire format, errors naming the field); calculated by the use case.
-    match norm::parse_request(json).and_then(|req| state.app.calculate(&signed.signed_in.actor, &req)) {
+    match app::norm::parse_request(json).and_then(|req| state.app.calculate(&signed.signed_in.actor, &req)) {
         Ok(response) => Json(dto::CalcResponseDto::from(response)).into_response(),
         Err(e) => error(StatusCode::BAD_REQUEST, &e.to_string()),
     }
@@ -143,7 +143,7 @@ pub async fn not_found() -> Response {
 fn app_error(e: AppError) -> Response {
     match e {
         AppError::Denied(_) => error(StatusCode::FORBIDDEN, "du saknar behörighet för detta"),
-        AppError::Store(store::StoreError::NotFound { .. }) => error(StatusCode::NOT_FOUND, "finns inte"),
+        AppError::NotFound { .. } => error(StatusCode::NOT_FOUND, "finns inte"),
         other => internal_error(&other),
     }
 }

@@ -6,8 +6,8 @@
 pub mod layout;
 pub mod pdf;
 
+use app::domain::appeal::appeal_deadline;
 use app::letters::DecisionLetter;
-use domain::appeal::appeal_deadline;
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 

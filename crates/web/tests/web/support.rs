@@ -143,14 +143,10 @@ pub(crate) async fn fixture_with(configure: impl FnOnce(&mut Config)) -> Fixture
     };
     configure(&mut config);
     let clock = Arc::new(FixedClock::new(at));
-    let app = App {
-        store,
-        clock: clock.clone(),
-        policy: config.policy(),
-    };
+    let app = App::new(store.clone(), clock.clone(), config.policy());
     Fixture {
         clock,
-        store: app.store.clone(),
+        store,
         router: router(Arc::new(AppState::new(config, app).unwrap())),
         household: household.get(),
         decision: decided[0].get(),
@@ -342,11 +338,7 @@ pub(crate) async fn protected_fixture() -> (Router, i64, SqlStore, domain::Perso
         secure_cookies: false,
         ..Config::default()
     };
-    let app = App {
-        store: store.clone(),
-        clock: Arc::new(FixedClock::new(at)),
-        policy: config.policy(),
-    };
+    let app = App::new(store.clone(), Arc::new(FixedClock::new(at)), config.policy());
     (
         router(Arc::new(AppState::new(config, app).unwrap())),
         household.get(),
