@@ -263,3 +263,34 @@ fn a_rule_set_can_be_chosen_by_name() {
             .contains("no rule set named \"nope\"")
     );
 }
+
+/// A build whose output is not a terminal says what it is doing, line by line; an empty `STEGVIS_FIXED_NOW` is the
+/// system clock, not an error.
+#[test]
+fn synth_prints_progress_lines_to_a_pipe_and_an_empty_fixed_now_is_unset() {
+    let db = std::env::temp_dir().join(format!("stegvis-cli-synth-{}.sqlite", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_stegvis"))
+        .args(["synth", "--inhabitants", "1500", "--db"])
+        .arg(&db)
+        .env("STEGVIS_FIXED_NOW", "")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.lines().any(|l| l == "genererar kommunen"), "{stderr}");
+    // Progress lines: two spaces, a phase, a colon, done/total.
+    let progress = stderr
+        .lines()
+        .filter(|l| {
+            l.strip_prefix("  ")
+                .and_then(|rest| rest.rsplit_once(": "))
+                .and_then(|(_, n)| n.split_once('/'))
+                .is_some_and(|(a, b)| a.parse::<u64>().is_ok() && b.parse::<u64>().is_ok())
+        })
+        .count();
+    assert!(progress >= 2, "{stderr}");
+    for suffix in ["", "-wal", "-shm", "-readlog", "-readlog-wal", "-readlog-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}

@@ -28,6 +28,12 @@ pub struct Config {
     pub throttle_window_minutes: u32,
     /// Sign-in through the municipality's OpenID Connect provider, beside local accounts. Off when absent.
     pub oidc: Option<OidcConfig>,
+    /// Database connections in the pool (1-64).
+    pub database_max_connections: u32,
+    /// SQLite only: page cache per connection in KiB (256-1048576).
+    pub sqlite_cache_kib: u32,
+    /// SQLite only: how much of the file each connection maps into memory, in MiB (0-4096; 0 turns the map off).
+    pub sqlite_mmap_mib: u32,
 }
 
 /// The `[oidc]` section: the municipality's OpenID Connect provider and this service's registration there.
@@ -186,6 +192,9 @@ impl Default for Config {
             max_failed_logins: 5,
             throttle_window_minutes: 15,
             oidc: None,
+            database_max_connections: 4,
+            sqlite_cache_kib: 2048,
+            sqlite_mmap_mib: 256,
         }
     }
 }
@@ -207,6 +216,9 @@ impl fmt::Debug for Config {
             .field("max_failed_logins", &self.max_failed_logins)
             .field("throttle_window_minutes", &self.throttle_window_minutes)
             .field("oidc", &self.oidc)
+            .field("database_max_connections", &self.database_max_connections)
+            .field("sqlite_cache_kib", &self.sqlite_cache_kib)
+            .field("sqlite_mmap_mib", &self.sqlite_mmap_mib)
             .finish()
     }
 }
@@ -283,6 +295,12 @@ impl Config {
         if let Some(v) = env("STEGVIS_SECURE_COOKIES") {
             self.secure_cookies = parsed("STEGVIS_SECURE_COOKIES", v)?;
         }
+        if let Some(v) = env("STEGVIS_DATABASE_MAX_CONNECTIONS") {
+            self.database_max_connections = parsed("STEGVIS_DATABASE_MAX_CONNECTIONS", v)?;
+        }
+        if let Some(v) = env("STEGVIS_SQLITE_MMAP_MIB") {
+            self.sqlite_mmap_mib = parsed("STEGVIS_SQLITE_MMAP_MIB", v)?;
+        }
         if let Some(v) = env("STEGVIS_APPROVAL_THRESHOLD_KR") {
             self.approval_threshold_kr = parsed("STEGVIS_APPROVAL_THRESHOLD_KR", v)?;
         }
@@ -318,6 +336,24 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "database_url",
                 reason: "must start with sqlite: or postgres://".to_owned(),
+            });
+        }
+        if !(1..=64).contains(&self.database_max_connections) {
+            return Err(ConfigError::Invalid {
+                field: "database_max_connections",
+                reason: "must be 1-64".to_owned(),
+            });
+        }
+        if !(256..=1_048_576).contains(&self.sqlite_cache_kib) {
+            return Err(ConfigError::Invalid {
+                field: "sqlite_cache_kib",
+                reason: "must be 256-1048576".to_owned(),
+            });
+        }
+        if self.sqlite_mmap_mib > 4096 {
+            return Err(ConfigError::Invalid {
+                field: "sqlite_mmap_mib",
+                reason: "must be 0-4096".to_owned(),
             });
         }
         if self.approval_threshold_kr < 0 {

@@ -1,5 +1,6 @@
 //! Generating a synthetic municipality and storing it, with progress on the terminal. Shared by `demo` and `synth`.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -59,15 +60,23 @@ pub fn build_sqlite(path: &Path, config: &synth::Config, clock: &dyn Clock) -> R
 
 fn build_into(path: &Path, config: &synth::Config, clock: &dyn Clock) -> Result<app::seed::SeedReport> {
     let (today, at) = today(clock);
+    let terminal = std::io::stderr().is_terminal();
+    if !terminal {
+        eprintln!("genererar kommunen");
+    }
     let spinner = ProgressBar::new_spinner().with_message("genererar kommunen");
     spinner.enable_steady_tick(Duration::from_millis(120));
     let town = synth::generate(config).context("kunde inte generera kommunen")?;
-    spinner.finish_with_message(format!(
+    let generated = format!(
         "genererade {} invånare i {} hushåll, {} med ekonomiskt bistånd",
         config.inhabitants,
         town.households.len(),
         town.cases.len()
-    ));
+    );
+    if !terminal {
+        eprintln!("{generated}");
+    }
+    spinner.finish_with_message(generated);
 
     let runtime = tokio::runtime::Runtime::new().context("kunde inte starta körmiljön")?;
     runtime.block_on(async {
@@ -79,10 +88,18 @@ fn build_into(path: &Path, config: &synth::Config, clock: &dyn Clock) -> Result<
             ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({elapsed})")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
+        // A bar needs a terminal (indicatif draws nothing otherwise); a log or a pipe gets a line per phase and
+        // per quarter of it instead, so that nobody watches 45 silent seconds.
+        let mut lines = (!terminal).then(ProgressLines::default);
         let mut progress = |what: &str, done: u64, total: u64| {
             bar.set_message(what.to_owned());
             bar.set_length(total);
             bar.set_position(done);
+            if let Some(lines) = lines.as_mut() {
+                if let Some(line) = lines.step(what, done, total) {
+                    eprintln!("{line}");
+                }
+            }
         };
         let hash = |password: &str| app::auth::hash_password(password).map_err(|e| e.to_string());
         let report = app::seed::build(&store, &town, today, at, &hash, &mut progress).await;
@@ -90,6 +107,28 @@ fn build_into(path: &Path, config: &synth::Config, clock: &dyn Clock) -> Result<
         store.close().await;
         Ok(report?)
     })
+}
+
+/// Progress as plain lines, for output that is not a terminal: one when a phase starts, one at each quarter.
+#[derive(Debug, Default)]
+struct ProgressLines {
+    phase: String,
+    quarter: u64,
+}
+
+impl ProgressLines {
+    fn step(&mut self, what: &str, done: u64, total: u64) -> Option<String> {
+        if what != self.phase {
+            self.phase = what.to_owned();
+            self.quarter = 0;
+            return Some(format!("  {what}: 0/{total}"));
+        }
+        let quarter = if total == 0 { 4 } else { done.saturating_mul(4) / total };
+        (quarter > self.quarter).then(|| {
+            self.quarter = quarter;
+            format!("  {what}: {done}/{total}")
+        })
+    }
 }
 
 fn partial_path(path: &Path) -> PathBuf {
@@ -129,4 +168,21 @@ pub fn print_report(report: &app::seed::SeedReport) {
         report.follow_ups,
         report.accounts
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProgressLines;
+
+    #[test]
+    fn a_line_when_a_phase_starts_and_at_each_quarter() {
+        let mut lines = ProgressLines::default();
+        let said: Vec<String> = [("beslut", 0, 8), ("beslut", 1, 8), ("beslut", 2, 8), ("beslut", 3, 8), ("beslut", 8, 8)]
+            .into_iter()
+            .filter_map(|(what, done, total)| lines.step(what, done, total))
+            .collect();
+        // 2/8 is the first quarter; 3/8 is still in it; 8/8 jumps to the fourth.
+        assert_eq!(said, ["  beslut: 0/8", "  beslut: 2/8", "  beslut: 8/8"]);
+        assert_eq!(lines.step("betalningar", 0, 0).as_deref(), Some("  betalningar: 0/0"));
+    }
 }

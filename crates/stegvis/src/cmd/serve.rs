@@ -26,7 +26,12 @@ pub fn serve(config: Config) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
-        let store = store::SqlStore::connect(&config.database_url)
+        let store = store::SqlStore::connect_with(store::StoreConfig {
+            max_connections: config.database_max_connections,
+            sqlite_cache_kib: config.sqlite_cache_kib,
+            sqlite_mmap_mib: config.sqlite_mmap_mib,
+            ..store::StoreConfig::new(config.database_url.clone())
+        })
             .await
             .context("cannot open the database")?;
         let app = app::App::new(store, super::clock::from_env()?, config.policy());
