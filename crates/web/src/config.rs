@@ -640,7 +640,7 @@ mod tests {
     fn the_example_eid_section_is_valid_with_the_oidc_sweden_claim() {
         let c = Config::from_toml(&example_eid_section()).unwrap();
         c.validate().unwrap();
-        let eid = c.eid.unwrap();
+        let eid = c.eid.clone().unwrap();
         assert_eq!(eid.personnummer_claim, OIDC_SWEDEN_PERSONNUMMER_CLAIM);
         assert_eq!(eid.scopes, [OIDC_SWEDEN_PERSON_SCOPE]);
         assert!(eid.client_secret.is_none());
