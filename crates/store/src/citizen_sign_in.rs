@@ -115,8 +115,7 @@ impl CitizenAccounts for SqlStore {
         let (account, created) = match account {
             Some(row) if row.try_get::<i64, _>("active")? == 0 => {
                 let id: i64 = row.try_get("id")?;
-                let mut detail = refusal("inactive");
-                detail["account"] = json!(id);
+                let detail = json!({ "method": "eid", "reason": "inactive", "account": id });
                 tx.audit(&system, "auth.login_failed", Some(person_id), detail)
                     .await?;
                 tx.commit().await?;

@@ -2,7 +2,11 @@
 //! once and reused, staff accounts never found, refusals that store only their audit record, no personnummer kept
 //! outside the register.
 
-#![allow(clippy::unwrap_used, reason = "test code: a failure should panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test code: a failure should panic"
+)]
 
 use domain::role::Role;
 use domain::{PersonId, Personnummer, ProtectedIdentity};
