@@ -33,6 +33,9 @@ pub enum AppError {
     Throttled,
     #[error("fel användarnamn eller lösenord")]
     BadCredentials,
+    /// The right password of an applicant account, outside demo mode: applicants sign in with e-legitimation.
+    #[error("sökande loggar in med e-legitimation")]
+    ApplicantPasswordRefused,
     /// A form value the use case refuses; nothing was written.
     #[error("{field}: {reason}")]
     Invalid { field: &'static str, reason: String },
@@ -61,6 +64,9 @@ pub struct Policy {
     pub session_idle: SignedDuration,
     /// A payment run above this total is approved by someone other than the person who prepared it.
     pub second_person_above: norm::Money,
+    /// Whether applicant accounts may sign in with a local password: only in demo mode. Everywhere else applicants
+    /// sign in with e-legitimation (`citizen_auth`).
+    pub applicant_passwords: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -141,7 +147,7 @@ impl App {
         }
         let account = self.store.account_by_username(username).await?;
         let ok = match &account {
-            Some(a) if a.active => {
+            Some(a) if a.active && a.has_password() => {
                 verify_password(password, &a.password_hash).map_err(|e| AppError::Internal(e.to_string()))?
             }
             _ => {
@@ -151,6 +157,12 @@ impl App {
             }
         };
         match account {
+            // Checked after the password, so that only someone who knows it learns that the account is an
+            // applicant's; the attempt counts as a failure (it opens no session).
+            Some(a) if ok && a.role == domain::role::Role::Applicant && !self.policy.applicant_passwords => {
+                self.store.record_login(&system, username, None).await?;
+                Err(AppError::ApplicantPasswordRefused)
+            }
             Some(a) if ok => {
                 let session = NewSession {
                     token: new_token(),

@@ -44,6 +44,7 @@ async fn app_with_account() -> (App, Arc<FixedClock>, std::path::PathBuf) {
         },
         session_idle: SignedDuration::from_mins(30),
         second_person_above: norm::Money::ZERO,
+        applicant_passwords: false,
     };
     let app = App::new(store, clock.clone(), policy);
     (app, clock, path)

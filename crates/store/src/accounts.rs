@@ -50,6 +50,14 @@ pub struct Account {
     pub protected_grants: BTreeSet<PersonId>,
 }
 
+impl Account {
+    /// Whether the account has a local password at all: an applicant account made at a sign-in with
+    /// e-legitimation has none (its hash is empty), and no password ever verifies against it.
+    pub fn has_password(&self) -> bool {
+        !self.password_hash.is_empty()
+    }
+}
+
 /// A live session: who, the CSRF token bound to it, and when it was last used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {

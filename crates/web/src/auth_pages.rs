@@ -102,6 +102,12 @@ pub async fn submit(
             page.errors.push(("username", t.error_bad_credentials));
             (jar, render(StatusCode::UNAUTHORIZED, &page)).into_response()
         }
+        Err(AppError::ApplicantPasswordRefused) => {
+            // Points at the e-legitimation button when there is one.
+            let field = if page.eid.is_some() { "eid" } else { "username" };
+            page.errors.push((field, t.error_applicant_password));
+            (jar, render(StatusCode::FORBIDDEN, &page)).into_response()
+        }
         Err(AppError::Throttled) => {
             page.errors.push(("username", t.error_throttled));
             (jar, render(StatusCode::TOO_MANY_REQUESTS, &page)).into_response()
@@ -168,8 +174,16 @@ fn login_page(
         };
         (label, href)
     });
+    let eid = state.config.eid.as_ref().map(|_| {
+        if next == "/" {
+            crate::eid_pages::START_PATH.to_owned()
+        } else {
+            format!("{}?next={}", crate::eid_pages::START_PATH, urlencode(&next))
+        }
+    });
     LoginPage {
         oidc,
+        eid,
         lang: lang.0,
         t: lang.texts(),
         user: None,

@@ -34,6 +34,125 @@ pub struct Config {
     pub sqlite_cache_kib: u32,
     /// SQLite only: how much of the file each connection maps into memory, in MiB (0-4096; 0 turns the map off).
     pub sqlite_mmap_mib: u32,
+    /// Sign-in for applicants with e-legitimation through the municipality's e-identification broker. Off when
+    /// absent; then applicants can sign in only in demo mode (with the demo's passwords).
+    pub eid: Option<EidConfig>,
+}
+
+/// The `[eid]` section: the municipality's e-identification broker (BankID, Freja eID, ...) speaking OpenID Connect,
+/// and this service's registration there. Separate from `[oidc]` (staff): another provider, another client, and
+/// the person is found by personnummer rather than by an administrator's link.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EidConfig {
+    /// The broker's issuer URL. https, except on a loopback address.
+    #[serde(default)]
+    pub issuer_url: String,
+    #[serde(default)]
+    pub client_id: String,
+    /// Absent for a public client (PKCE only). Never printed.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// This service's callback as registered at the broker: absolute, ending in `/login/eid/callback`.
+    #[serde(default)]
+    pub redirect_url: String,
+    /// Scopes asked for besides `openid`; by default the OIDC Sweden scope for a natural person's personnummer.
+    #[serde(default = "default_eid_scopes")]
+    pub scopes: Vec<String>,
+    /// The ID token claim that carries the personnummer (twelve digits): by default the OIDC Sweden claim; some
+    /// brokers use e.g. `personal_number`.
+    #[serde(default = "default_personnummer_claim")]
+    pub personnummer_claim: String,
+}
+
+/// The OIDC Sweden profile's scope for a natural person's personnummer.
+pub const OIDC_SWEDEN_PERSON_SCOPE: &str = "https://id.oidc.se/scope/naturalPersonNumber";
+/// The OIDC Sweden profile's personnummer claim.
+pub const OIDC_SWEDEN_PERSONNUMMER_CLAIM: &str = "https://id.oidc.se/claim/personalIdentityNumber";
+
+fn default_eid_scopes() -> Vec<String> {
+    vec![OIDC_SWEDEN_PERSON_SCOPE.to_owned()]
+}
+
+fn default_personnummer_claim() -> String {
+    OIDC_SWEDEN_PERSONNUMMER_CLAIM.to_owned()
+}
+
+impl Default for EidConfig {
+    fn default() -> EidConfig {
+        EidConfig {
+            issuer_url: String::new(),
+            client_id: String::new(),
+            client_secret: None,
+            redirect_url: String::new(),
+            scopes: default_eid_scopes(),
+            personnummer_claim: default_personnummer_claim(),
+        }
+    }
+}
+
+/// The client secret is never printed.
+impl fmt::Debug for EidConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EidConfig")
+            .field("issuer_url", &self.issuer_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("redirect_url", &self.redirect_url)
+            .field("scopes", &self.scopes)
+            .field("personnummer_claim", &self.personnummer_claim)
+            .finish()
+    }
+}
+
+impl EidConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |field: &'static str, reason: &str| ConfigError::Invalid {
+            field,
+            reason: reason.to_owned(),
+        };
+        let issuer = secure_url("eid.issuer_url", &self.issuer_url)?;
+        if issuer.query().is_some() || issuer.fragment().is_some() {
+            return Err(invalid("eid.issuer_url", "must have no query or fragment"));
+        }
+        if self.client_id.trim().is_empty() {
+            return Err(invalid("eid.client_id", "must not be empty"));
+        }
+        if self.client_secret.as_deref().is_some_and(|s| s.is_empty()) {
+            return Err(invalid(
+                "eid.client_secret",
+                "leave it out for a public client, or give it",
+            ));
+        }
+        let redirect = secure_url("eid.redirect_url", &self.redirect_url)?;
+        if !redirect.path().ends_with(crate::eid_pages::CALLBACK_PATH) {
+            return Err(invalid(
+                "eid.redirect_url",
+                "must end in /login/eid/callback (this service's callback)",
+            ));
+        }
+        if self
+            .scopes
+            .iter()
+            .any(|s| s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) || s == "openid")
+        {
+            return Err(invalid(
+                "eid.scopes",
+                "one word each, without openid (always asked for)",
+            ));
+        }
+        let claim = self.personnummer_claim.trim();
+        if claim.is_empty() || claim != self.personnummer_claim || claim.chars().any(char::is_control) {
+            return Err(invalid(
+                "eid.personnummer_claim",
+                "the claim's name, e.g. https://id.oidc.se/claim/personalIdentityNumber",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The `[oidc]` section: the municipality's OpenID Connect provider and this service's registration there.
@@ -195,6 +314,7 @@ impl Default for Config {
             database_max_connections: 4,
             sqlite_cache_kib: 2048,
             sqlite_mmap_mib: 256,
+            eid: None,
         }
     }
 }
@@ -219,6 +339,7 @@ impl fmt::Debug for Config {
             .field("database_max_connections", &self.database_max_connections)
             .field("sqlite_cache_kib", &self.sqlite_cache_kib)
             .field("sqlite_mmap_mib", &self.sqlite_mmap_mib)
+            .field("eid", &self.eid)
             .finish()
     }
 }
@@ -269,6 +390,7 @@ impl Config {
             // (every run needs a second person) rather than to no rule at all.
             second_person_above: app::norm::Money::from_kronor(self.approval_threshold_kr)
                 .unwrap_or(app::norm::Money::ZERO),
+            applicant_passwords: self.demo_mode,
         }
     }
 
@@ -328,6 +450,30 @@ impl Config {
                 oidc.redirect_url = v;
             }
         }
+        // The same for the e-identification broker (applicants).
+        let eid_env = [
+            "STEGVIS_EID_ISSUER_URL",
+            "STEGVIS_EID_CLIENT_ID",
+            "STEGVIS_EID_CLIENT_SECRET",
+            "STEGVIS_EID_REDIRECT_URL",
+        ]
+        .map(env);
+        if eid_env.iter().any(Option::is_some) {
+            let [issuer_url, client_id, client_secret, redirect_url] = eid_env;
+            let eid = self.eid.get_or_insert_with(EidConfig::default);
+            if let Some(v) = issuer_url {
+                eid.issuer_url = v;
+            }
+            if let Some(v) = client_id {
+                eid.client_id = v;
+            }
+            if let Some(v) = client_secret {
+                eid.client_secret = Some(v);
+            }
+            if let Some(v) = redirect_url {
+                eid.redirect_url = v;
+            }
+        }
         Ok(())
     }
 
@@ -371,6 +517,9 @@ impl Config {
         }
         if let Some(oidc) = &self.oidc {
             oidc.validate()?;
+        }
+        if let Some(eid) = &self.eid {
+            eid.validate()?;
         }
         Ok(())
     }
@@ -508,6 +657,93 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// The `[eid]` section of the example, uncommented, as an operator would turn it on.
+    fn example_eid_section() -> String {
+        let text = include_str!("../../../stegvis.example.toml");
+        let start = text.find("\n# [eid]\n").unwrap();
+        text[start + 1..]
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .filter(|l| !l.starts_with("##"))
+            .map(|l| l.trim_start_matches('#').trim_start())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_example_eid_section_is_valid_with_the_oidc_sweden_claim() {
+        let c = Config::from_toml(&example_eid_section()).unwrap();
+        c.validate().unwrap();
+        let eid = c.eid.clone().unwrap();
+        assert_eq!(eid.personnummer_claim, OIDC_SWEDEN_PERSONNUMMER_CLAIM);
+        assert_eq!(eid.scopes, [OIDC_SWEDEN_PERSON_SCOPE]);
+        assert!(eid.client_secret.is_none());
+        // Applicants' passwords follow demo mode.
+        assert!(!c.policy().applicant_passwords);
+        assert!(
+            Config {
+                demo_mode: true,
+                ..Config::default()
+            }
+            .policy()
+            .applicant_passwords
+        );
+    }
+
+    #[test]
+    fn the_eid_section_is_checked_and_its_secret_never_shown() {
+        let with = |extra: &str| {
+            Config::from_toml(&format!(
+                "[eid]\nissuer_url = \"https://eid.kommun.example\"\nclient_id = \"stegvis\"\n\
+                 redirect_url = \"https://stegvis.kommun.example/login/eid/callback\"\n{extra}"
+            ))
+            .unwrap()
+            .validate()
+        };
+        assert!(with("").is_ok());
+        assert!(with("personnummer_claim = \"personal_number\"\n").is_ok());
+        for (extra, field) in [
+            ("personnummer_claim = \"\"\n", "eid.personnummer_claim"),
+            ("personnummer_claim = \" pnr\"\n", "eid.personnummer_claim"),
+            ("scopes = [\"openid\"]\n", "eid.scopes"),
+            ("client_secret = \"\"\n", "eid.client_secret"),
+        ] {
+            match with(extra) {
+                Err(ConfigError::Invalid { field: f, .. }) => assert_eq!(f, field, "{extra}"),
+                other => panic!("{extra}: {other:?}"),
+            }
+        }
+        // The staff callback is not the applicants' one.
+        let c = Config::from_toml(
+            "[eid]\nissuer_url = \"https://eid.kommun.example\"\nclient_id = \"stegvis\"\n\
+             redirect_url = \"https://stegvis.kommun.example/login/oidc/callback\"\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            c.validate(),
+            Err(ConfigError::Invalid {
+                field: "eid.redirect_url",
+                ..
+            })
+        ));
+        let env = |k: &str| match k {
+            "STEGVIS_EID_ISSUER_URL" => Some("https://eid.kommun.example".to_owned()),
+            "STEGVIS_EID_CLIENT_ID" => Some("stegvis".to_owned()),
+            "STEGVIS_EID_CLIENT_SECRET" => Some("eid-secret-value".to_owned()),
+            "STEGVIS_EID_REDIRECT_URL" => {
+                Some("https://stegvis.kommun.example/login/eid/callback".to_owned())
+            }
+            _ => None,
+        };
+        let c = Config::load(None, &env).unwrap();
+        assert_eq!(
+            c.eid.as_ref().unwrap().client_secret.as_deref(),
+            Some("eid-secret-value")
+        );
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("eid-secret-value"), "{shown}");
     }
 
     #[test]

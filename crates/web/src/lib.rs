@@ -11,6 +11,7 @@ pub mod case_pages;
 pub mod config;
 pub mod decision_pages;
 pub mod document_pages;
+pub mod eid_pages;
 pub mod i18n;
 pub mod lang;
 pub mod letter;

@@ -4,23 +4,63 @@
 //! exchange whose ID token the crate verifies: signature against the provider's published keys, issuer, audience,
 //! expiry (by the application's clock) and nonce.
 //!
-//! What to do with the subject it vouches for is the application core's (`app::external_auth`).
+//! The same client serves the staff's provider (`[oidc]`) and the applicants' e-identification broker (`[eid]`),
+//! each as its own [`Provider`]: they differ only in registration and in the claim that is read.
+//!
+//! What to do with the subject it vouches for is the application core's (`app::external_auth`,
+//! `app::citizen_auth`).
 
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use openidconnect::core::{CoreClient, CoreProviderMetadata, CoreResponseType};
-use openidconnect::{
-    AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet,
-    EndpointNotSet, EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
-    RequestTokenError, Scope, TokenResponse, reqwest,
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthPrompt, CoreErrorResponseType, CoreGenderClaim, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreResponseType,
+    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
 };
+use openidconnect::{
+    AdditionalClaims, AuthenticationFlow, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
+    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl, Nonce,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, StandardErrorResponse,
+    StandardTokenResponse, TokenResponse, reqwest,
+};
+use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
-use crate::config::{OidcConfig, SubjectClaim};
+use crate::config::{EidConfig, OidcConfig, SubjectClaim};
 
-/// The client as discovery makes it: authorization endpoint set, token and user-info endpoints as published.
-type Client = CoreClient<
+/// The ID token's claims beyond the standard ones, by name: a broker's personnummer claim is one of them
+/// (`https://id.oidc.se/claim/personalIdentityNumber`, `personal_number`, ...), and which one is configuration.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct OtherClaims {
+    #[serde(flatten)]
+    claims: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AdditionalClaims for OtherClaims {}
+
+type IdFields = IdTokenFields<
+    OtherClaims,
+    EmptyExtraTokenFields,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
+
+/// The client as discovery makes it (authorization endpoint set, token and user-info endpoints as published),
+/// keeping the ID token's other claims.
+type Client = openidconnect::Client<
+    OtherClaims,
+    CoreAuthDisplay,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJsonWebKey,
+    CoreAuthPrompt,
+    StandardErrorResponse<CoreErrorResponseType>,
+    StandardTokenResponse<IdFields, CoreTokenType>,
+    CoreTokenIntrospectionResponse,
+    CoreRevocableToken,
+    CoreRevocationErrorResponse,
     EndpointSet,
     EndpointNotSet,
     EndpointNotSet,
@@ -28,6 +68,72 @@ type Client = CoreClient<
     EndpointMaybeSet,
     EndpointMaybeSet,
 >;
+
+/// Which claim of the verified ID token names the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    Sub,
+    PreferredUsername,
+    /// Another claim, by name, whose value is a string (a broker's personnummer claim).
+    Named(String),
+}
+
+/// A provider's registration and the claim read from its ID tokens: from `[oidc]` or `[eid]`.
+#[derive(Clone)]
+pub struct Settings {
+    pub issuer_url: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub redirect_url: String,
+    pub scopes: Vec<String>,
+    pub claim: Claim,
+}
+
+/// The client secret is never printed.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("issuer_url", &self.issuer_url)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("redirect_url", &self.redirect_url)
+            .field("scopes", &self.scopes)
+            .field("claim", &self.claim)
+            .finish()
+    }
+}
+
+impl From<&OidcConfig> for Settings {
+    fn from(c: &OidcConfig) -> Settings {
+        Settings {
+            issuer_url: c.issuer_url.clone(),
+            client_id: c.client_id.clone(),
+            client_secret: c.client_secret.clone(),
+            redirect_url: c.redirect_url.clone(),
+            scopes: c.scopes.clone(),
+            claim: match c.subject_claim {
+                SubjectClaim::Sub => Claim::Sub,
+                SubjectClaim::PreferredUsername => Claim::PreferredUsername,
+            },
+        }
+    }
+}
+
+impl From<&EidConfig> for Settings {
+    fn from(c: &EidConfig) -> Settings {
+        Settings {
+            issuer_url: c.issuer_url.clone(),
+            client_id: c.client_id.clone(),
+            client_secret: c.client_secret.clone(),
+            redirect_url: c.redirect_url.clone(),
+            scopes: c.scopes.clone(),
+            claim: Claim::Named(c.personnummer_claim.clone()),
+        }
+    }
+}
 
 /// How long discovered metadata and keys are used before they are read again.
 const DISCOVERY_LIFETIME: SignedDuration = SignedDuration::from_hours(1);
@@ -48,8 +154,9 @@ pub enum OidcError {
     NoIdToken,
     #[error("the ID token was refused: {0}")]
     Token(String),
+    /// The claim is missing or not a string. Its name only: never its value.
     #[error("the ID token has no {0} claim")]
-    NoSubject(&'static str),
+    NoSubject(String),
 }
 
 /// Where to send the browser, and what to keep on the server until it comes back.
@@ -63,7 +170,7 @@ pub struct Authorization {
 
 /// The configured provider and what discovery found out about it.
 pub struct Provider {
-    config: OidcConfig,
+    config: Settings,
     issuer: IssuerUrl,
     redirect: RedirectUrl,
     http: reqwest::Client,
@@ -81,7 +188,8 @@ impl std::fmt::Debug for Provider {
 
 impl Provider {
     /// Prepares the client; contacts nobody (the configuration has been validated).
-    pub fn new(config: &OidcConfig) -> Result<Provider, OidcError> {
+    pub fn new(config: impl Into<Settings>) -> Result<Provider, OidcError> {
+        let config: Settings = config.into();
         let issuer =
             IssuerUrl::new(config.issuer_url.clone()).map_err(|e| OidcError::Setup(e.to_string()))?;
         let redirect =
@@ -93,7 +201,7 @@ impl Provider {
             .build()
             .map_err(|e| OidcError::Setup(e.to_string()))?;
         Ok(Provider {
-            config: config.clone(),
+            config,
             issuer,
             redirect,
             http,
@@ -117,7 +225,7 @@ impl Provider {
         let metadata = CoreProviderMetadata::discover_async(self.issuer.clone(), &self.http)
             .await
             .map_err(|e| OidcError::Unreachable(error_chain(&e)))?;
-        let client = CoreClient::from_provider_metadata(
+        let client = Client::from_provider_metadata(
             metadata,
             ClientId::new(self.config.client_id.clone()),
             self.config.client_secret.clone().map(ClientSecret::new),
@@ -153,8 +261,8 @@ impl Provider {
         })
     }
 
-    /// Exchanges the code (with the PKCE verifier) for tokens and returns the configured subject claim of the
-    /// verified ID token.
+    /// Exchanges the code (with the PKCE verifier) for tokens and returns the configured claim of the verified ID
+    /// token.
     pub async fn subject(
         &self,
         now: Timestamp,
@@ -183,12 +291,19 @@ impl Provider {
                 return Err(OidcError::Token(e.to_string()));
             }
         };
-        match self.config.subject_claim {
-            SubjectClaim::Sub => Ok(claims.subject().as_str().to_owned()),
-            SubjectClaim::PreferredUsername => claims
+        match &self.config.claim {
+            Claim::Sub => Ok(claims.subject().as_str().to_owned()),
+            Claim::PreferredUsername => claims
                 .preferred_username()
                 .map(|u| u.as_str().to_owned())
-                .ok_or(OidcError::NoSubject("preferred_username")),
+                .ok_or_else(|| OidcError::NoSubject("preferred_username".to_owned())),
+            Claim::Named(name) => claims
+                .additional_claims()
+                .claims
+                .get(name)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| OidcError::NoSubject(name.clone())),
         }
     }
 }

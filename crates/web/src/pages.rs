@@ -91,6 +91,8 @@ pub struct LoginPage {
     pub demo_mode: bool,
     /// Sign-in through the municipality's provider, when configured: (button text, link).
     pub oidc: Option<(String, String)>,
+    /// Sign-in with e-legitimation for applicants, when configured: the link.
+    pub eid: Option<String>,
     pub csrf_token: String,
     pub next: String,
     pub username: String,
@@ -98,6 +100,16 @@ pub struct LoginPage {
     pub password_error: Option<&'static str>,
     /// (field id, message) for the error summary.
     pub errors: Vec<(&'static str, &'static str)>,
+}
+
+/// After a sign-in with e-legitimation by someone who is not in the register: what to do instead.
+#[derive(Debug, Template)]
+#[template(path = "eid_unknown.html")]
+pub struct EidUnknownPage {
+    pub lang: Lang,
+    pub t: &'static Texts,
+    pub user: Option<NavUser>,
+    pub here: String,
 }
 
 #[derive(Debug, Template)]

@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
 use crate::{
-    api, application_pages, apply_pages, auth_pages, case_pages, decision_pages, document_pages, lang, oidc,
-    oidc_pages, payment_pages, review_pages, security,
+    api, application_pages, apply_pages, auth_pages, case_pages, decision_pages, document_pages, eid_pages,
+    lang, oidc, oidc_pages, payment_pages, review_pages, security,
 };
 
 #[derive(Debug)]
@@ -22,13 +22,22 @@ pub struct AppState {
     pub app: app::App,
     /// The municipality's OpenID provider, when `[oidc]` is configured (contacted on first use, not here).
     pub oidc: Option<oidc::Provider>,
+    /// The e-identification broker for applicants, when `[eid]` is configured (contacted on first use, not here).
+    pub eid: Option<oidc::Provider>,
 }
 
 impl AppState {
-    /// The shared state of the routes; prepares (but does not contact) the OpenID provider if one is configured.
+    /// The shared state of the routes; prepares (but does not contact) the OpenID provider and the
+    /// e-identification broker if they are configured.
     pub fn new(config: Config, app: app::App) -> Result<AppState, oidc::OidcError> {
         let oidc = config.oidc.as_ref().map(oidc::Provider::new).transpose()?;
-        Ok(AppState { config, app, oidc })
+        let eid = config.eid.as_ref().map(oidc::Provider::new).transpose()?;
+        Ok(AppState {
+            config,
+            app,
+            oidc,
+            eid,
+        })
     }
 }
 
@@ -38,6 +47,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/login", get(auth_pages::form).post(auth_pages::submit))
         .route(oidc_pages::START_PATH, get(oidc_pages::start))
         .route(oidc_pages::CALLBACK_PATH, get(oidc_pages::callback))
+        .route(eid_pages::START_PATH, get(eid_pages::start))
+        .route(eid_pages::CALLBACK_PATH, get(eid_pages::callback))
         .route("/logout", post(auth_pages::logout))
         .route("/hem", get(case_pages::home))
         .route("/arenden", get(case_pages::queue))

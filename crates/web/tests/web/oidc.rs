@@ -1,7 +1,8 @@
 //! Sign-in through the municipality's OpenID Connect provider, against a fake provider run inside the test (an axum
 //! server on 127.0.0.1 with discovery, a JWKS of an RSA key made at test time, and a token endpoint that checks the
-//! PKCE verifier and signs ID tokens): the whole flow, every refusal, a provider that is down, and the
-//! administrator's link form.
+//! PKCE verifier and signs ID tokens, with any extra claims a test asks for): the whole flow, every refusal, a
+//! provider that is down, and the administrator's link form. The same fake stands in for the applicants'
+//! e-identification broker (`eid.rs`).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -9,13 +10,13 @@ use std::sync::{Mutex, OnceLock};
 use axum::extract::State;
 use jiff::Timestamp;
 use openidconnect::core::{
-    CoreGenderClaim, CoreIdToken, CoreIdTokenClaims, CoreJsonWebKeySet, CoreJwsSigningAlgorithm,
+    CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
     CoreRsaPrivateSigningKey,
 };
 use openidconnect::url::Url;
 use openidconnect::{
-    Audience, EmptyAdditionalClaims, EndUserUsername, IssuerUrl, JsonWebKeyId, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, PrivateSigningKey, StandardClaims, SubjectIdentifier,
+    AdditionalClaims, Audience, EndUserUsername, IdToken, IdTokenClaims, IssuerUrl, JsonWebKeyId, Nonce,
+    PkceCodeChallenge, PkceCodeVerifier, PrivateSigningKey, StandardClaims, SubjectIdentifier,
 };
 use rsa::pkcs1::{EncodeRsaPrivateKey, LineEnding};
 use store::ExternalSignIn;
@@ -24,8 +25,21 @@ use web::config::{OidcConfig, SubjectClaim};
 use crate::support::*;
 
 pub(crate) const CLIENT_ID: &str = "stegvis-test";
-const CLIENT_SECRET: &str = "client-secret-for-tests";
+pub(crate) const CLIENT_SECRET: &str = "client-secret-for-tests";
 const REDIRECT: &str = "http://127.0.0.1:8080/login/oidc/callback";
+pub(crate) const EID_REDIRECT: &str = "http://127.0.0.1:8080/login/eid/callback";
+
+/// Claims the fake provider adds to an ID token beyond the standard ones (a broker's personnummer claim).
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub(crate) struct ExtraClaims {
+    #[serde(flatten)]
+    claims: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AdditionalClaims for ExtraClaims {}
+
+type TestIdToken =
+    IdToken<ExtraClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
 
 /// One RSA key for the whole test binary (making one takes a moment).
 fn key_pem() -> &'static str {
@@ -41,10 +55,13 @@ struct Grant {
     subject: String,
     nonce: String,
     challenge: String,
+    claims: serde_json::Map<String, serde_json::Value>,
 }
 
 struct ProviderState {
     issuer: String,
+    /// The one callback registered for the client (the staff's or the applicants').
+    redirect: &'static str,
     key: CoreRsaPrivateSigningKey,
     /// The provider's clock: the instant ID tokens are issued at.
     now: Timestamp,
@@ -60,10 +77,20 @@ pub(crate) struct FakeProvider {
 
 impl FakeProvider {
     pub(crate) async fn start() -> FakeProvider {
+        FakeProvider::start_for(REDIRECT).await
+    }
+
+    /// The fake as the applicants' e-identification broker: its client's callback is `/login/eid/callback`.
+    pub(crate) async fn start_eid() -> FakeProvider {
+        FakeProvider::start_for(EID_REDIRECT).await
+    }
+
+    async fn start_for(redirect: &'static str) -> FakeProvider {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let issuer = format!("http://{}", listener.local_addr().unwrap());
         let state = Arc::new(ProviderState {
             issuer: issuer.clone(),
+            redirect,
             key: CoreRsaPrivateSigningKey::from_pem(key_pem(), Some(JsonWebKeyId::new("k1".into()))).unwrap(),
             now: "2026-03-02T08:00:00Z".parse().unwrap(),
             grants: Mutex::new(HashMap::new()),
@@ -94,6 +121,20 @@ impl FakeProvider {
     /// The person `subject` signs in at the provider for the sign-in whose authorization URL is `location`; the
     /// provider will put `nonce` (the request's own, unless a test says otherwise) into the ID token. The code.
     fn authorize(&self, location: &str, subject: &str, nonce: Option<&str>) -> String {
+        assert_eq!(self.state.redirect, REDIRECT);
+        self.grant(location, subject, nonce, serde_json::Map::new(), "openid profile")
+    }
+
+    /// As [`FakeProvider::authorize`], for the e-identification broker: the ID token will also carry `claims`, and
+    /// the request must ask for `scope`.
+    pub(crate) fn grant(
+        &self,
+        location: &str,
+        subject: &str,
+        nonce: Option<&str>,
+        claims: serde_json::Map<String, serde_json::Value>,
+        scope: &str,
+    ) -> String {
         let url = Url::parse(location).unwrap();
         let q: HashMap<String, String> = url.query_pairs().into_owned().collect();
         assert!(
@@ -102,9 +143,9 @@ impl FakeProvider {
         );
         assert_eq!(q["response_type"], "code");
         assert_eq!(q["client_id"], CLIENT_ID);
-        assert_eq!(q["redirect_uri"], REDIRECT);
+        assert_eq!(q["redirect_uri"], self.state.redirect);
         assert_eq!(q["code_challenge_method"], "S256");
-        assert_eq!(q["scope"], "openid profile");
+        assert_eq!(q["scope"], scope);
         let mut n = self.state.next_code.lock().unwrap();
         *n += 1;
         let code = format!("code-{n}");
@@ -114,6 +155,7 @@ impl FakeProvider {
                 subject: subject.into(),
                 nonce: nonce.unwrap_or(&q["nonce"]).into(),
                 challenge: q["code_challenge"].clone(),
+                claims,
             },
         );
         code
@@ -160,7 +202,7 @@ async fn token(
         return refuse("invalid_client");
     }
     if form.get("grant_type").map(String::as_str) != Some("authorization_code")
-        || form.get("redirect_uri").map(String::as_str) != Some(REDIRECT)
+        || form.get("redirect_uri").map(String::as_str) != Some(p.redirect)
     {
         return refuse("invalid_request");
     }
@@ -173,17 +215,17 @@ async fn token(
     }
     let at = |t: Timestamp| chrono::DateTime::from_timestamp(t.as_second(), 0).unwrap();
     let expires = p.now.checked_add(jiff::SignedDuration::from_mins(5)).unwrap();
-    let claims: CoreIdTokenClaims = CoreIdTokenClaims::new(
+    let claims = IdTokenClaims::new(
         IssuerUrl::new(p.issuer.clone()).unwrap(),
         vec![Audience::new(CLIENT_ID.into())],
         at(expires),
         at(p.now),
         StandardClaims::<CoreGenderClaim>::new(SubjectIdentifier::new(grant.subject.clone()))
             .set_preferred_username(Some(EndUserUsername::new(format!("{}@kommun", grant.subject)))),
-        EmptyAdditionalClaims {},
+        ExtraClaims { claims: grant.claims },
     )
     .set_nonce(Some(Nonce::new(grant.nonce)));
-    let id_token = CoreIdToken::new(
+    let id_token = TestIdToken::new(
         claims,
         &p.key,
         CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
