@@ -3,7 +3,9 @@
 
 use domain::follow_up;
 use domain::{DecisionId, HouseholdId};
-use store::{AppealView, DecisionView, HouseholdAccess, HouseholdOverview, Intake, Store, WorkQueue, Worklists};
+use store::{
+    AppealView, DecisionView, HouseholdAccess, HouseholdOverview, Intake, Store, WorkQueue, Worklists,
+};
 
 use crate::access::{Actor, Denied, Permission};
 use crate::service::{App, AppError};

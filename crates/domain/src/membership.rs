@@ -75,7 +75,10 @@ mod tests {
         assert!(!overlaps(&left, march));
         assert!(overlaps(&left, month(2026, 2)));
         // A period inside the month.
-        assert!(overlaps(&period(date(2026, 3, 10), Some(date(2026, 3, 20))), march));
+        assert!(overlaps(
+            &period(date(2026, 3, 10), Some(date(2026, 3, 20))),
+            march
+        ));
         // A period around the month.
         assert!(overlaps(&period(date(2025, 1, 1), Some(date(2027, 1, 1))), march));
     }

@@ -15,7 +15,9 @@ use std::future::Future;
 
 use domain::fact::Validity;
 use domain::membership::member_during;
-use domain::{Actor, ApplicationId, DecisionId, DocumentId, HouseholdId, PersonId, Personnummer, ProtectedIdentity};
+use domain::{
+    Actor, ApplicationId, DecisionId, DocumentId, HouseholdId, PersonId, Personnummer, ProtectedIdentity,
+};
 use norm::Month;
 use norm::contract::Role;
 use serde_json::json;
@@ -287,9 +289,10 @@ impl ApplicantViews for SqlStore {
         )
         .await?;
         drop(conn);
-        let [periods, applications, decisions, peers, documents, units, names]: [Vec<PackedRow<'_>>; 7] = lists
-            .try_into()
-            .map_err(|_| StoreError::corrupt("fel antal listor"))?;
+        let [periods, applications, decisions, peers, documents, units, names]: [Vec<PackedRow<'_>>; 7] =
+            lists
+                .try_into()
+                .map_err(|_| StoreError::corrupt("fel antal listor"))?;
 
         let mut mine: BTreeMap<HouseholdId, Vec<Validity>> = BTreeMap::new();
         for r in &periods {
@@ -411,4 +414,3 @@ impl ApplicantViews for SqlStore {
         })
     }
 }
-

@@ -171,7 +171,11 @@ pub struct MinePage {
     pub here: String,
     /// Each application with the names of the household's members that month and the attachments the applicant
     /// sent with it.
-    pub applications: Vec<(ApplicationRow, Vec<String>, Vec<crate::document_pages::DocumentRow>)>,
+    pub applications: Vec<(
+        ApplicationRow,
+        Vec<String>,
+        Vec<crate::document_pages::DocumentRow>,
+    )>,
 }
 
 /// An error page for a status (404, 403) in the user's language.

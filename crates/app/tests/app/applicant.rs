@@ -54,7 +54,10 @@ async fn stores() -> Vec<(SqlStore, Db)> {
         sqlx::any::install_default_drivers();
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::AnyConnection::connect(&admin_url).await.unwrap();
-        admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
         admin.close().await.unwrap();
         let (base, _) = admin_url.rsplit_once('/').unwrap();
         let store = SqlStore::connect(&format!("{base}/{name}")).await.unwrap();
@@ -221,7 +224,13 @@ async fn an_applicant_reads_the_months_of_their_membership() {
         assert_eq!(names, ["Anna Först"]);
         // Someone who never belonged to the household reads none of it.
         let stranger = PersonId(bo.get() + 1000);
-        assert!(app.my_pages(&applicant(stranger)).await.unwrap().months.is_empty());
+        assert!(
+            app.my_pages(&applicant(stranger))
+                .await
+                .unwrap()
+                .months
+                .is_empty()
+        );
         assert!(app.decision(&applicant(stranger), march).await.is_err());
         app.store.close().await;
         db.drop_it().await;

@@ -17,7 +17,8 @@ use norm::Month;
 use norm::contract::{CalcRequest, Role};
 use sqlx::Row;
 use store::{
-    ApplicantScope, ApplicantView, ApplicantViews, Intake, NewDocument, NewPerson, SqlStore, Store, StoreError,
+    ApplicantScope, ApplicantView, ApplicantViews, Intake, NewDocument, NewPerson, SqlStore, Store,
+    StoreError,
 };
 
 use super::support::{actor, backends, decision, pnr};
@@ -72,10 +73,23 @@ async fn person(s: &SqlStore, a: &Actor, name: &str, birth: Date, serial: u16, p
     .unwrap()
 }
 
-async fn member(s: &SqlStore, a: &Actor, h: HouseholdId, p: PersonId, role: Role, from: Date, to: Option<Date>) {
-    s.record_fact(a, h, FactValue::Member { person: p, role }, Validity::new(from, to).unwrap())
-        .await
-        .unwrap();
+async fn member(
+    s: &SqlStore,
+    a: &Actor,
+    h: HouseholdId,
+    p: PersonId,
+    role: Role,
+    from: Date,
+    to: Option<Date>,
+) {
+    s.record_fact(
+        a,
+        h,
+        FactValue::Member { person: p, role },
+        Validity::new(from, to).unwrap(),
+    )
+    .await
+    .unwrap();
 }
 
 fn declaration(m: Month) -> CalcRequest {
@@ -102,8 +116,26 @@ async fn town(s: &SqlStore) -> Town {
         .register_household(&a, unit, &[(anna, Role::Adult)], date(2026, 1, 1))
         .await
         .unwrap();
-    member(s, &a, h, cilla, Role::Adult, date(2026, 1, 1), Some(date(2026, 3, 1))).await;
-    member(s, &a, h, kim, Role::Child, date(2026, 2, 1), Some(date(2026, 4, 1))).await;
+    member(
+        s,
+        &a,
+        h,
+        cilla,
+        Role::Adult,
+        date(2026, 1, 1),
+        Some(date(2026, 3, 1)),
+    )
+    .await;
+    member(
+        s,
+        &a,
+        h,
+        kim,
+        Role::Child,
+        date(2026, 2, 1),
+        Some(date(2026, 4, 1)),
+    )
+    .await;
     member(s, &a, h, vera, Role::Adult, date(2026, 3, 1), None).await;
     member(s, &a, h, bo, Role::Adult, date(2026, 3, 15), None).await;
     let mut decisions = Vec::new();
@@ -136,7 +168,10 @@ async fn town(s: &SqlStore) -> Town {
                 .unwrap()
         };
         let app = s.start_investigation(&a, app.id, app.version).await.unwrap();
-        let d = s.decide(&a, app.id, app.version, decision(&[4000])).await.unwrap();
+        let d = s
+            .decide(&a, app.id, app.version, decision(&[4000]))
+            .await
+            .unwrap();
         applications.push(app.id);
         decisions.push(d.id);
     }
@@ -266,7 +301,10 @@ async fn only_the_months_of_membership_with_that_months_members(s: &SqlStore) {
         months(&cilla),
         [
             (month(1), vec![named("Anna Först"), named("Cilla Kvar")]),
-            (month(2), vec![named("Anna Först"), named("Cilla Kvar"), named("Kim Barn")]),
+            (
+                month(2),
+                vec![named("Anna Först"), named("Cilla Kvar"), named("Kim Barn")]
+            ),
         ]
     );
     assert!(cilla.documents.is_empty());
@@ -281,9 +319,17 @@ async fn only_the_months_of_membership_with_that_months_members(s: &SqlStore) {
         [
             (
                 month(3),
-                vec![named("Anna Först"), named("Kim Barn"), named("Vera Dold"), named("Bo Sen")]
+                vec![
+                    named("Anna Först"),
+                    named("Kim Barn"),
+                    named("Vera Dold"),
+                    named("Bo Sen")
+                ]
             ),
-            (month(4), vec![named("Anna Först"), named("Vera Dold"), named("Bo Sen")]),
+            (
+                month(4),
+                vec![named("Anna Först"), named("Vera Dold"), named("Bo Sen")]
+            ),
         ]
     );
 
@@ -293,7 +339,10 @@ async fn only_the_months_of_membership_with_that_months_members(s: &SqlStore) {
         .await
         .unwrap();
     assert_eq!(
-        anna.months.iter().map(|m| m.application.month).collect::<Vec<_>>(),
+        anna.months
+            .iter()
+            .map(|m| m.application.month)
+            .collect::<Vec<_>>(),
         [month(1), month(2), month(3), month(4)]
     );
     assert_eq!(
@@ -366,7 +415,8 @@ async fn access_to_a_decision_follows_membership_during_its_month(s: &SqlStore) 
         assert_eq!(access.member(), expected, "{person:?} month {}", m + 1);
     }
     assert!(matches!(
-        s.decision_membership(t.bo, DecisionId(t.decisions[3].get() + 100)).await,
+        s.decision_membership(t.bo, DecisionId(t.decisions[3].get() + 100))
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     // Checking access reads ids and dates only: nothing is recorded.

@@ -58,11 +58,18 @@ async fn town() -> Town {
     for (pnr, name, protection) in [
         ("19900101-0017", "Cilla Kvar", ProtectedIdentity::None),
         ("19910202-0022", "Bo Sen", ProtectedIdentity::None),
-        ("19850312-2387", "Vera Dold", ProtectedIdentity::SkyddadFolkbokforing),
+        (
+            "19850312-2387",
+            "Vera Dold",
+            ProtectedIdentity::SkyddadFolkbokforing,
+        ),
     ] {
         people.push(
             f.store
-                .register_person(&a, NewPerson::parse(pnr, name, protection, date(2026, 3, 2)).unwrap())
+                .register_person(
+                    &a,
+                    NewPerson::parse(pnr, name, protection, date(2026, 3, 2)).unwrap(),
+                )
                 .await
                 .unwrap(),
         );
@@ -184,8 +191,16 @@ fn rows(page: &str) -> Vec<(String, String)> {
 async fn refused_like_missing(t: &Town, cookie: &str, path: &str, missing: &str) {
     let r = get(&t.f.router, path, cookie).await;
     let m = get(&t.f.router, missing, cookie).await;
-    assert_eq!((r.status, m.status), (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN), "{path}");
-    assert_eq!(r.body.replace(path, "PATH"), m.body.replace(missing, "PATH"), "{path}");
+    assert_eq!(
+        (r.status, m.status),
+        (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN),
+        "{path}"
+    );
+    assert_eq!(
+        r.body.replace(path, "PATH"),
+        m.body.replace(missing, "PATH"),
+        "{path}"
+    );
     assert!(!r.bytes.starts_with(b"%PDF"), "{path}");
 }
 
@@ -209,11 +224,24 @@ async fn a_new_member_reads_nothing_from_before_they_joined() {
     assert_eq!(
         rows(&mine.body),
         [
-            ("2026-04".to_owned(), "Alva Ek, Bo Sen, Skyddad identitet".to_owned()),
-            ("2026-03".to_owned(), "Alva Ek, Bo Sen, Skyddad identitet".to_owned()),
+            (
+                "2026-04".to_owned(),
+                "Alva Ek, Bo Sen, Skyddad identitet".to_owned()
+            ),
+            (
+                "2026-03".to_owned(),
+                "Alva Ek, Bo Sen, Skyddad identitet".to_owned()
+            ),
         ]
     );
-    for absent in ["2026-02", "2026-01", "Cilla", "Vera", "cillas hyresavi", "alvas lönebesked"] {
+    for absent in [
+        "2026-02",
+        "2026-01",
+        "Cilla",
+        "Vera",
+        "cillas hyresavi",
+        "alvas lönebesked",
+    ] {
         assert!(!mine.body.contains(absent), "{absent}: {}", mine.body);
     }
     assert!(mine.body.contains("bos intyg.pdf"));
@@ -230,7 +258,11 @@ async fn a_new_member_reads_nothing_from_before_they_joined() {
         "/beslut/999999/brev.pdf",
     )
     .await;
-    assert_eq!(one(&t.f.store, denied).await, before + 4, "every refusal is recorded");
+    assert_eq!(
+        one(&t.f.store, denied).await,
+        before + 4,
+        "every refusal is recorded"
+    );
     // Appealing it is refused too, and writes no appeal.
     let csrf = get(&t.f.router, "/ansok", &bo).await.hidden("csrf_token");
     let r = post(
@@ -274,7 +306,14 @@ async fn a_former_member_keeps_their_own_months_and_nothing_after() {
             ("2026-01".to_owned(), "Alva Ek, Cilla Kvar".to_owned()),
         ]
     );
-    for absent in ["2026-03", "2026-04", "Bo Sen", "Skyddad", "bos intyg", "alvas lönebesked"] {
+    for absent in [
+        "2026-03",
+        "2026-04",
+        "Bo Sen",
+        "Skyddad",
+        "bos intyg",
+        "alvas lönebesked",
+    ] {
         assert!(!mine.body.contains(absent), "{absent}: {}", mine.body);
     }
     // Her own attachment, which she can still download.
@@ -322,12 +361,17 @@ async fn attachments_another_member_sent_are_neither_listed_nor_downloadable() {
         let mine = get(&t.f.router, "/mina-sidor", &cookie).await;
         assert!(mine.body.contains(&format!("/dokument/{own}\"")), "{user}");
         assert_eq!(
-            get_bytes(&t.f.router, &format!("/dokument/{own}"), &cookie).await.0,
+            get_bytes(&t.f.router, &format!("/dokument/{own}"), &cookie)
+                .await
+                .0,
             StatusCode::OK,
             "{user}"
         );
         for other in others {
-            assert!(!mine.body.contains(&format!("/dokument/{other}\"")), "{user} {other}");
+            assert!(
+                !mine.body.contains(&format!("/dokument/{other}\"")),
+                "{user} {other}"
+            );
             refused_like_missing(&t, &cookie, &format!("/dokument/{other}"), "/dokument/999999").await;
         }
     }
@@ -358,7 +402,11 @@ async fn the_read_log_names_only_what_the_applicants_page_showed() {
     .collect();
     // The page named Alva and Bo (vera masked, cilla not shown): one record each, listing the household, March and
     // April, March's decision and bo's one attachment; no record of a household read, of cilla or of vera.
-    let alva = one(&t.f.store, "SELECT person_id AS n FROM accounts WHERE username = 'ann'").await;
+    let alva = one(
+        &t.f.store,
+        "SELECT person_id AS n FROM accounts WHERE username = 'ann'",
+    )
+    .await;
     let detail = serde_json::json!({
         "households": [t.f.household],
         "applications": [t.f.application, t.april],
