@@ -1,5 +1,7 @@
 //! The decision letter (beslutsbrev): the decision as `App::decision` gives it, plus whom it is addressed to, the
-//! unit and who decided. For exactly the people who may read the decision; every read is audited.
+//! unit and who decided. For exactly the people who may read the decision; every read is audited. Staff's letter is
+//! read from the case file; an applicant's from the applicant's view (`store::ApplicantViews`), which holds only the
+//! decision's month.
 
 use domain::DecisionId;
 use norm::Month;
@@ -20,7 +22,9 @@ pub struct DecisionLetter {
     /// The name of the person who decided, when the decision was a person's (`None` for a job, e.g. the demo's
     /// seeded history).
     pub decided_by: Option<String>,
-    /// The household's adults on the day of the decision: those the decision is addressed to.
+    /// Those the decision is addressed to: the household's adults on the day of the decision in staff's letter; in
+    /// an applicant's, the adults who were members during its month, less a protected person other than the
+    /// applicant.
     pub addressees: Vec<PersonView>,
 }
 
