@@ -282,7 +282,7 @@ async fn only_the_months_of_membership_with_that_months_members(s: &SqlStore) {
         "decisions": [t.decisions[2], t.decisions[3]],
         "documents": [t.documents.1],
     });
-    let mut subjects = vec![t.anna.get(), t.kim.get(), t.bo.get()];
+    let mut subjects = [t.anna.get(), t.kim.get(), t.bo.get()];
     subjects.sort_unstable();
     assert_eq!(
         records(s).await,
