@@ -138,7 +138,20 @@ impl App {
                     field: "hushall",
                     reason: "du finns inte registrerad i något hushåll; kontakta kommunen".to_owned(),
                 })?;
-        Ok(self.store.household_overview(&ctx, household, today).await?)
+        let mut overview = self.store.household_overview(&ctx, household, today).await?;
+        // The form lists the members by name: a member with protected identity is not the applicant's to read
+        // (unless it is the applicant).
+        for m in overview
+            .members
+            .iter_mut()
+            .map(|m| &mut m.person)
+            .chain(overview.membership.iter_mut().map(|m| &mut m.person))
+        {
+            if m.protection.is_protected() && m.id != person {
+                m.name = crate::cases::PROTECTED_NAME.to_owned();
+            }
+        }
+        Ok(overview)
     }
 
     /// Receives the month's application with its declaration and attachments, or refuses it with the field at

@@ -176,49 +176,33 @@ impl App {
         }
     }
 
-    /// Checks that the actor may read the decision (staff by unit and grants, an applicant by membership); refusals
-    /// are audited and say nothing about whether the decision exists.
+    /// Checks that the actor may read the decision (staff by unit and grants, an applicant by membership during the
+    /// decision's month, see [`App::applicant_may_read_decision`]); refusals are audited and say nothing about
+    /// whether the decision exists.
     async fn decision_checked(&self, actor: &Actor, decision: DecisionId) -> Result<domain::Actor, AppError> {
         let page = format!("beslut/{decision}");
-        let permission = if actor.require(Permission::ApplyOwn).is_ok() {
-            Permission::ApplyOwn
-        } else {
-            Permission::ReadCase
-        };
+        if actor.require(Permission::ApplyOwn).is_ok() {
+            let ctx = self.audit_ctx(actor, &page);
+            let check = self.applicant_may_read_decision(actor, decision).await?;
+            self.enforce(&ctx, &page, check).await?;
+            return Ok(ctx);
+        }
         let access = self.store.decision_access(decision).await;
-        let (ctx, _) = self.access_checked(actor, &page, permission, access).await?;
+        let (ctx, _) = self
+            .access_checked(actor, &page, Permission::ReadCase, access)
+            .await?;
         Ok(ctx)
     }
 
-    /// The applicant's own households with their applications, month by month.
-    pub async fn my_households(&self, actor: &Actor) -> Result<Vec<HouseholdOverview>, AppError> {
-        actor.require(Permission::ApplyOwn)?;
-        let person = actor.person.ok_or(Denied::Role)?;
-        let ctx = self.audit_ctx(actor, "mina-sidor");
-        let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
-        let mut out = Vec::new();
-        for h in self.store.households_of(person).await? {
-            out.push(self.store.household_overview(&ctx, h, today).await?);
-        }
-        Ok(out)
-    }
-
-    /// Staff read by unit and grants; an applicant reads their own household only.
+    /// Staff read by unit and grants. An applicant never reads a household as a whole: their pages read the
+    /// applicant's view (`App::my_pages`), and a decision is checked by membership during its month.
     async fn may_read(
         &self,
         actor: &Actor,
         access: &HouseholdAccess,
     ) -> Result<Result<(), Denied>, AppError> {
         if actor.require(Permission::ApplyOwn).is_ok() {
-            let own = match actor.person {
-                Some(person) => self
-                    .store
-                    .households_of(person)
-                    .await?
-                    .contains(&access.household),
-                None => false,
-            };
-            return Ok(if own { Ok(()) } else { Err(Denied::Unit) });
+            return Ok(Err(Denied::Role));
         }
         Ok(actor.may_read_household(access.unit, &access.protected_members))
     }

@@ -3,7 +3,7 @@
 //! nothing about whether the document exists.
 
 use domain::DocumentId;
-use store::{DocumentFile, DocumentInfo, Intake};
+use store::{DocumentFile, DocumentInfo, Intake, StoreError};
 
 use crate::access::{Actor, Denied, Permission};
 use crate::service::{App, AppError};
@@ -16,20 +16,23 @@ impl App {
         let page = format!("dokument/{document}");
         let ctx = self.audit_ctx(actor, &page);
         let access = self.store.document_access(document).await;
-        let sender = access.as_ref().ok().map(|a| a.person);
-        let check = match self.access_check(actor, access.map(|a| a.household)).await {
-            Ok(check) => check.and_then(|()| {
-                let applicant = actor.require(Permission::ApplyOwn).is_ok();
-                if applicant && actor.person != sender {
-                    Err(Denied::Unit)
-                } else {
-                    Ok(())
-                }
-            }),
-            // Staff may learn that a household exists, but not which document ids are taken: ids are sequential, and
-            // a document tells that someone applied. A missing document is refused like a forbidden one.
-            Err(AppError::NotFound { .. }) => Err(Denied::Role),
-            Err(e) => return Err(e),
+        let check = if actor.require(Permission::ApplyOwn).is_ok() {
+            // An applicant reads what they sent, whichever household they belong to now (a former member keeps
+            // their own attachments); nothing another member sent. A missing document is refused the same way.
+            match access {
+                Ok(a) if actor.person == Some(a.person) => Ok(()),
+                Ok(_) | Err(StoreError::NotFound { .. }) => Err(Denied::Role),
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            match self.access_check(actor, access.map(|a| a.household)).await {
+                Ok(check) => check,
+                // Staff may learn that a household exists, but not which document ids are taken: ids are
+                // sequential, and a document tells that someone applied. A missing document is refused like a
+                // forbidden one.
+                Err(AppError::NotFound { .. }) => Err(Denied::Role),
+                Err(e) => return Err(e),
+            }
         };
         self.enforce(&ctx, &page, check).await?;
         Ok(self.store.read_document(&ctx, document).await?)

@@ -1,12 +1,14 @@
 //! The decision letter (beslutsbrev): the decision as `App::decision` gives it, plus whom it is addressed to, the
-//! unit and who decided. For exactly the people who may read the decision; every read is audited.
+//! unit and who decided. For exactly the people who may read the decision; every read is audited. Staff's letter is
+//! read from the case file; an applicant's from the applicant's view (`store::ApplicantViews`), which holds only the
+//! decision's month.
 
 use domain::DecisionId;
 use norm::Month;
 use norm::contract::Role;
 use store::{DecisionView, PersonView, Store, Worklists};
 
-use crate::access::Actor;
+use crate::access::{Actor, Permission};
 use crate::service::{App, AppError};
 
 /// Everything the letter shows. Holds names and personnummer: never log it.
@@ -20,7 +22,9 @@ pub struct DecisionLetter {
     /// The name of the person who decided, when the decision was a person's (`None` for a job, e.g. the demo's
     /// seeded history).
     pub decided_by: Option<String>,
-    /// The household's adults on the day of the decision: those the decision is addressed to.
+    /// Those the decision is addressed to: the household's adults on the day of the decision in staff's letter; in
+    /// an applicant's, the adults who were members during its month, less a protected person other than the
+    /// applicant.
     pub addressees: Vec<PersonView>,
 }
 
@@ -41,6 +45,9 @@ impl App {
     /// audited household read (one record per member) for the letter's page.
     pub async fn decision_letter(&self, actor: &Actor, id: DecisionId) -> Result<DecisionLetter, AppError> {
         let decision = self.decision(actor, id).await?;
+        if actor.require(Permission::ApplyOwn).is_ok() {
+            return self.applicants_letter(actor, decision).await;
+        }
         let ctx = self.audit_ctx(actor, &format!("beslut/{id}/brev"));
         let access = self.store.decision_access(id).await?;
         let decided_on = decision.decided_at.to_zoned(jiff::tz::TimeZone::UTC).date();
@@ -66,6 +73,42 @@ impl App {
         Ok(DecisionLetter {
             decision,
             month,
+            unit,
+            decided_by,
+            addressees,
+        })
+    }
+
+    /// The applicant's letter, from the applicant's view rather than the case file: it names the adults who were
+    /// members of the household during the decision's month, leaving out anyone with protected identity other than
+    /// the applicant (their name and personnummer are not the applicant's to read).
+    async fn applicants_letter(
+        &self,
+        actor: &Actor,
+        decision: DecisionView,
+    ) -> Result<DecisionLetter, AppError> {
+        let view = self.applicant_letter_view(actor, decision.id).await?;
+        // `App::decision` has checked that the decision's month is one of the applicant's, so the view holds it.
+        let month = view
+            .months
+            .iter()
+            .find(|m| m.application.id == decision.application)
+            .ok_or(AppError::Denied(crate::access::Denied::Role))?;
+        let unit = view
+            .units
+            .get(&month.application.household)
+            .cloned()
+            .unwrap_or_default();
+        let decided_by = view.names.get(&decision.decided_by).cloned();
+        let addressees = month
+            .members
+            .iter()
+            .filter(|m| m.role == Role::Adult)
+            .filter_map(|m| m.person.clone())
+            .collect();
+        Ok(DecisionLetter {
+            month: Some(month.application.month),
+            decision,
             unit,
             decided_by,
             addressees,

@@ -4,6 +4,7 @@
 //! same transaction as the change or read. HTTP handlers and CLI commands never decide permissions themselves.
 
 pub mod access;
+pub mod applicant;
 pub mod applying;
 pub mod auth;
 pub mod calc;

@@ -1,6 +1,13 @@
 //! Use cases over a real store (a fresh SQLite file per test): sign-in, throttling, sessions.
 
-#![allow(clippy::unwrap_used, reason = "test code: a failure should panic")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test code: a failure should panic"
+)]
+
+#[path = "app/applicant.rs"]
+mod applicant;
 
 use std::sync::Arc;
 

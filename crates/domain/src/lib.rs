@@ -16,6 +16,7 @@ pub mod follow_up;
 pub mod gallring;
 pub mod ids;
 pub mod journal;
+pub mod membership;
 pub mod org;
 pub mod payment;
 pub mod person;

@@ -44,7 +44,7 @@ const SHARED: &str = "WITH members AS (SELECT person_id FROM facts WHERE househo
      UNION SELECT done_by FROM follow_ups WHERE household_id = $1 AND done_by IS NOT NULL)";
 
 const UNIT_NAMES: [&str; 2] = ["unit_id", "name"];
-const DECISION_NAMES: [&str; 9] = [
+pub(crate) const DECISION_NAMES: [&str; 9] = [
     "id",
     "application_id",
     "replaces",
@@ -328,7 +328,7 @@ pub(crate) async fn open_case_file(
     })
 }
 
-fn decision_from_row(r: &PackedRow<'_>) -> Result<DecisionSummary> {
+pub(crate) fn decision_from_row(r: &PackedRow<'_>) -> Result<DecisionSummary> {
     let outcomes = [r.opt_text("lowest")?, r.opt_text("highest")?]
         .into_iter()
         .flatten()

@@ -12,6 +12,7 @@
 //! Time is an input: every use case takes a [`domain::Actor`] with the instant it happens at.
 
 mod accounts;
+mod applicant_view;
 mod audit;
 mod audit_search;
 pub mod bench;
@@ -53,6 +54,9 @@ use norm::contract::Role;
 use norm::{Money, Month};
 
 pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_hash};
+pub use applicant_view::{
+    ApplicantMonth, ApplicantScope, ApplicantView, ApplicantViews, MembershipAccess, MonthMember,
+};
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use case_file::SealedCaseFile;
 pub use citizen_sign_in::{CitizenAccounts, CitizenOutcome, CitizenSignIn};

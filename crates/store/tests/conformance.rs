@@ -1480,6 +1480,8 @@ async fn an_in_memory_store_keeps_its_data_across_calls() {
 
 #[path = "conformance/accounts.rs"]
 mod accounts;
+#[path = "conformance/applicant_view.rs"]
+mod applicant_view;
 #[path = "conformance/attachments.rs"]
 mod attachments;
 #[path = "conformance/audit_search.rs"]

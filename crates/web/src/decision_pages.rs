@@ -207,32 +207,35 @@ async fn decision_page(
     render(status, &page)
 }
 
+/// *Mina sidor*: the months in which the applicant belonged to a household, newest first, with who belonged to it
+/// that month and what the applicant sent; exactly what the applicant's view returned (`App::my_pages`).
 pub async fn mine(State(state): State<Arc<AppState>>, lang: PageLang, signed: Signed) -> Response {
     let t = lang.texts();
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
     let actor = &signed.signed_in.actor;
-    let found = match state.app.my_households(actor).await {
-        Ok(households) => state
-            .app
-            .my_documents(actor)
-            .await
-            .map(|documents| (households, documents)),
-        Err(e) => Err(e),
-    };
-    match found {
-        Ok((households, documents)) => {
-            let mut applications: Vec<&ApplicationView> =
-                households.iter().flat_map(|h| &h.applications).collect();
-            applications.sort_by_key(|a| std::cmp::Reverse(a.month));
-            let applications = applications
-                .into_iter()
-                .map(|a| {
-                    let sent = documents
+    match state.app.my_pages(actor).await {
+        Ok(view) => {
+            let applications = view
+                .months
+                .iter()
+                .rev()
+                .map(|m| {
+                    let members = m
+                        .members
                         .iter()
-                        .filter(|d| d.application == a.id)
+                        .map(|p| {
+                            p.person
+                                .as_ref()
+                                .map_or_else(|| t.protected_identity.to_owned(), |p| p.name.clone())
+                        })
+                        .collect();
+                    let sent = view
+                        .documents
+                        .iter()
+                        .filter(|d| d.application == m.application.id)
                         .map(|d| crate::document_pages::document_row(d, t))
                         .collect();
-                    (application_row(a, t), sent)
+                    (application_row(&m.application, t), members, sent)
                 })
                 .collect();
             render(

@@ -181,8 +181,13 @@ pub struct MinePage {
     pub t: &'static Texts,
     pub user: Option<NavUser>,
     pub here: String,
-    /// Each application with the attachments the applicant sent with it.
-    pub applications: Vec<(ApplicationRow, Vec<crate::document_pages::DocumentRow>)>,
+    /// Each application with the names of the household's members that month and the attachments the applicant
+    /// sent with it.
+    pub applications: Vec<(
+        ApplicationRow,
+        Vec<String>,
+        Vec<crate::document_pages::DocumentRow>,
+    )>,
 }
 
 /// An error page for a status (404, 403) in the user's language.

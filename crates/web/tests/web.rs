@@ -11,6 +11,8 @@
 #[path = "web/support.rs"]
 mod support;
 
+#[path = "web/access.rs"]
+mod access;
 #[path = "web/api.rs"]
 mod api;
 #[path = "web/appeals.rs"]

@@ -133,7 +133,9 @@ async fn reading_the_letter_is_audited_and_serves_the_decision_on_the_applicant_
     let r = get(&f.router, &path, &ann).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(audit_rows(&f.store, "decision.read", &page).await, 2);
-    assert_eq!(audit_rows(&f.store, "household.read", &letter_page).await, 2);
+    // The applicant's letter reads the applicant's view, not the case file: one record per person it names.
+    assert_eq!(audit_rows(&f.store, "household.read", &letter_page).await, 1);
+    assert_eq!(audit_rows(&f.store, "applicant.read", &letter_page).await, 1);
     // The applicant opened it: served today (the fixture's clock), and the letter names the last day to appeal.
     assert_eq!(
         served_on(&f.store, f.decision).await.as_deref(),
@@ -152,7 +154,8 @@ async fn reading_the_letter_is_audited_and_serves_the_decision_on_the_applicant_
         denied_before + 1
     );
     assert_eq!(audit_rows(&f.store, "decision.read", &page).await, 2);
-    assert_eq!(audit_rows(&f.store, "household.read", &letter_page).await, 2);
+    assert_eq!(audit_rows(&f.store, "household.read", &letter_page).await, 1);
+    assert_eq!(audit_rows(&f.store, "applicant.read", &letter_page).await, 1);
 }
 
 #[tokio::test]
