@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calc;
 pub mod cases;
 pub mod casework;
+pub mod checkpoints;
 pub mod clock;
 pub mod deciding;
 pub mod documents;

@@ -16,6 +16,7 @@ mod audit;
 mod audit_search;
 pub mod bench;
 mod case_file;
+mod checkpoint;
 mod documents;
 mod error;
 mod external_sign_in;
@@ -54,6 +55,10 @@ use norm::{Money, Month};
 pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_hash};
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use case_file::SealedCaseFile;
+pub use checkpoint::{
+    ChainHead, Checkpoint, CheckpointFinding, CheckpointKey, CheckpointReport, Checkpoints, PublicKey, SignedCheckpoint,
+    Witness, parse_published,
+};
 pub use documents::{DocumentAccess, DocumentFile, DocumentInfo, NewDocument};
 pub use error::{Result, StoreError};
 pub use external_sign_in::{ExternalLink, ExternalSignIn, MAX_EXTERNAL_ID_CHARS, PendingLogin};

@@ -301,6 +301,11 @@ impl Tx {
         &mut self.inner
     }
 
+    /// The chain head this transaction holds: (seq, hash) of its log's last record, including its own appends.
+    pub(crate) fn head(&self) -> (i64, &str) {
+        (self.seq, &self.hash)
+    }
+
     pub(crate) fn fail_point(&self, point: &'static str) -> Result<()> {
         self.fail.check(point)
     }

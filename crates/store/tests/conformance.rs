@@ -1488,6 +1488,8 @@ mod audit_search;
 mod batches;
 #[path = "conformance/case_file.rs"]
 mod case_file;
+#[path = "conformance/checkpoints.rs"]
+mod checkpoints;
 #[path = "conformance/external_sign_in.rs"]
 mod external_sign_in;
 #[path = "conformance/intake.rs"]
