@@ -498,14 +498,22 @@ fn verify_names_a_rolled_back_read_log() {
     let key = dir.join("checkpoint.key");
     keygen(&key);
     let (url, h) = town(&dir, 1);
-    let read_log = dir.join("town.db-readlog");
-    let backup = dir.join("readlog-copy");
-    // Every connection is closed, so the read log file holds all of its one record.
-    assert!(!dir.join("town.db-readlog-wal").exists());
-    std::fs::copy(&read_log, &backup).unwrap();
+    // A copy of the read log as it is now, one record long: the file and its write-ahead log, if SQLite kept one.
+    let files = |name: &str| ["", "-wal"].map(|suffix| dir.join(format!("{name}{suffix}")));
+    let copy = |from: &str, to: &str| {
+        for (from, to) in files(from).iter().zip(files(to)) {
+            let _ = std::fs::remove_file(&to);
+            if from.exists() {
+                std::fs::copy(from, to).unwrap();
+            }
+        }
+        let _ = std::fs::remove_file(dir.join(format!("{to}-shm")));
+    };
+    copy("town.db-readlog", "readlog-copy");
     read_household(&url, h, 2, "2026-03-15T11:00:00Z");
     take_checkpoint(&url, &dir, &key);
-    std::fs::copy(&backup, &read_log).unwrap();
+    // Put back.
+    copy("readlog-copy", "town.db-readlog");
     let (status, stdout) = verify_with_checkpoints(&url, &dir, &dir.join("checkpoint.key.pub"));
     assert_eq!(status, Some(1), "{stdout}");
     assert!(stdout.contains("ok: läsloggen är hel (1 poster)\n"), "{stdout}");
