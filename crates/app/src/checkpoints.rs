@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use rand::RngCore;
 use store::Checkpoints as _;
 pub use store::{
-    AuditLog, Checkpoint, CheckpointFinding, CheckpointKey, CheckpointReport, PublicKey, SignedCheckpoint, Witness,
+    AuditLog, Checkpoint, CheckpointFinding, CheckpointKey, CheckpointReport, PublicKey, SignedCheckpoint,
+    Witness,
 };
 
 use crate::service::{App, AppError};
@@ -162,10 +163,7 @@ impl App {
             .store
             .record_checkpoint(self.clock.now(), |checkpoint| {
                 let signed = checkpoint.sign(&anchor.key);
-                anchor
-                    .dir
-                    .append(&signed.to_line())
-                    .map_err(|e| e.to_string())?;
+                anchor.dir.append(&signed.to_line()).map_err(|e| e.to_string())?;
                 published = Some(signed);
                 Ok(())
             })
@@ -187,5 +185,62 @@ impl App {
             None => (String::new(), &[][..]),
         };
         Ok(self.store.verify_checkpoints(&published, keys).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("stegvis-checkpoints-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn key_files_in_hex_or_raw_and_a_made_key_is_never_overwritten() {
+        let dir = scratch("keys");
+        let made = dir.join("k");
+        let key = create_key(&made).unwrap();
+        assert_eq!(load_key(&made).unwrap().public(), key.public());
+        assert_eq!(load_public_key(&public_key_path(&made)).unwrap(), key.public());
+        assert!(matches!(create_key(&made), Err(CheckpointFileError::Io { .. })));
+        assert_eq!(load_key(&made).unwrap().public(), key.public(), "unchanged");
+        // The 32 bytes themselves, or hex with surrounding whitespace (`openssl rand -hex 32`), give the same key.
+        let raw = dir.join("raw");
+        std::fs::write(&raw, [5_u8; 32]).unwrap();
+        let text = dir.join("text");
+        std::fs::write(&text, format!("  {}\n", "05".repeat(32))).unwrap();
+        let expected = CheckpointKey::from_seed(&[5; 32]).public();
+        assert_eq!(load_key(&raw).unwrap().public(), expected);
+        assert_eq!(load_key(&text).unwrap().public(), expected);
+        for junk in ["", "05", &"zz".repeat(32)] {
+            std::fs::write(&text, junk).unwrap();
+            assert!(
+                matches!(load_key(&text), Err(CheckpointFileError::NotAKey { .. })),
+                "{junk:?}"
+            );
+        }
+        assert!(matches!(
+            load_key(&dir.join("missing")),
+            Err(CheckpointFileError::Io { .. })
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn lines_are_appended_and_read_back_in_order() {
+        let dir = CheckpointDir::new(scratch("dir"));
+        assert_eq!(dir.read().unwrap(), "", "nothing published yet");
+        dir.append("{\"number\":1}").unwrap();
+        dir.append("{\"number\":2}").unwrap();
+        assert_eq!(dir.read().unwrap(), "{\"number\":1}\n{\"number\":2}\n");
+        let missing = CheckpointDir::new(dir.file().join("no-such-dir"));
+        assert!(
+            missing.append("x").is_err(),
+            "a directory that is not there is an error, not created"
+        );
     }
 }

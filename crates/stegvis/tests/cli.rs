@@ -384,7 +384,11 @@ fn a_clean_database_verifies_against_its_checkpoints() {
     let key = dir.join("checkpoint.key");
     keygen(&key);
     let public = dir.join("checkpoint.key.pub");
-    assert_eq!(std::fs::read_to_string(&public).unwrap().trim().len(), 64, "hex of 32 bytes");
+    assert_eq!(
+        std::fs::read_to_string(&public).unwrap().trim().len(),
+        64,
+        "hex of 32 bytes"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -408,7 +412,10 @@ fn a_clean_database_verifies_against_its_checkpoints() {
     let (status, stdout) = verify_with_checkpoints(&url, &dir, &public);
     assert_eq!(status, Some(0), "{stdout}");
     // Three change records (unit, person, household) and two reads.
-    assert!(stdout.contains("ok: ändringsloggen är hel (3 poster)\n"), "{stdout}");
+    assert!(
+        stdout.contains("ok: ändringsloggen är hel (3 poster)\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("ok: läsloggen är hel (2 poster)\n"), "{stdout}");
     assert!(
         stdout.contains("ok: kedjorna stämmer med 2 signerade kontrollpunkter, den senaste nummer 2"),
@@ -445,7 +452,11 @@ fn verify_names_a_rewritten_chain() {
         let mut prev: String = rows[0].get("prev_hash");
         for row in &rows {
             let seq: i64 = row.get("seq");
-            let page = if seq == 2 { "annan".to_owned() } else { row.get("page") };
+            let page = if seq == 2 {
+                "annan".to_owned()
+            } else {
+                row.get("page")
+            };
             let canonical = serde_json::json!([
                 seq,
                 row.get::<i64, _>("at"),
@@ -482,7 +493,10 @@ fn verify_names_a_rewritten_chain() {
     let (status, stdout) = verify_with_checkpoints(&url, &dir, &dir.join("checkpoint.key.pub"));
     assert_eq!(status, Some(1), "{stdout}");
     // The chain itself looks whole; the checkpoint of its head (record 3) does not match it.
-    assert!(stdout.contains("ok: ändringsloggen är hel (3 poster)\n"), "{stdout}");
+    assert!(
+        stdout.contains("ok: ändringsloggen är hel (3 poster)\n"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains(
             "FEL: ändringsloggen har skrivits om vid eller före post 3: posten har en annan hash än i den \

@@ -252,7 +252,10 @@ impl std::fmt::Display for CheckpointFinding {
                     witness.text()
                 )?;
                 if *after > 0 {
-                    write!(f, " (ändringen ligger efter post {after}, som en tidigare kontrollpunkt bekräftar)")?;
+                    write!(
+                        f,
+                        " (ändringen ligger efter post {after}, som en tidigare kontrollpunkt bekräftar)"
+                    )?;
                 }
                 if *log == AuditLog::Reads {
                     write!(f, "; eller så har en äldre kopia lagts tillbaka och fyllts på")?;
@@ -323,9 +326,8 @@ fn compare(
             now,
         });
     }
-    let matches = |p: &&Pin<'_>| {
-        p.head.seq == 0 || hashes.get(&p.head.seq).is_some_and(|h| *h == p.head.hash)
-    };
+    let matches =
+        |p: &&Pin<'_>| p.head.seq == 0 || hashes.get(&p.head.seq).is_some_and(|h| *h == p.head.hash);
     let differs = pins
         .iter()
         .filter(|p| p.head.seq <= now && !matches(p))
@@ -434,9 +436,12 @@ impl Checkpoints for SqlStore {
             seq,
             hash: hash.to_owned(),
         };
-        let row = sqlx::query(&format!("SELECT seq, hash FROM {} WHERE id = 1", AuditLog::Reads.head()))
-            .fetch_one(tx.conn())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT seq, hash FROM {} WHERE id = 1",
+            AuditLog::Reads.head()
+        ))
+        .fetch_one(tx.conn())
+        .await?;
         let reads = ChainHead {
             seq: row.try_get("seq")?,
             hash: row.try_get("hash")?,
@@ -560,7 +565,10 @@ mod tests {
         assert_eq!(parsed, vec![signed.clone()]);
         assert_eq!(bad, vec![CheckpointFinding::Unreadable { line: 3 }]);
         assert!(signed.verifies(&[key.public()]));
-        assert!(signed.verifies(&[other.public(), key.public()]), "any trusted key");
+        assert!(
+            signed.verifies(&[other.public(), key.public()]),
+            "any trusted key"
+        );
         assert!(!signed.verifies(&[other.public()]));
         assert!(!signed.verifies(&[]));
         let mut moved = signed.clone();
@@ -570,7 +578,10 @@ mod tests {
         garbled.signature = "00".into();
         assert!(!garbled.verifies(&[key.public()]));
         assert_eq!(PublicKey::from_hex(&key.public().to_hex()), Some(key.public()));
-        assert!(!format!("{key:?}").contains(&key.seed_hex()), "Debug shows only the public key");
+        assert!(
+            !format!("{key:?}").contains(&key.seed_hex()),
+            "Debug shows only the public key"
+        );
     }
 
     #[test]

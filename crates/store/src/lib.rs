@@ -56,8 +56,8 @@ pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use case_file::SealedCaseFile;
 pub use checkpoint::{
-    ChainHead, Checkpoint, CheckpointFinding, CheckpointKey, CheckpointReport, Checkpoints, PublicKey, SignedCheckpoint,
-    Witness, parse_published,
+    ChainHead, Checkpoint, CheckpointFinding, CheckpointKey, CheckpointReport, Checkpoints, PublicKey,
+    SignedCheckpoint, Witness, parse_published,
 };
 pub use documents::{DocumentAccess, DocumentFile, DocumentInfo, NewDocument};
 pub use error::{Result, StoreError};

@@ -276,7 +276,9 @@ impl Config {
 
     /// The key and directory checkpoints are signed with and published to; `None` when they are not configured.
     /// Reads the key file.
-    pub fn checkpoint_anchor(&self) -> Result<Option<app::checkpoints::Anchor>, app::checkpoints::CheckpointFileError> {
+    pub fn checkpoint_anchor(
+        &self,
+    ) -> Result<Option<app::checkpoints::Anchor>, app::checkpoints::CheckpointFileError> {
         let (Some(dir), Some(key)) = (&self.audit_checkpoint_dir, &self.audit_checkpoint_key) else {
             return Ok(None);
         };
@@ -368,8 +370,9 @@ impl Config {
         if self.audit_checkpoint_dir.is_some() != self.audit_checkpoint_key.is_some() {
             return Err(ConfigError::Invalid {
                 field: "audit_checkpoint_dir/audit_checkpoint_key",
-                reason: "give both (checkpoints are signed with the key and appended in the directory) or neither"
-                    .to_owned(),
+                reason:
+                    "give both (checkpoints are signed with the key and appended in the directory) or neither"
+                        .to_owned(),
             });
         }
         if let Some(oidc) = &self.oidc {
@@ -525,8 +528,14 @@ mod tests {
         for (toml, field) in [
             ("audit_checkpoint_minutes = 0", "audit_checkpoint_minutes"),
             ("audit_checkpoint_minutes = 1441", "audit_checkpoint_minutes"),
-            ("audit_checkpoint_dir = \"/tmp/x\"", "audit_checkpoint_dir/audit_checkpoint_key"),
-            ("audit_checkpoint_key = \"/tmp/k\"", "audit_checkpoint_dir/audit_checkpoint_key"),
+            (
+                "audit_checkpoint_dir = \"/tmp/x\"",
+                "audit_checkpoint_dir/audit_checkpoint_key",
+            ),
+            (
+                "audit_checkpoint_key = \"/tmp/k\"",
+                "audit_checkpoint_dir/audit_checkpoint_key",
+            ),
         ] {
             match Config::from_toml(toml).unwrap().validate() {
                 Err(ConfigError::Invalid { field: f, .. }) => assert_eq!(f, field, "{toml}"),

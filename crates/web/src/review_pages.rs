@@ -504,9 +504,11 @@ pub async fn chain(State(state): State<Arc<AppState>>, lang: PageLang, signed: S
         signed_configured: source.is_some(),
         signed: verdict.checkpoints.signed,
         recorded: verdict.checkpoints.recorded,
-        last_signed: verdict.checkpoints.last_signed.as_ref().map(|c| {
-            (c.number, c.at.strftime("%Y-%m-%d %H:%M:%S").to_string())
-        }),
+        last_signed: verdict
+            .checkpoints
+            .last_signed
+            .as_ref()
+            .map(|c| (c.number, c.at.strftime("%Y-%m-%d %H:%M:%S").to_string())),
         findings: verdict
             .checkpoints
             .findings
@@ -531,7 +533,9 @@ fn finding_text(f: &CheckpointFinding, lang: Lang) -> String {
         Witness::MainDatabase => "the database's checkpoint",
     };
     match f {
-        CheckpointFinding::Unreadable { line } => format!("line {line} of the checkpoint file is not a checkpoint"),
+        CheckpointFinding::Unreadable { line } => {
+            format!("line {line} of the checkpoint file is not a checkpoint")
+        }
         CheckpointFinding::BadSignature { number } => format!(
             "checkpoint {number} has an invalid signature (forged, altered, or signed with another key)"
         ),
@@ -560,7 +564,9 @@ fn finding_text(f: &CheckpointFinding, lang: Lang) -> String {
                 witness(*w)
             );
             if *after > 0 {
-                text.push_str(&format!(" (the change lies after record {after}, which an earlier checkpoint confirms)"));
+                text.push_str(&format!(
+                    " (the change lies after record {after}, which an earlier checkpoint confirms)"
+                ));
             }
             if *l == AuditLog::Reads {
                 text.push_str("; or an older copy was put back and has grown since");

@@ -59,7 +59,11 @@ pub fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
             let key = checkpoints::create_key(&out).context("kunde inte skapa nyckeln")?;
             let public = checkpoints::public_key_path(&out);
             let mut stdout = std::io::stdout().lock();
-            writeln!(stdout, "nyckel: {} (håll den hemlig, utanför databasen)", out.display())?;
+            writeln!(
+                stdout,
+                "nyckel: {} (håll den hemlig, utanför databasen)",
+                out.display()
+            )?;
             writeln!(
                 stdout,
                 "publik nyckel: {} ({})",

@@ -25,7 +25,12 @@ fn key() -> CheckpointKey {
 }
 
 /// Takes a checkpoint and "publishes" it into `lines` (standing in for the append-only file).
-async fn checkpoint(s: &SqlStore, at: &str, lines: &mut Vec<String>, key: &CheckpointKey) -> Option<Checkpoint> {
+async fn checkpoint(
+    s: &SqlStore,
+    at: &str,
+    lines: &mut Vec<String>,
+    key: &CheckpointKey,
+) -> Option<Checkpoint> {
     s.record_checkpoint(ts(at), |c| {
         lines.push(c.sign(key).to_line());
         Ok(())
@@ -56,7 +61,10 @@ async fn hash_at(s: &SqlStore, table: &str, seq: i64) -> String {
 /// Lifts the append-only triggers of a log, as someone with full rights over the database could.
 async fn lift_triggers(s: &SqlStore, log: AuditLog) {
     let stmts: &[&str] = match (is_sqlite(s), log) {
-        (true, AuditLog::Changes) => &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+        (true, AuditLog::Changes) => &[
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+        ],
         (true, AuditLog::Reads) => &[
             "DROP TRIGGER readlog.read_log_no_update",
             "DROP TRIGGER readlog.read_log_no_delete",
@@ -100,7 +108,12 @@ async fn rewrite_changes(s: &SqlStore, seq: i64, detail: &str) {
             detail
         ])
         .to_string();
-        let hash = hex::encode(Sha256::new().chain_update(prev.as_bytes()).chain_update(canonical).finalize());
+        let hash = hex::encode(
+            Sha256::new()
+                .chain_update(prev.as_bytes())
+                .chain_update(canonical)
+                .finalize(),
+        );
         sqlx::query("UPDATE audit_log SET detail_json = $1, prev_hash = $2, hash = $3 WHERE seq = $4")
             .bind(detail)
             .bind(prev.clone())
@@ -123,7 +136,9 @@ async fn a_clean_database_with_checkpoints_verifies(s: &SqlStore) {
     let (_, p, h) = household(s, &a, date(1980, 2, 7), 21).await;
     read(s, h, "2026-03-15T10:00:00Z").await;
     let mut lines = vec![];
-    let first = checkpoint(s, "2026-03-15T10:15:00Z", &mut lines, &key()).await.unwrap();
+    let first = checkpoint(s, "2026-03-15T10:15:00Z", &mut lines, &key())
+        .await
+        .unwrap();
     // The heads as they are: the change log's last record, and the one read so far.
     let changes = count(s, "SELECT COUNT(*) FROM audit_log").await;
     assert_eq!(first.number, 1);
@@ -133,16 +148,24 @@ async fn a_clean_database_with_checkpoints_verifies(s: &SqlStore) {
     assert_eq!(first.reads.seq, 1);
     assert_eq!(first.reads.hash, hash_at(s, "readlog.read_log", 1).await);
     // Nothing logged since: nothing new to anchor.
-    assert_eq!(checkpoint(s, "2026-03-15T10:30:00Z", &mut lines, &key()).await, None);
+    assert_eq!(
+        checkpoint(s, "2026-03-15T10:30:00Z", &mut lines, &key()).await,
+        None
+    );
     note(s, &a, p, "Besök").await;
     read(s, h, "2026-03-15T10:40:00Z").await;
-    let second = checkpoint(s, "2026-03-15T10:45:00Z", &mut lines, &key()).await.unwrap();
+    let second = checkpoint(s, "2026-03-15T10:45:00Z", &mut lines, &key())
+        .await
+        .unwrap();
     // One journal note (one change record) and one more read since the first.
     assert_eq!(
         (second.number, second.changes.seq, second.reads.seq),
         (2, changes + 1, 2)
     );
-    assert_eq!(s.recorded_checkpoints().await.unwrap(), vec![first, second.clone()]);
+    assert_eq!(
+        s.recorded_checkpoints().await.unwrap(),
+        vec![first, second.clone()]
+    );
     let report = s
         .verify_checkpoints(&lines.join("\n"), &[key().public()])
         .await
@@ -169,11 +192,15 @@ async fn a_rewritten_chain_is_named(s: &SqlStore) {
     let a = actor("2026-03-15T09:00:00Z");
     let (_, p, _) = household(s, &a, date(1981, 3, 8), 22).await;
     let mut lines = vec![];
-    let first = checkpoint(s, "2026-03-15T09:15:00Z", &mut lines, &key()).await.unwrap();
+    let first = checkpoint(s, "2026-03-15T09:15:00Z", &mut lines, &key())
+        .await
+        .unwrap();
     for i in 0..3 {
         note(s, &a, p, &format!("Anteckning {i}")).await;
     }
-    let second = checkpoint(s, "2026-03-15T09:30:00Z", &mut lines, &key()).await.unwrap();
+    let second = checkpoint(s, "2026-03-15T09:30:00Z", &mut lines, &key())
+        .await
+        .unwrap();
     // Three notes, three records, after the first checkpoint.
     assert_eq!(second.changes.seq, first.changes.seq + 3);
     // The middle note's record is changed and every later hash recomputed.
@@ -206,7 +233,10 @@ async fn a_rewritten_chain_is_named(s: &SqlStore) {
         )),
         "{text}"
     );
-    assert!(text.contains(&format!("efter post {}", first.changes.seq)), "{text}");
+    assert!(
+        text.contains(&format!("efter post {}", first.changes.seq)),
+        "{text}"
+    );
 }
 
 /// Puts the read log back to its state when `read_log_path` was copied to `backup` (SQLite: the older file itself;
@@ -253,7 +283,9 @@ async fn a_rolled_back_read_log_is_named() {
         let (_, _, h) = household(&s, &a, date(1982, 4, 9), 23).await;
         read(&s, h, "2026-03-15T10:00:00Z").await;
         let mut lines = vec![];
-        checkpoint(&s, "2026-03-15T10:15:00Z", &mut lines, &key()).await.unwrap();
+        checkpoint(&s, "2026-03-15T10:15:00Z", &mut lines, &key())
+            .await
+            .unwrap();
         // A copy of the read log as it is now, one record long.
         let backup = if is_sqlite(&s) {
             s.close().await;
@@ -270,7 +302,9 @@ async fn a_rolled_back_read_log_is_named() {
         let s = SqlStore::connect(&db.url).await.unwrap();
         read(&s, h, "2026-03-15T11:00:00Z").await;
         read(&s, h, "2026-03-15T11:05:00Z").await;
-        let second = checkpoint(&s, "2026-03-15T11:15:00Z", &mut lines, &key()).await.unwrap();
+        let second = checkpoint(&s, "2026-03-15T11:15:00Z", &mut lines, &key())
+            .await
+            .unwrap();
         assert_eq!(second.reads.seq, 3);
         let s = roll_back_reads(s, &db.url, backup.as_deref(), 1).await;
         // The older read log is a whole chain of its own...
@@ -331,10 +365,14 @@ async fn a_checkpoint_with_a_bad_signature_is_reported(s: &SqlStore) {
     let a = actor("2026-03-15T09:00:00Z");
     let (_, p, _) = household(s, &a, date(1983, 5, 10), 24).await;
     let mut lines = vec![];
-    checkpoint(s, "2026-03-15T09:15:00Z", &mut lines, &key()).await.unwrap();
+    checkpoint(s, "2026-03-15T09:15:00Z", &mut lines, &key())
+        .await
+        .unwrap();
     note(s, &a, p, "Besök").await;
     let forger = CheckpointKey::from_seed(&[12; 32]);
-    checkpoint(s, "2026-03-15T09:30:00Z", &mut lines, &forger).await.unwrap();
+    checkpoint(s, "2026-03-15T09:30:00Z", &mut lines, &forger)
+        .await
+        .unwrap();
     // The first checkpoint again, its change log head moved on by one: the signature no longer covers it.
     let altered = lines[0].replacen("\"changes\":{\"seq\":", "\"changes\":{\"seq\":1", 1);
     assert_ne!(altered, lines[0]);
@@ -353,8 +391,15 @@ async fn a_checkpoint_with_a_bad_signature_is_reported(s: &SqlStore) {
             CheckpointFinding::BadSignature { number: 1 },
         ]
     );
-    assert_eq!(report.signed, 1, "only the first line is signed by the trusted key");
-    assert!(report.findings[1].to_string().starts_with("kontrollpunkt 2 har en ogiltig signatur"));
+    assert_eq!(
+        report.signed, 1,
+        "only the first line is signed by the trusted key"
+    );
+    assert!(
+        report.findings[1]
+            .to_string()
+            .starts_with("kontrollpunkt 2 har en ogiltig signatur")
+    );
     // With the other key trusted as well (a key that was replaced), the second verifies too.
     let report = s
         .verify_checkpoints(&lines[..2].join("\n"), &[key().public(), forger.public()])
@@ -369,10 +414,15 @@ async fn a_checkpoint_not_published_is_not_recorded(s: &SqlStore) {
     let failed = s
         .record_checkpoint(ts("2026-03-15T09:15:00Z"), |_| Err("disk full".to_owned()))
         .await;
-    assert!(matches!(failed, Err(StoreError::CheckpointNotPublished(ref e)) if e == "disk full"), "{failed:?}");
+    assert!(
+        matches!(failed, Err(StoreError::CheckpointNotPublished(ref e)) if e == "disk full"),
+        "{failed:?}"
+    );
     assert_eq!(s.recorded_checkpoints().await.unwrap(), vec![]);
     let mut lines = vec![];
-    let c = checkpoint(s, "2026-03-15T09:20:00Z", &mut lines, &key()).await.unwrap();
+    let c = checkpoint(s, "2026-03-15T09:20:00Z", &mut lines, &key())
+        .await
+        .unwrap();
     assert_eq!(c.number, 1);
 }
 
