@@ -10,6 +10,7 @@ pub mod auth;
 pub mod calc;
 pub mod cases;
 pub mod casework;
+pub mod checkpoints;
 pub mod citizen_auth;
 pub mod clock;
 pub mod deciding;

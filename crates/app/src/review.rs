@@ -8,12 +8,13 @@
 use domain::role::Role;
 use domain::{PersonId, UnitId};
 use store::{
-    Account, AccountId, AccountStore, AuditPage, AuditQuery, AuditSearch, AuditVerdict, NewAccount,
-    PersonExtract, Store, StoreError,
+    Account, AccountId, AccountStore, AuditPage, AuditQuery, AuditSearch, AuditVerdict, CheckpointReport,
+    NewAccount, PersonExtract, Store, StoreError,
 };
 
 use crate::access::{Actor, Permission};
 use crate::auth::hash_password;
+use crate::checkpoints::CheckpointSource;
 use crate::service::{App, AppError};
 
 /// Shown to administrators instead of an applicant account's display name, which is a person's name: managing
@@ -84,11 +85,12 @@ fn valid_username(u: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
 }
 
-/// The verdicts on the two hash-chained logs.
+/// The verdicts on the two hash-chained logs, and how they compare with the checkpoints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainCheck {
     pub changes: AuditVerdict,
     pub reads: AuditVerdict,
+    pub checkpoints: CheckpointReport,
 }
 
 impl App {
@@ -126,13 +128,19 @@ impl App {
     }
 
     /// Recomputes both logs' hash chains (changes, and reads of personal data): each intact with its record count,
-    /// or its first broken link.
-    pub async fn verify_access_log(&self, actor: &Actor) -> Result<ChainCheck, AppError> {
+    /// or its first broken link; then compares them with the checkpoints published to `source` and recorded in the
+    /// database (a rewritten chain, a rolled-back log, a checkpoint with a bad signature).
+    pub async fn verify_access_log(
+        &self,
+        actor: &Actor,
+        source: Option<&CheckpointSource>,
+    ) -> Result<ChainCheck, AppError> {
         self.require_audited(actor, Permission::ReadAccessLog, "granskning/kedja")
             .await?;
         Ok(ChainCheck {
             changes: self.store.verify_audit_chain().await?,
             reads: self.store.verify_read_chain().await?,
+            checkpoints: self.compare_with_checkpoints(source).await?,
         })
     }
 

@@ -1,4 +1,5 @@
-//! The `stegvis` binary end to end: `calc` (file, stdin, batch, guidelines, bad input) and `bench norm`.
+//! The `stegvis` binary end to end: `calc` (file, stdin, batch, guidelines, bad input), `bench norm`, and the audit
+//! checkpoints (`audit keygen`, `audit checkpoint`, `audit verify` against them).
 
 #![allow(
     clippy::unwrap_used,
@@ -293,4 +294,300 @@ fn synth_prints_progress_lines_to_a_pipe_and_an_empty_fixed_now_is_unset() {
     for suffix in ["", "-wal", "-shm", "-readlog", "-readlog-wal", "-readlog-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
+}
+
+// --- audit checkpoints ------------------------------------------------------------------------------------------
+
+/// A fresh directory for one test's database, key and checkpoints.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("checkpoints")).unwrap();
+    dir
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().unwrap()
+}
+
+/// A SQLite database in `dir` with a unit and a one-person household (three change records) and `reads` reads of
+/// the household (one read-log record each). Returns its URL and the household.
+fn town(dir: &Path, reads: usize) -> (String, domain::HouseholdId) {
+    use store::Store;
+    let url = format!("sqlite://{}?mode=rwc", dir.join("town.db").display());
+    let h = runtime().block_on(async {
+        let s = store::SqlStore::connect(&url).await.unwrap();
+        let a = domain::Actor::system("test", "test", "2026-03-15T09:00:00Z".parse().unwrap());
+        let unit = s.create_unit(&a, "Enhet").await.unwrap();
+        let person = s
+            .register_person(
+                &a,
+                store::NewPerson {
+                    pnr: domain::Personnummer::parse("811218-9876", jiff::civil::date(2026, 3, 15)).unwrap(),
+                    name: "Test".into(),
+                    protection: domain::ProtectedIdentity::None,
+                },
+            )
+            .await
+            .unwrap();
+        let h = s
+            .register_household(
+                &a,
+                unit,
+                &[(person, norm::contract::Role::Adult)],
+                jiff::civil::date(2026, 1, 1),
+            )
+            .await
+            .unwrap();
+        s.close().await;
+        h
+    });
+    read_household(&url, h, reads, "2026-03-15T10:00:00Z");
+    (url, h)
+}
+
+/// `n` reads of the household page at `at` (one read-log record each).
+fn read_household(url: &str, h: domain::HouseholdId, n: usize, at: &str) {
+    use store::Store;
+    runtime().block_on(async {
+        let s = store::SqlStore::connect(url).await.unwrap();
+        let reader = domain::Actor::staff(domain::StaffId(7), "household/overview", at.parse().unwrap());
+        for _ in 0..n {
+            s.household_overview(&reader, h, jiff::civil::date(2026, 3, 15))
+                .await
+                .unwrap();
+        }
+        s.close().await;
+    });
+}
+
+/// Runs a command that must succeed and returns its stdout.
+fn stegvis_ok(args: &[&str]) -> String {
+    let out = stegvis(args, None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `audit verify` with the checkpoints of `dir`: (exit status, stdout).
+fn verify_with_checkpoints(url: &str, dir: &Path, public_key: &Path) -> (Option<i32>, String) {
+    let out = stegvis(
+        &[
+            "audit",
+            "verify",
+            "--db",
+            url,
+            "--checkpoints",
+            dir.join("checkpoints").to_str().unwrap(),
+            "--public-key",
+            public_key.to_str().unwrap(),
+        ],
+        None,
+    );
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+fn keygen(path: &Path) {
+    stegvis_ok(&["audit", "keygen", "--out", path.to_str().unwrap()]);
+}
+
+fn take_checkpoint(url: &str, dir: &Path, key: &Path) -> String {
+    stegvis_ok(&[
+        "audit",
+        "checkpoint",
+        "--db",
+        url,
+        "--dir",
+        dir.join("checkpoints").to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn a_clean_database_verifies_against_its_checkpoints() {
+    let dir = scratch("anchor-clean");
+    let key = dir.join("checkpoint.key");
+    keygen(&key);
+    let public = dir.join("checkpoint.key.pub");
+    assert_eq!(
+        std::fs::read_to_string(&public).unwrap().trim().len(),
+        64,
+        "hex of 32 bytes"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "the key is readable by its owner only: {mode:o}");
+    }
+    // A key file is never overwritten.
+    let before = std::fs::read(&key).unwrap();
+    let again = stegvis(&["audit", "keygen", "--out", key.to_str().unwrap()], None);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(std::fs::read(&key).unwrap(), before);
+
+    let (url, h) = town(&dir, 1);
+    assert_eq!(take_checkpoint(&url, &dir, &key), "kontrollpunkt 1 tagen\n");
+    assert_eq!(
+        take_checkpoint(&url, &dir, &key),
+        "inget nytt sedan förra kontrollpunkten\n"
+    );
+    read_household(&url, h, 1, "2026-03-15T11:00:00Z");
+    assert_eq!(take_checkpoint(&url, &dir, &key), "kontrollpunkt 2 tagen\n");
+    let (status, stdout) = verify_with_checkpoints(&url, &dir, &public);
+    assert_eq!(status, Some(0), "{stdout}");
+    // Three change records (unit, person, household) and two reads.
+    assert!(
+        stdout.contains("ok: ändringsloggen är hel (3 poster)\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ok: läsloggen är hel (2 poster)\n"), "{stdout}");
+    assert!(
+        stdout.contains("ok: kedjorna stämmer med 2 signerade kontrollpunkter, den senaste nummer 2"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("och med databasens 2\n"), "{stdout}");
+    let lines = std::fs::read_to_string(dir.join("checkpoints/checkpoints.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 2, "one line per checkpoint:\n{lines}");
+}
+
+#[test]
+fn verify_names_a_rewritten_chain() {
+    use sha2::Digest;
+    let dir = scratch("anchor-rewritten");
+    let key = dir.join("checkpoint.key");
+    keygen(&key);
+    let (url, _) = town(&dir, 0);
+    take_checkpoint(&url, &dir, &key);
+    // Record 2 (the person's registration) changed, records 2-3 and the head recomputed by the chain's formula.
+    runtime().block_on(async {
+        use sqlx::Row;
+        let s = store::SqlStore::connect(&url).await.unwrap();
+        sqlx::query("DROP TRIGGER audit_log_no_update")
+            .execute(s.pool())
+            .await
+            .unwrap();
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, subject_person, page, detail_json, prev_hash FROM audit_log \
+             WHERE seq >= 2 ORDER BY seq",
+        )
+        .fetch_all(s.pool())
+        .await
+        .unwrap();
+        let mut prev: String = rows[0].get("prev_hash");
+        for row in &rows {
+            let seq: i64 = row.get("seq");
+            let page = if seq == 2 {
+                "annan".to_owned()
+            } else {
+                row.get("page")
+            };
+            let canonical = serde_json::json!([
+                seq,
+                row.get::<i64, _>("at"),
+                row.get::<String, _>("actor"),
+                row.get::<String, _>("action"),
+                row.get::<Option<i64>, _>("subject_person"),
+                page,
+                row.get::<String, _>("detail_json")
+            ])
+            .to_string();
+            let hash = hex::encode(
+                sha2::Sha256::new()
+                    .chain_update(prev.as_bytes())
+                    .chain_update(canonical)
+                    .finalize(),
+            );
+            sqlx::query("UPDATE audit_log SET page = $1, prev_hash = $2, hash = $3 WHERE seq = $4")
+                .bind(page)
+                .bind(prev.clone())
+                .bind(hash.clone())
+                .bind(seq)
+                .execute(s.pool())
+                .await
+                .unwrap();
+            prev = hash;
+        }
+        sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+            .bind(prev)
+            .execute(s.pool())
+            .await
+            .unwrap();
+        s.close().await;
+    });
+    let (status, stdout) = verify_with_checkpoints(&url, &dir, &dir.join("checkpoint.key.pub"));
+    assert_eq!(status, Some(1), "{stdout}");
+    // The chain itself looks whole; the checkpoint of its head (record 3) does not match it.
+    assert!(
+        stdout.contains("ok: ändringsloggen är hel (3 poster)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "FEL: ändringsloggen har skrivits om vid eller före post 3: posten har en annan hash än i den \
+             signerade kontrollpunkten nummer 1\n"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn verify_names_a_rolled_back_read_log() {
+    let dir = scratch("anchor-rolled-back");
+    let key = dir.join("checkpoint.key");
+    keygen(&key);
+    let (url, h) = town(&dir, 1);
+    // A copy of the read log as it is now, one record long: the file and its write-ahead log, if SQLite kept one.
+    let files = |name: &str| ["", "-wal"].map(|suffix| dir.join(format!("{name}{suffix}")));
+    let copy = |from: &str, to: &str| {
+        for (from, to) in files(from).iter().zip(files(to)) {
+            let _ = std::fs::remove_file(&to);
+            if from.exists() {
+                std::fs::copy(from, to).unwrap();
+            }
+        }
+        let _ = std::fs::remove_file(dir.join(format!("{to}-shm")));
+    };
+    copy("town.db-readlog", "readlog-copy");
+    read_household(&url, h, 2, "2026-03-15T11:00:00Z");
+    take_checkpoint(&url, &dir, &key);
+    // Put back.
+    copy("readlog-copy", "town.db-readlog");
+    let (status, stdout) = verify_with_checkpoints(&url, &dir, &dir.join("checkpoint.key.pub"));
+    assert_eq!(status, Some(1), "{stdout}");
+    assert!(stdout.contains("ok: läsloggen är hel (1 poster)\n"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "FEL: läsloggen har rullats tillbaka: den slutar vid post 1, men den signerade kontrollpunkten \
+             nummer 1 såg post 3"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn verify_reports_a_checkpoint_with_a_bad_signature() {
+    let dir = scratch("anchor-bad-signature");
+    let (key, other) = (dir.join("checkpoint.key"), dir.join("other.key"));
+    keygen(&key);
+    keygen(&other);
+    let (url, _) = town(&dir, 0);
+    // Signed with a key that is not the one the auditor trusts.
+    take_checkpoint(&url, &dir, &other);
+    let (status, stdout) = verify_with_checkpoints(&url, &dir, &dir.join("checkpoint.key.pub"));
+    assert_eq!(status, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FEL: kontrollpunkt 1 har en ogiltig signatur"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("obs: katalogen har inga kontrollpunkter med giltig signatur"),
+        "{stdout}"
+    );
 }

@@ -33,6 +33,10 @@ pub enum StoreError {
     /// The record of a read of personal data could not be committed, so the data is not shown.
     #[error("läsningen kunde inte loggas")]
     ReadNotRecorded,
+    /// A checkpoint of the audit chains could not be published outside the database (signed and appended to the
+    /// checkpoint file); the database did not record it either.
+    #[error("kontrollpunkten kunde inte publiceras: {0}")]
+    CheckpointNotPublished(String),
     #[error("databasfel")]
     Database(#[from] sqlx::Error),
     #[error("migrering misslyckades")]

@@ -17,6 +17,7 @@ mod audit;
 mod audit_search;
 pub mod bench;
 mod case_file;
+mod checkpoint;
 mod citizen_sign_in;
 mod documents;
 mod error;
@@ -59,6 +60,10 @@ pub use applicant_view::{
 };
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use case_file::SealedCaseFile;
+pub use checkpoint::{
+    ChainHead, Checkpoint, CheckpointFinding, CheckpointKey, CheckpointReport, Checkpoints, PublicKey,
+    SignedCheckpoint, Witness, parse_published,
+};
 pub use citizen_sign_in::{CitizenAccounts, CitizenOutcome, CitizenSignIn};
 pub use documents::{DocumentAccess, DocumentFile, DocumentInfo, NewDocument};
 pub use error::{Result, StoreError};

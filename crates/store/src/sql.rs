@@ -136,7 +136,10 @@ impl SqlStore {
         }
         let attach = read_log_attach(&config.url, in_memory)?;
         let cache = format!("PRAGMA cache_size = -{}", config.sqlite_cache_kib);
-        let mmap = format!("PRAGMA mmap_size = {}", u64::from(config.sqlite_mmap_mib) * 1024 * 1024);
+        let mmap = format!(
+            "PRAGMA mmap_size = {}",
+            u64::from(config.sqlite_mmap_mib) * 1024 * 1024
+        );
         let pool = pool_options
             .after_connect(move |conn, _meta| {
                 let attach = attach.clone();
@@ -326,6 +329,11 @@ pub(crate) struct Tx {
 impl Tx {
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {
         &mut self.inner
+    }
+
+    /// The chain head this transaction holds: (seq, hash) of its log's last record, including its own appends.
+    pub(crate) fn head(&self) -> (i64, &str) {
+        (self.seq, &self.hash)
     }
 
     pub(crate) fn fail_point(&self, point: &'static str) -> Result<()> {

@@ -1490,6 +1490,8 @@ mod audit_search;
 mod batches;
 #[path = "conformance/case_file.rs"]
 mod case_file;
+#[path = "conformance/checkpoints.rs"]
+mod checkpoints;
 #[path = "conformance/citizen_sign_in.rs"]
 mod citizen_sign_in;
 #[path = "conformance/external_sign_in.rs"]

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use openidconnect::url::{Host, Url};
 use serde::Deserialize;
@@ -26,6 +26,14 @@ pub struct Config {
     /// Failed sign-ins allowed per username within `throttle_window_minutes` before further tries are refused.
     pub max_failed_logins: u32,
     pub throttle_window_minutes: u32,
+    /// Minutes between checkpoints of the audit chains (one is also taken at start and at shutdown).
+    pub audit_checkpoint_minutes: u32,
+    /// The directory signed checkpoints are appended to (`checkpoints.jsonl`); it should be append-only for the
+    /// server. Absent: no checkpoints (a warning at start).
+    pub audit_checkpoint_dir: Option<PathBuf>,
+    /// The file with the key checkpoints are signed with (`stegvis audit keygen --out FILE` makes one), outside
+    /// the database and readable by the server only.
+    pub audit_checkpoint_key: Option<PathBuf>,
     /// Sign-in through the municipality's OpenID Connect provider, beside local accounts. Off when absent.
     pub oidc: Option<OidcConfig>,
     /// Database connections in the pool (1-64).
@@ -310,6 +318,9 @@ impl Default for Config {
             session_idle_minutes: 30,
             max_failed_logins: 5,
             throttle_window_minutes: 15,
+            audit_checkpoint_minutes: 15,
+            audit_checkpoint_dir: None,
+            audit_checkpoint_key: None,
             oidc: None,
             database_max_connections: 4,
             sqlite_cache_kib: 2048,
@@ -335,6 +346,9 @@ impl fmt::Debug for Config {
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("max_failed_logins", &self.max_failed_logins)
             .field("throttle_window_minutes", &self.throttle_window_minutes)
+            .field("audit_checkpoint_minutes", &self.audit_checkpoint_minutes)
+            .field("audit_checkpoint_dir", &self.audit_checkpoint_dir)
+            .field("audit_checkpoint_key", &self.audit_checkpoint_key)
             .field("oidc", &self.oidc)
             .field("database_max_connections", &self.database_max_connections)
             .field("sqlite_cache_kib", &self.sqlite_cache_kib)
@@ -392,6 +406,20 @@ impl Config {
                 .unwrap_or(app::norm::Money::ZERO),
             applicant_passwords: self.demo_mode,
         }
+    }
+
+    /// The key and directory checkpoints are signed with and published to; `None` when they are not configured.
+    /// Reads the key file.
+    pub fn checkpoint_anchor(
+        &self,
+    ) -> Result<Option<app::checkpoints::Anchor>, app::checkpoints::CheckpointFileError> {
+        let (Some(dir), Some(key)) = (&self.audit_checkpoint_dir, &self.audit_checkpoint_key) else {
+            return Ok(None);
+        };
+        Ok(Some(app::checkpoints::Anchor {
+            key: app::checkpoints::load_key(key)?,
+            dir: app::checkpoints::CheckpointDir::new(dir),
+        }))
     }
 
     pub fn from_toml(text: &str) -> Result<Config, toml::de::Error> {
@@ -513,6 +541,20 @@ impl Config {
             return Err(ConfigError::Invalid {
                 field: "session_idle_minutes/max_failed_logins/throttle_window_minutes",
                 reason: "must be > 0".to_owned(),
+            });
+        }
+        if self.audit_checkpoint_minutes == 0 || self.audit_checkpoint_minutes > 24 * 60 {
+            return Err(ConfigError::Invalid {
+                field: "audit_checkpoint_minutes",
+                reason: "must be 1-1440".to_owned(),
+            });
+        }
+        if self.audit_checkpoint_dir.is_some() != self.audit_checkpoint_key.is_some() {
+            return Err(ConfigError::Invalid {
+                field: "audit_checkpoint_dir/audit_checkpoint_key",
+                reason:
+                    "give both (checkpoints are signed with the key and appended in the directory) or neither"
+                        .to_owned(),
             });
         }
         if let Some(oidc) = &self.oidc {
@@ -744,6 +786,36 @@ mod tests {
         );
         let shown = format!("{c:?}");
         assert!(!shown.contains("eid-secret-value"), "{shown}");
+    }
+
+    #[test]
+    fn checkpoints_need_both_key_and_directory_and_a_sane_interval() {
+        let c = Config::from_toml(
+            "audit_checkpoint_minutes = 5\naudit_checkpoint_dir = \"/var/lib/stegvis/kontrollpunkter\"\n\
+             audit_checkpoint_key = \"/etc/stegvis/checkpoint.key\"\n",
+        )
+        .unwrap();
+        c.validate().unwrap();
+        assert_eq!(c.audit_checkpoint_minutes, 5);
+        for (toml, field) in [
+            ("audit_checkpoint_minutes = 0", "audit_checkpoint_minutes"),
+            ("audit_checkpoint_minutes = 1441", "audit_checkpoint_minutes"),
+            (
+                "audit_checkpoint_dir = \"/tmp/x\"",
+                "audit_checkpoint_dir/audit_checkpoint_key",
+            ),
+            (
+                "audit_checkpoint_key = \"/tmp/k\"",
+                "audit_checkpoint_dir/audit_checkpoint_key",
+            ),
+        ] {
+            match Config::from_toml(toml).unwrap().validate() {
+                Err(ConfigError::Invalid { field: f, .. }) => assert_eq!(f, field, "{toml}"),
+                other => panic!("{toml}: {other:?}"),
+            }
+        }
+        // Not configured: no anchor, and nothing is read.
+        assert!(Config::default().checkpoint_anchor().unwrap().is_none());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use app::AppError;
+use app::checkpoints::{CheckpointFinding, CheckpointSource, Witness};
 use app::domain::{PersonId, Personnummer, UnitId};
 use app::review::{AccountInput, AdminError, FieldProblems, Problem};
 use app::views::{Account, AccountId, AuditLog, AuditQuery, AuditRecord, AuditVerdict, SubjectRef};
@@ -138,6 +139,14 @@ pub struct ChainPage {
     pub user: Option<NavUser>,
     pub here: String,
     pub chains: Vec<ChainRow>,
+    /// Whether signed checkpoints are configured (else only the database's own are compared).
+    pub signed_configured: bool,
+    pub signed: usize,
+    pub recorded: usize,
+    /// The newest signed checkpoint: its number and instant.
+    pub last_signed: Option<(i64, String)>,
+    /// What the comparison with the checkpoints found, worded for the page's language.
+    pub findings: Vec<String>,
 }
 
 /// One log's verdict: intact with its record count, or its first broken link.
@@ -458,7 +467,15 @@ fn csv_cell(s: &str) -> String {
 pub async fn chain(State(state): State<Arc<AppState>>, lang: PageLang, signed: Signed) -> Response {
     let here = "/granskning/kedja".to_owned();
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
-    let verdict = match state.app.verify_access_log(&signed.signed_in.actor).await {
+    let source = match state.config.checkpoint_anchor() {
+        Ok(anchor) => anchor.as_ref().map(CheckpointSource::from),
+        Err(e) => return app_error(AppError::Internal(e.to_string()), lang, user, &here),
+    };
+    let verdict = match state
+        .app
+        .verify_access_log(&signed.signed_in.actor, source.as_ref())
+        .await
+    {
         Ok(v) => v,
         Err(e) => return app_error(e, lang, user, &here),
     };
@@ -484,8 +501,79 @@ pub async fn chain(State(state): State<Arc<AppState>>, lang: PageLang, signed: S
             chain(t.log_changes, verdict.changes),
             chain(t.log_reads, verdict.reads),
         ],
+        signed_configured: source.is_some(),
+        signed: verdict.checkpoints.signed,
+        recorded: verdict.checkpoints.recorded,
+        last_signed: verdict
+            .checkpoints
+            .last_signed
+            .as_ref()
+            .map(|c| (c.number, c.at.strftime("%Y-%m-%d %H:%M:%S").to_string())),
+        findings: verdict
+            .checkpoints
+            .findings
+            .iter()
+            .map(|f| finding_text(f, lang.0))
+            .collect(),
     };
     render(StatusCode::OK, &page)
+}
+
+/// A checkpoint finding in the page's language (the Swedish wording is the store's own).
+fn finding_text(f: &CheckpointFinding, lang: Lang) -> String {
+    if lang == Lang::Sv {
+        return f.to_string();
+    }
+    let log = |l: AuditLog| match l {
+        AuditLog::Changes => "the change log",
+        AuditLog::Reads => "the read log",
+    };
+    let witness = |w: Witness| match w {
+        Witness::Signed => "signed checkpoint",
+        Witness::MainDatabase => "the database's checkpoint",
+    };
+    match f {
+        CheckpointFinding::Unreadable { line } => {
+            format!("line {line} of the checkpoint file is not a checkpoint")
+        }
+        CheckpointFinding::BadSignature { number } => format!(
+            "checkpoint {number} has an invalid signature (forged, altered, or signed with another key)"
+        ),
+        CheckpointFinding::RolledBack {
+            log: l,
+            witness: w,
+            number,
+            seen,
+            now,
+        } => format!(
+            "{} has been rolled back: it ends at record {now}, but {} {number} saw record {seen} (an older copy was \
+             put back, or records were removed from the end)",
+            log(*l),
+            witness(*w)
+        ),
+        CheckpointFinding::Rewritten {
+            log: l,
+            witness: w,
+            number,
+            seq,
+            after,
+        } => {
+            let mut text = format!(
+                "{} has been rewritten at or before record {seq}: the record's hash differs from {} {number}",
+                log(*l),
+                witness(*w)
+            );
+            if *after > 0 {
+                text.push_str(&format!(
+                    " (the change lies after record {after}, which an earlier checkpoint confirms)"
+                ));
+            }
+            if *l == AuditLog::Reads {
+                text.push_str("; or an older copy was put back and has grown since");
+            }
+            text
+        }
+    }
 }
 
 // --- the administrator ------------------------------------------------------------------------------------------

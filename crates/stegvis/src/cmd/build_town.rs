@@ -123,7 +123,11 @@ impl ProgressLines {
             self.quarter = 0;
             return Some(format!("  {what}: 0/{total}"));
         }
-        let quarter = if total == 0 { 4 } else { done.saturating_mul(4) / total };
+        let quarter = if total == 0 {
+            4
+        } else {
+            done.saturating_mul(4) / total
+        };
         (quarter > self.quarter).then(|| {
             self.quarter = quarter;
             format!("  {what}: {done}/{total}")
@@ -177,12 +181,21 @@ mod tests {
     #[test]
     fn a_line_when_a_phase_starts_and_at_each_quarter() {
         let mut lines = ProgressLines::default();
-        let said: Vec<String> = [("beslut", 0, 8), ("beslut", 1, 8), ("beslut", 2, 8), ("beslut", 3, 8), ("beslut", 8, 8)]
-            .into_iter()
-            .filter_map(|(what, done, total)| lines.step(what, done, total))
-            .collect();
+        let said: Vec<String> = [
+            ("beslut", 0, 8),
+            ("beslut", 1, 8),
+            ("beslut", 2, 8),
+            ("beslut", 3, 8),
+            ("beslut", 8, 8),
+        ]
+        .into_iter()
+        .filter_map(|(what, done, total)| lines.step(what, done, total))
+        .collect();
         // 2/8 is the first quarter; 3/8 is still in it; 8/8 jumps to the fourth.
         assert_eq!(said, ["  beslut: 0/8", "  beslut: 2/8", "  beslut: 8/8"]);
-        assert_eq!(lines.step("betalningar", 0, 0).as_deref(), Some("  betalningar: 0/0"));
+        assert_eq!(
+            lines.step("betalningar", 0, 0).as_deref(),
+            Some("  betalningar: 0/0")
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! application with the demo accounts.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -24,7 +24,8 @@ pub struct DemoArgs {
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let clock = super::clock::from_env()?;
     let url = build_town::sqlite_url(&args.db);
-    if args.db.exists() {
+    let reused = args.db.exists();
+    if reused {
         eprintln!("återanvänder {}", args.db.display());
         check_is_demo(&url)?;
     } else {
@@ -42,15 +43,45 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     for n in 1..=DEMO_APPLICANTS {
         eprintln!("  sokande{n:<5} Sökande");
     }
+    let (checkpoint_dir, checkpoint_key) = demo_checkpoints(&args.db, !reused)?;
     let config = web::Config {
         listen: SocketAddr::from(([127, 0, 0, 1], args.port)),
         database_url: url,
         // Plain HTTP on loopback: a Secure cookie would never be sent back.
         secure_cookies: false,
         demo_mode: true,
+        audit_checkpoint_dir: Some(checkpoint_dir),
+        audit_checkpoint_key: Some(checkpoint_key),
         ..web::Config::default()
     };
     serve::serve(config).map(|()| ExitCode::SUCCESS)
+}
+
+/// The demo signs its audit checkpoints with a key of its own beside the database (`X-checkpoint.key`, made on
+/// first use) and appends them in a directory beside it (`X-checkpoints/`). A real server keeps both where the
+/// database's user cannot rewrite them; on a demo machine that is the same user, which is fine for showing it.
+/// A newly built town has new chains, so checkpoints left from an earlier demo database are removed (`fresh`).
+fn demo_checkpoints(db: &Path, fresh: bool) -> Result<(PathBuf, PathBuf)> {
+    let beside = |suffix: &str| {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let (dir, key) = (beside("-checkpoints"), beside("-checkpoint.key"));
+    std::fs::create_dir_all(&dir).with_context(|| format!("kunde inte skapa {}", dir.display()))?;
+    let old = app::checkpoints::CheckpointDir::new(&dir).file();
+    if fresh && old.exists() {
+        std::fs::remove_file(&old).with_context(|| format!("kunde inte ta bort {}", old.display()))?;
+    }
+    if !key.exists() {
+        app::checkpoints::create_key(&key).context("kunde inte skapa demots signeringsnyckel")?;
+        eprintln!(
+            "kontrollpunkterna signeras med {} (publik nyckel: {})",
+            key.display(),
+            app::checkpoints::public_key_path(&key).display()
+        );
+    }
+    Ok((dir, key))
 }
 
 /// A reused file must be a demo database: it has the demo caseworker account.

@@ -1,9 +1,12 @@
-//! `stegvis serve`: load the configuration and serve the web application until Ctrl-C.
+//! `stegvis serve`: load the configuration and serve the web application until Ctrl-C, taking checkpoints of the
+//! audit chains at start, every `audit_checkpoint_minutes` and at shutdown.
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
+use app::checkpoints::Anchor;
 use web::Config;
 use web::router::AppState;
 
@@ -21,6 +24,9 @@ pub fn run(args: &ServeArgs) -> Result<()> {
 
 /// Serve with an already loaded configuration (also used by `stegvis demo`).
 pub fn serve(config: Config) -> Result<()> {
+    let anchor = config
+        .checkpoint_anchor()
+        .context("audit_checkpoint_key: cannot read the checkpoint signing key")?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.listen)
@@ -35,17 +41,51 @@ pub fn serve(config: Config) -> Result<()> {
             .await
             .context("cannot open the database")?;
         let app = app::App::new(store, super::clock::from_env()?, config.policy());
+        let every = Duration::from_secs(u64::from(config.audit_checkpoint_minutes) * 60);
+        let checkpoints = match &anchor {
+            // A checkpoint directory that cannot be written stops the start, rather than running unanchored.
+            Some(anchor) => {
+                super::audit::take_checkpoint(&app, anchor).await?;
+                Some(tokio::spawn(every_interval(app.clone(), anchor.clone(), every)))
+            }
+            None => {
+                tracing::warn!(
+                    "audit checkpoints are off: set audit_checkpoint_dir and audit_checkpoint_key (see \
+                     stegvis.example.toml); without them a rewritten audit chain cannot be told from a true one"
+                );
+                None
+            }
+        };
         let address = listener.local_addr()?;
         tracing::info!(%address, "serving");
         eprintln!("stegvis: http://{address}/");
-        let state = AppState::new(config, app).context("preparing the OpenID Connect client")?;
-        let app = web::router(Arc::new(state));
-        axum::serve(listener, app)
+        let state = AppState::new(config, app.clone()).context("preparing the OpenID Connect client")?;
+        let router = web::router(Arc::new(state));
+        let served = axum::serve(listener, router)
             .with_graceful_shutdown(async {
                 // If the signal handler cannot be installed we simply run until killed.
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
-            .context("serving")
+            .context("serving");
+        if let (Some(task), Some(anchor)) = (checkpoints, &anchor) {
+            task.abort();
+            // The last word before stopping: whatever was logged since the last checkpoint is anchored too.
+            super::audit::take_checkpoint(&app, anchor).await?;
+        }
+        served
     })
+}
+
+/// Takes a checkpoint every `every` (the first after one interval: one was just taken at start). A failure is
+/// logged and tried again at the next tick; the server keeps serving.
+async fn every_interval(app: app::App, anchor: Anchor, every: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(e) = super::audit::take_checkpoint(&app, &anchor).await {
+            tracing::error!(error = %format!("{e:#}"), "audit checkpoint failed");
+        }
+    }
 }

@@ -412,3 +412,79 @@ async fn the_chain_page_names_the_first_broken_link() {
         "{reads}"
     );
 }
+
+#[tokio::test]
+async fn the_chain_page_compares_the_chains_with_the_signed_checkpoints() {
+    use app::checkpoints::{CheckpointDir, create_key};
+    use store::Checkpoints;
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("chain-page-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let key_file = dir.join("checkpoint.key");
+    let key = create_key(&key_file).unwrap();
+    let f = fixture_with(|c| {
+        c.audit_checkpoint_dir = Some(dir.clone());
+        c.audit_checkpoint_key = Some(key_file.clone());
+    })
+    .await;
+    let rev = session(&f.router, "rev").await;
+    let published = CheckpointDir::new(&dir);
+    let at = "2026-03-02T09:00:00Z".parse().unwrap();
+    let publish_with = |key: app::checkpoints::CheckpointKey| {
+        let published = published.clone();
+        move |c: &app::checkpoints::Checkpoint| {
+            published
+                .append(&c.sign(&key).to_line())
+                .map_err(|e| e.to_string())
+        }
+    };
+    f.store
+        .record_checkpoint(at, publish_with(key.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    let chain = get(&f.router, "/granskning/kedja", &rev).await;
+    assert_eq!(chain.status, StatusCode::OK);
+    assert!(
+        chain.body.contains("Kedjorna stämmer med alla kontrollpunkter."),
+        "{}",
+        chain.body
+    );
+    assert!(
+        chain
+            .body
+            .contains("<dt>Signerade kontrollpunkter</dt><dd>1</dd>"),
+        "{}",
+        chain.body
+    );
+
+    // A checkpoint signed with a key the server does not hold, after a sign-in (a change record) since the first.
+    session(&f.router, "kim").await;
+    let forger = app::checkpoints::CheckpointKey::from_seed(&[3; 32]);
+    f.store
+        .record_checkpoint(at, publish_with(forger))
+        .await
+        .unwrap()
+        .unwrap();
+    let chain = get(&f.router, "/granskning/kedja", &rev).await;
+    assert!(
+        chain
+            .body
+            .contains("Kedjorna stämmer inte med kontrollpunkterna."),
+        "{}",
+        chain.body
+    );
+    assert!(
+        chain.body.contains("kontrollpunkt 2 har en ogiltig signatur"),
+        "{}",
+        chain.body
+    );
+    let english = get(&f.router, "/granskning/kedja", &format!("{rev}; stegvis_lang=en")).await;
+    assert!(
+        english.body.contains("checkpoint 2 has an invalid signature"),
+        "{}",
+        english.body
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
