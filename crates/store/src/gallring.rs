@@ -230,23 +230,27 @@ async fn redact_logs(
         let table = log.table();
         for &(person, gallrad_at) in whose {
             let until = gallrad_at.map_or(cutoff, |g| g.saturating_add(1).min(cutoff));
-            // Two statements, so that each uses its index (subject, actor).
-            for column in ["subject_person", "actor"] {
+            // Two statements, so that each uses its index (subject, actor); the second leaves out what the first
+            // has (a person acting on their own case is its subject too), so that a count is what a run changes.
+            for (column, other) in [
+                ("subject_person", ""),
+                ("actor", " AND (subject_person IS NULL OR subject_person <> $3)"),
+            ] {
+                let filter = format!("WHERE {column} = $1 AND at < $2{other}");
                 let sql = if write {
                     format!(
                         "UPDATE {table} SET actor = NULL, action = NULL, subject_person = NULL, page = NULL, \
-                         detail_json = NULL WHERE {column} = $1 AND at < $2"
+                         detail_json = NULL {filter}"
                     )
                 } else {
-                    format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = $1 AND at < $2")
+                    format!("SELECT COUNT(*) AS n FROM {table} {filter}")
                 };
                 let q = sqlx::query(&sql);
                 let q = if column == "actor" {
-                    q.bind(format!("person:{person}"))
+                    q.bind(format!("person:{person}")).bind(until).bind(person)
                 } else {
-                    q.bind(person)
+                    q.bind(person).bind(until)
                 };
-                let q = q.bind(until);
                 let n = if write {
                     i64::try_from(q.execute(&mut *conn).await?.rows_affected()).unwrap_or(i64::MAX)
                 } else {

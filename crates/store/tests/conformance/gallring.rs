@@ -443,7 +443,8 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
         )
         .await
         .unwrap();
-    s.record_login(&staff, "gunnel70", Some((&token_hash("t"), "csrf", account)))
+    let token = token_hash("t");
+    s.record_login(&staff, "gunnel70", Some((token.as_str(), "csrf", account)))
         .await
         .unwrap();
     s.record_login(&staff, "gunnel70", None).await.unwrap();
@@ -508,7 +509,8 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
     let ids = [g.get(), c.get()];
     // Before: every needle and every id is somewhere (else the search below would prove nothing).
     let before = search(s, &needles, &ids).await;
-    for needle in &needles {
+    // (The dashed form of a personnummer is searched for too, but the store never writes it.)
+    for needle in needles.iter().filter(|n| !n.contains('-')) {
         assert!(before.iter().any(|f| f.ends_with(needle)), "{needle} not stored: {before:?}");
     }
     for id in ids {
@@ -679,6 +681,15 @@ async fn log_records_wait_for_their_own_retention(s: &SqlStore) {
     );
 }
 
+/// Lets a test change the change log behind the database's back, as someone with access to its files could.
+async fn triggers_off(s: &SqlStore) {
+    let off = match s.backend() {
+        Backend::Sqlite => "DROP TRIGGER audit_log_no_update",
+        Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+    };
+    s.pool().execute(off).await.unwrap();
+}
+
 /// A gallrad record is checked by its kept digest: changing the digest (or the content of one that still has it)
 /// breaks the chain there.
 async fn a_gallrad_record_is_checked_by_its_digest(s: &SqlStore) {
@@ -694,23 +705,12 @@ async fn a_gallrad_record_is_checked_by_its_digest(s: &SqlStore) {
     .await
     .unwrap();
     intact(s).await;
-    let mut conn = s.pool().acquire().await.unwrap();
-    match s.backend() {
-        Backend::Sqlite => {
-            conn.execute("DROP TRIGGER audit_log_no_update").await.unwrap();
-        }
-        Backend::Postgres => {
-            conn.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
-                .await
-                .unwrap();
-        }
-    }
+    triggers_off(s).await;
     sqlx::query("UPDATE audit_log SET content_digest = $1 WHERE seq = 2")
         .bind("0".repeat(64))
-        .execute(&mut *conn)
+        .execute(s.pool())
         .await
         .unwrap();
-    drop(conn);
     match s.verify_audit_chain().await.unwrap() {
         AuditVerdict::Broken { seq, .. } => assert_eq!(seq, 2),
         v => panic!("a changed digest was not detected: {v:?}"),
@@ -838,19 +838,11 @@ async fn a_chain_from_before_the_migration_still_verifies(url: &str, backend: Ba
     .unwrap();
     intact(&s).await;
     // A legacy record changed behind the triggers' back is still caught.
-    let mut conn = s.pool().acquire().await.unwrap();
-    match backend {
-        Backend::Sqlite => conn.execute("DROP TRIGGER audit_log_no_update").await.unwrap(),
-        Backend::Postgres => conn
-            .execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update")
-            .await
-            .unwrap(),
-    };
+    triggers_off(&s).await;
     sqlx::query("UPDATE audit_log SET page = 'annat' WHERE seq = 3")
-        .execute(&mut *conn)
+        .execute(s.pool())
         .await
         .unwrap();
-    drop(conn);
     match s.verify_audit_chain().await.unwrap() {
         AuditVerdict::Broken { seq, .. } => assert_eq!(seq, 3),
         v => panic!("a changed legacy record was not detected: {v:?}"),
