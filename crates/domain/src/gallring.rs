@@ -155,7 +155,13 @@ mod tests {
         let frozen = r#"{"request":{"month":"2026-03","members":[{"id":"a","role":"adult","age":40},
             {"id":"b","role":"adult","age":38},{"id":"c","role":"child","age":7}]},"response":{},"rule_table":"x"}"#;
         let shape = HouseholdShape::from_stored_json(frozen);
-        assert_eq!(shape, Some(HouseholdShape { adults: 2, children: 1 }));
+        assert_eq!(
+            shape,
+            Some(HouseholdShape {
+                adults: 2,
+                children: 1
+            })
+        );
         assert_eq!(
             shape.map(HouseholdShape::household_type),
             Some(HouseholdType::TwoOrMoreAdultsWithChildren)
@@ -169,7 +175,11 @@ mod tests {
         assert_eq!(HouseholdShape::from_stored_json("{}"), None);
         assert_eq!(HouseholdShape::default().household_type(), HouseholdType::Other);
         assert_eq!(
-            HouseholdShape { adults: 1, children: 2 }.household_type(),
+            HouseholdShape {
+                adults: 1,
+                children: 2
+            }
+            .household_type(),
             HouseholdType::OneAdultWithChildren
         );
     }

@@ -306,9 +306,14 @@ fn gallring_reports_then_removes_the_household_and_the_chains_verify() {
             )
             .await
             .unwrap();
-        s.register_household(&a, unit, &[(p, norm::contract::Role::Adult)], "2019-06-01".parse().unwrap())
-            .await
-            .unwrap();
+        s.register_household(
+            &a,
+            unit,
+            &[(p, norm::contract::Role::Adult)],
+            "2019-06-01".parse().unwrap(),
+        )
+        .await
+        .unwrap();
         s.append_journal(&a, p, domain::journal::NoteKind::Note, "Cecilia har flyttat")
             .await
             .unwrap();
@@ -328,7 +333,12 @@ fn gallring_reports_then_removes_the_household_and_the_chains_verify() {
     let db = format!("sqlite://{}?mode=rw", path.display());
     let dry = stegvis(&["gallring", "--date", "2026-03-15", "--db", &db], None);
     let text = String::from_utf8(dry.stdout).unwrap();
-    assert_eq!(dry.status.code(), Some(0), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
     assert!(text.contains("ska gallras:                 1"), "{text}");
     assert!(text.contains("hushåll att gallra:          1"), "{text}");
     assert!(text.contains("Provkörning: inget raderat"), "{text}");
@@ -336,24 +346,57 @@ fn gallring_reports_then_removes_the_household_and_the_chains_verify() {
 
     // A negative log retention is refused and changes nothing.
     let bad = stegvis(
-        &["gallring", "--date", "2026-03-15", "--execute", "--logg-ar=-1", "--db", &db],
+        &[
+            "gallring",
+            "--date",
+            "2026-03-15",
+            "--execute",
+            "--logg-ar=-1",
+            "--db",
+            &db,
+        ],
         None,
     );
     assert_ne!(bad.status.code(), Some(0));
     assert_eq!(persons(), 1);
 
     let run = stegvis(
-        &["gallring", "--date", "2026-03-15", "--execute", "--logg-ar", "5", "--db", &db],
+        &[
+            "gallring",
+            "--date",
+            "2026-03-15",
+            "--execute",
+            "--logg-ar",
+            "5",
+            "--db",
+            &db,
+        ],
         None,
     );
     let text = String::from_utf8(run.stdout).unwrap();
-    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
-    assert!(text.contains("Raderat: 1 personer, 1 journalanteckningar"), "{text}");
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        text.contains("Raderat: 1 personer, 1 journalanteckningar"),
+        "{text}"
+    );
     // The household never applied: no month to keep as statistics.
-    assert!(text.contains("Gallrat: 1 hushåll (0 månader sparade som statistik)"), "{text}");
+    assert!(
+        text.contains("Gallrat: 1 hushåll (0 månader sparade som statistik)"),
+        "{text}"
+    );
     assert_eq!(persons(), 0);
     let verify = stegvis(&["audit", "verify", "--db", &db], None);
-    assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stdout));
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
     for suffix in ["", "-wal", "-shm", "-readlog", "-readlog-wal", "-readlog-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }

@@ -76,7 +76,12 @@ impl Canonical {
 }
 
 /// What a stored record's own hash check found.
-fn check_record(row: &sqlx::any::AnyRow, seq: i64, prev_hash: &str, digest_from: i64) -> Result<Option<String>> {
+fn check_record(
+    row: &sqlx::any::AnyRow,
+    seq: i64,
+    prev_hash: &str,
+    digest_from: i64,
+) -> Result<Option<String>> {
     let actor: Option<String> = row.try_get("actor")?;
     let action: Option<String> = row.try_get("action")?;
     let subject: Option<i64> = row.try_get("subject_person")?;
@@ -101,7 +106,9 @@ fn check_record(row: &sqlx::any::AnyRow, seq: i64, prev_hash: &str, digest_from:
         match (record, digest) {
             (_, None) => Some("postens kontrollsumma saknas".into()),
             (Some(r), Some(d)) if r.digest() != d => Some("postens innehåll har ändrats".into()),
-            (_, Some(d)) if link_hash(prev_hash, &d) != stored_hash => Some("postens innehåll har ändrats".into()),
+            (_, Some(d)) if link_hash(prev_hash, &d) != stored_hash => {
+                Some("postens innehåll har ändrats".into())
+            }
             _ => None,
         }
     } else {
@@ -213,6 +220,8 @@ pub(crate) fn record_from_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord> {
             .try_get::<Option<i64>, _>("subject_person")?
             .map(domain::PersonId),
         page: row.try_get::<Option<String>, _>("page")?.unwrap_or_default(),
-        detail_json: row.try_get::<Option<String>, _>("detail_json")?.unwrap_or_default(),
+        detail_json: row
+            .try_get::<Option<String>, _>("detail_json")?
+            .unwrap_or_default(),
     })
 }

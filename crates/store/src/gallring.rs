@@ -76,10 +76,12 @@ const LIVE_HOUSEHOLDS: &str = "SELECT h.id FROM households h WHERE \
 
 /// The cutoff instant of the logs (microseconds): records before it are old enough to lose their content.
 fn log_cutoff_micros(on: Date, policy: GallringPolicy) -> Result<i64> {
-    let day = log_cutoff(on, policy.log_retention_years).ok_or(StoreError::Domain(domain::DomainError::Invalid {
-        field: "loggarnas gallringsfrist",
-        reason: "antalet år ska vara noll eller fler",
-    }))?;
+    let day = log_cutoff(on, policy.log_retention_years).ok_or(StoreError::Domain(
+        domain::DomainError::Invalid {
+            field: "loggarnas gallringsfrist",
+            reason: "antalet år ska vara noll eller fler",
+        },
+    ))?;
     let instant = day
         .to_zoned(TimeZone::UTC)
         .map_err(StoreError::corrupt)?
@@ -179,9 +181,11 @@ async fn compute(conn: &mut AnyConnection, on: Date, policy: GallringPolicy) -> 
             .date();
         household_last.insert(row.try_get("id")?, registered);
     }
-    for row in sqlx::query("SELECT household_id, MAX(received_on) AS last_on FROM applications GROUP BY household_id")
-        .fetch_all(&mut *conn)
-        .await?
+    for row in sqlx::query(
+        "SELECT household_id, MAX(received_on) AS last_on FROM applications GROUP BY household_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
     {
         let h: i64 = row.try_get("household_id")?;
         let received = parse_date(&row.try_get::<String, _>("last_on")?)?;
@@ -303,7 +307,12 @@ async fn delete_person(conn: &mut AnyConnection, person: PersonId) -> Result<[i6
     for account in &accounts {
         let id: i64 = account.try_get("id")?;
         let username: String = account.try_get("username")?;
-        for table in ["sessions", "external_identities", "account_units", "protected_grants"] {
+        for table in [
+            "sessions",
+            "external_identities",
+            "account_units",
+            "protected_grants",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE account_id = $1"))
                 .bind(id)
                 .execute(&mut *conn)
@@ -351,7 +360,11 @@ async fn shape_of(
     month: Month,
     stored: [Option<String>; 2],
 ) -> Result<HouseholdShape> {
-    if let Some(shape) = stored.iter().flatten().find_map(|t| HouseholdShape::from_stored_json(t)) {
+    if let Some(shape) = stored
+        .iter()
+        .flatten()
+        .find_map(|t| HouseholdShape::from_stored_json(t))
+    {
         return Ok(shape);
     }
     let first = format!("{:04}-{:02}-01", month.year(), month.month());

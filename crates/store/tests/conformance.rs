@@ -1102,7 +1102,10 @@ mod cases {
 
         let a = actor("2026-03-15T09:00:00Z");
         let before = counts(s).await;
-        let report = s.gallring_report(&a, date(2026, 1, 1), GallringPolicy::default()).await.unwrap();
+        let report = s
+            .gallring_report(&a, date(2026, 1, 1), GallringPolicy::default())
+            .await
+            .unwrap();
         assert_eq!(report.due, [people[0]]);
         assert_eq!(report.kept_for_research, [people[1]]);
         assert_eq!(report.kept_live, [people[2]]);

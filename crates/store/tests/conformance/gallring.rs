@@ -26,8 +26,8 @@ use norm::{Money, Month};
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, Executor, Row};
 use store::{
-    AccountStore, AuditVerdict, Backend, ExternalSignIn, FollowUps, GallringPolicy, Intake, NewAccount, NewDocument,
-    NewPerson, SqlStore, Store, token_hash,
+    AccountStore, AuditVerdict, Backend, ExternalSignIn, FollowUps, GallringPolicy, Intake, NewAccount,
+    NewDocument, NewPerson, SqlStore, Store, token_hash,
 };
 
 use super::support::{actor, backends, count, pnr, ts};
@@ -122,9 +122,8 @@ async fn columns(s: &SqlStore) -> Vec<(String, String, Kind)> {
 fn holds_id(hay: &[u8], prefix: &str, id: i64) -> bool {
     let needle = format!("{prefix}{id}");
     let n = needle.as_bytes();
-    (0..hay.len().saturating_sub(n.len() - 1)).any(|i| {
-        hay[i..].starts_with(n) && !hay.get(i + n.len()).is_some_and(u8::is_ascii_digit)
-    })
+    (0..hay.len().saturating_sub(n.len() - 1))
+        .any(|i| hay[i..].starts_with(n) && !hay.get(i + n.len()).is_some_and(u8::is_ascii_digit))
 }
 
 /// The ways a person id appears in text: an actor, a fact key, a JSON field, a page path.
@@ -158,7 +157,10 @@ async fn search(s: &SqlStore, needles: &[&str], ids: &[i64]) -> Findings {
                     .unwrap()
                     .unwrap_or_default()
                     .into_bytes(),
-                Kind::Bytes => row.try_get::<Option<Vec<u8>>, _>("v").unwrap().unwrap_or_default(),
+                Kind::Bytes => row
+                    .try_get::<Option<Vec<u8>>, _>("v")
+                    .unwrap()
+                    .unwrap_or_default(),
                 Kind::Int => {
                     let v: Option<i64> = row.try_get("v").unwrap_or(None);
                     let names_person = column.contains("person") || column == "subject";
@@ -170,10 +172,7 @@ async fn search(s: &SqlStore, needles: &[&str], ids: &[i64]) -> Findings {
                 Kind::Other => continue,
             };
             for needle in needles {
-                if bytes
-                    .windows(needle.len())
-                    .any(|w| w == needle.as_bytes())
-                {
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
                     found.push(format!("{table}.{column}: {needle}"));
                 }
             }
@@ -348,7 +347,12 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
     let (c, c_pnr) = person(s, &staff, date(2012, 3, 7), 12, "Gustav Gallrasson").await;
     let (r, r_pnr) = person(s, &staff, date(1975, 4, 15), 13, "Rut Forskningsdotter").await;
     let hg = s
-        .register_household(&staff, unit, &[(g, Role::Adult), (c, Role::Child)], date(2019, 6, 1))
+        .register_household(
+            &staff,
+            unit,
+            &[(g, Role::Adult), (c, Role::Child)],
+            date(2019, 6, 1),
+        )
         .await
         .unwrap();
     let hr = s
@@ -373,7 +377,8 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
         kind: DocumentKind::Intyg,
         file_name: "lakarintyg-gunnel.pdf".into(),
         mime: "application/pdf".into(),
-        content: format!("%PDF-1.7\n% Läkarintyg Gunnel Gallrasdotter {g_pnr} depression\n%%EOF\n").into_bytes(),
+        content: format!("%PDF-1.7\n% Läkarintyg Gunnel Gallrasdotter {g_pnr} depression\n%%EOF\n")
+            .into_bytes(),
     };
     let dg = paid_month(
         s,
@@ -382,7 +387,10 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
         hg,
         request(
             june,
-            vec![member("Gunnel", Role::Adult, 49), member("Gustav", Role::Child, 7)],
+            vec![
+                member("Gunnel", Role::Adult, 49),
+                member("Gustav", Role::Child, 7),
+            ],
         ),
         &[certificate],
         "Gunnel har hyresskuld hos Bostadsbolaget",
@@ -406,7 +414,9 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
         .receive_application(&staff, hg, Month::new(2019, 7).unwrap(), date(2019, 7, 1))
         .await
         .unwrap();
-    s.withdraw_application(&staff, july.id, july.version).await.unwrap();
+    s.withdraw_application(&staff, july.id, july.version)
+        .await
+        .unwrap();
     let claim = s
         .create_claim(&staff, hg, Some(dg), kr(500), "Gunnel fick dubbel hyra utbetald")
         .await
@@ -511,10 +521,17 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
     let before = search(s, &needles, &ids).await;
     // (The dashed form of a personnummer is searched for too, but the store never writes it.)
     for needle in needles.iter().filter(|n| !n.contains('-')) {
-        assert!(before.iter().any(|f| f.ends_with(needle)), "{needle} not stored: {before:?}");
+        assert!(
+            before.iter().any(|f| f.ends_with(needle)),
+            "{needle} not stored: {before:?}"
+        );
     }
     for id in ids {
-        assert!(before.iter().any(|f| f.ends_with(&format!(":{id}")) || f.ends_with(&format!("= {id}"))));
+        assert!(
+            before
+                .iter()
+                .any(|f| f.ends_with(&format!(":{id}")) || f.ends_with(&format!("= {id}")))
+        );
     }
     let r_records = records_about(s, r).await;
     assert!(r_records >= 3, "{r_records}");
@@ -531,7 +548,13 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
     // Two persons; notes: one each; documents: the certificate; facts: her and his membership (the rent goes with
     // the household, not counted here); one account; one household of two months.
     assert_eq!(
-        (outcome.persons, outcome.notes, outcome.documents, outcome.facts, outcome.accounts),
+        (
+            outcome.persons,
+            outcome.notes,
+            outcome.documents,
+            outcome.facts,
+            outcome.accounts
+        ),
         (2, 2, 1, 2, 1)
     );
     assert_eq!((outcome.households, outcome.statistics), (1, 2));
@@ -539,7 +562,10 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
         (outcome.change_records, outcome.read_records),
         (report.change_records, report.read_records)
     );
-    assert!(outcome.change_records > 0 && outcome.read_records > 0, "{outcome:?}");
+    assert!(
+        outcome.change_records > 0 && outcome.read_records > 0,
+        "{outcome:?}"
+    );
 
     // Nothing of them is left, anywhere.
     let after = search(s, &needles, &ids).await;
@@ -547,12 +573,19 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
     intact(s).await;
 
     // The research-sample person is kept whole: her data, her household's declaration and every log record.
-    let mut r_needles = vec!["Rut Forskningsdotter", "Rut söker arbete", "skuld till hyresvärden"];
+    let mut r_needles = vec![
+        "Rut Forskningsdotter",
+        "Rut söker arbete",
+        "skuld till hyresvärden",
+    ];
     let r_forms = pnr_forms(&r_pnr);
     r_needles.push(&r_forms[0]);
     let kept = search(s, &r_needles, &[]).await;
     for needle in &r_needles {
-        assert!(kept.iter().any(|f| f.ends_with(needle)), "{needle} lost: {kept:?}");
+        assert!(
+            kept.iter().any(|f| f.ends_with(needle)),
+            "{needle} lost: {kept:?}"
+        );
     }
     assert_eq!(records_about(s, r).await, r_records);
     assert_eq!(
@@ -596,7 +629,16 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
     assert_eq!(
         got,
         [
-            ("2019-06".into(), unit.get(), 1, 1, t.clone(), "paid".into(), 550_000, 550_000),
+            (
+                "2019-06".into(),
+                unit.get(),
+                1,
+                1,
+                t.clone(),
+                "paid".into(),
+                550_000,
+                550_000
+            ),
             ("2019-07".into(), unit.get(), 1, 1, t, "withdrawn".into(), 0, 0),
         ]
     );
@@ -667,11 +709,13 @@ async fn log_records_wait_for_their_own_retention(s: &SqlStore) {
             .is_err()
     );
     assert!(
-        sqlx::query("UPDATE audit_log SET hash = 'x', actor = NULL, action = NULL, subject_person = NULL, \
-                     page = NULL, detail_json = NULL WHERE seq = 1")
-            .execute(s.pool())
-            .await
-            .is_err()
+        sqlx::query(
+            "UPDATE audit_log SET hash = 'x', actor = NULL, action = NULL, subject_person = NULL, \
+                     page = NULL, detail_json = NULL WHERE seq = 1"
+        )
+        .execute(s.pool())
+        .await
+        .is_err()
     );
     assert!(
         sqlx::query("DELETE FROM readlog.read_log WHERE seq = 1")
@@ -729,11 +773,10 @@ fn sha(parts: &[&str]) -> String {
 
 /// The migrations before 0013, copied to a directory of their own, to build a database as it was.
 fn migrations_before_0013(backend: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
-    let dir = std::env::temp_dir().join(format!(
-        "stegvis-mig-{backend}-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    let dir = std::env::temp_dir().join(format!("stegvis-mig-{backend}-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     for entry in std::fs::read_dir(src).unwrap() {
         let path = entry.unwrap().path();
@@ -751,7 +794,8 @@ async fn legacy_records(conn: &mut sqlx::AnyConnection, table: &str, head: &str,
     for seq in 1..=n {
         let at = ts("2020-01-01T10:00:00Z").as_microsecond() + seq;
         let detail = format!("{{\"household\":{seq}}}");
-        let canonical = serde_json::json!([seq, at, "staff:1", "household.read", 7, "hushall", detail]).to_string();
+        let canonical =
+            serde_json::json!([seq, at, "staff:1", "household.read", 7, "hushall", detail]).to_string();
         let hash = sha(&[&prev, &canonical]);
         sqlx::query(&format!(
             "INSERT INTO {table} (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) \
@@ -803,11 +847,20 @@ async fn a_chain_from_before_the_migration_still_verifies(url: &str, backend: Ba
     std::fs::remove_dir_all(dir).unwrap();
 
     let s = SqlStore::connect(url).await.unwrap();
-    assert_eq!(s.verify_audit_chain().await.unwrap(), AuditVerdict::Intact { records: 3 });
-    assert_eq!(s.verify_read_chain().await.unwrap(), AuditVerdict::Intact { records: 2 });
+    assert_eq!(
+        s.verify_audit_chain().await.unwrap(),
+        AuditVerdict::Intact { records: 3 }
+    );
+    assert_eq!(
+        s.verify_read_chain().await.unwrap(),
+        AuditVerdict::Intact { records: 2 }
+    );
     let a = actor("2026-03-15T09:00:00Z");
     s.create_unit(&a, "Enhet").await.unwrap();
-    assert_eq!(s.verify_audit_chain().await.unwrap(), AuditVerdict::Intact { records: 4 });
+    assert_eq!(
+        s.verify_audit_chain().await.unwrap(),
+        AuditVerdict::Intact { records: 4 }
+    );
     // The new record's hash is sha256(prev_hash || content_digest), the digest kept beside it.
     let row = sqlx::query("SELECT prev_hash, content_digest, hash FROM audit_log WHERE seq = 4")
         .fetch_one(s.pool())
@@ -878,7 +931,10 @@ async fn gallring_legacy_chain() {
         sqlx::any::install_default_drivers();
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::AnyConnection::connect(&admin_url).await.unwrap();
-        admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
         let (base, _) = admin_url.rsplit_once('/').unwrap();
         a_chain_from_before_the_migration_still_verifies(&format!("{base}/{name}"), Backend::Postgres).await;
         admin
