@@ -36,6 +36,9 @@ fn kr(n: i64) -> Money {
     Money::from_kronor(n).unwrap()
 }
 
+/// A row of `household_month_statistics`: month, unit, adults, children, type, status, granted, paid.
+type StatisticsRow = (String, i64, i64, i64, String, String, i64, i64);
+
 /// Where a needle was found: `table.column`.
 type Findings = Vec<String>;
 
@@ -268,7 +271,7 @@ async fn person(s: &SqlStore, a: &Actor, birth: Date, serial: u16, name: &str) -
         .register_person(
             a,
             NewPerson {
-                pnr: p.clone(),
+                pnr: p,
                 name: name.into(),
                 protection: ProtectedIdentity::None,
             },
@@ -610,7 +613,7 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
     .fetch_all(s.pool())
     .await
     .unwrap();
-    let got: Vec<(String, i64, i64, i64, String, String, i64, i64)> = rows
+    let got: Vec<StatisticsRow> = rows
         .iter()
         .map(|r| {
             (
