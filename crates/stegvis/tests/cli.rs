@@ -591,3 +591,141 @@ fn verify_reports_a_checkpoint_with_a_bad_signature() {
         "{stdout}"
     );
 }
+
+/// A valid personnummer (canonical twelve digits) for a birth date and serial: the Luhn check digit over the last
+/// nine digits written and the serial.
+fn personnummer(birth: &str, serial: u16) -> domain::Personnummer {
+    let s = format!("{birth}{serial:03}");
+    let sum: u32 = s[2..]
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let p = c.to_digit(10).unwrap() * if i % 2 == 0 { 2 } else { 1 };
+            p / 10 + p % 10
+        })
+        .sum();
+    domain::Personnummer::from_canonical(&format!("{s}{}", (10 - sum % 10) % 10)).unwrap()
+}
+
+#[test]
+fn gallring_reports_then_removes_the_household_and_the_chains_verify() {
+    use store::Store;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("gallring-{}.sqlite", std::process::id()));
+    for suffix in ["", "-wal", "-shm", "-readlog", "-readlog-wal", "-readlog-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // One person (born on the 6th: not in the research sample) with a household and a note, all in 2019.
+    runtime.block_on(async {
+        let s = store::SqlStore::connect(&url).await.unwrap();
+        let a = domain::Actor::system("test", "cli", "2019-06-03T10:00:00Z".parse().unwrap());
+        let unit = s.create_unit(&a, "Team").await.unwrap();
+        let p = s
+            .register_person(
+                &a,
+                store::NewPerson {
+                    pnr: personnummer("19700106", 31),
+                    name: "Cecilia Clisson".into(),
+                    protection: domain::ProtectedIdentity::None,
+                },
+            )
+            .await
+            .unwrap();
+        s.register_household(
+            &a,
+            unit,
+            &[(p, norm::contract::Role::Adult)],
+            "2019-06-01".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+        s.append_journal(&a, p, domain::journal::NoteKind::Note, "Cecilia har flyttat")
+            .await
+            .unwrap();
+        s.close().await;
+    });
+    let persons = || {
+        runtime.block_on(async {
+            let s = store::SqlStore::connect(&url).await.unwrap();
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM persons")
+                .fetch_one(s.pool())
+                .await
+                .unwrap();
+            s.close().await;
+            n
+        })
+    };
+    let db = format!("sqlite://{}?mode=rw", path.display());
+    let dry = stegvis(&["gallring", "--date", "2026-03-15", "--db", &db], None);
+    let text = String::from_utf8(dry.stdout).unwrap();
+    assert_eq!(
+        dry.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    assert!(text.contains("ska gallras:                 1"), "{text}");
+    assert!(text.contains("hushåll att gallra:          1"), "{text}");
+    assert!(text.contains("Provkörning: inget raderat"), "{text}");
+    assert_eq!(persons(), 1, "a dry run deletes nothing");
+
+    // A negative log retention is refused and changes nothing.
+    let bad = stegvis(
+        &[
+            "gallring",
+            "--date",
+            "2026-03-15",
+            "--execute",
+            "--logg-ar=-1",
+            "--db",
+            &db,
+        ],
+        None,
+    );
+    assert_ne!(bad.status.code(), Some(0));
+    assert_eq!(persons(), 1);
+
+    let run = stegvis(
+        &[
+            "gallring",
+            "--date",
+            "2026-03-15",
+            "--execute",
+            "--logg-ar",
+            "5",
+            "--db",
+            &db,
+        ],
+        None,
+    );
+    let text = String::from_utf8(run.stdout).unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        text.contains("Raderat: 1 personer, 1 journalanteckningar"),
+        "{text}"
+    );
+    // The household never applied: no month to keep as statistics.
+    assert!(
+        text.contains("Gallrat: 1 hushåll (0 månader sparade som statistik)"),
+        "{text}"
+    );
+    assert_eq!(persons(), 0);
+    let verify = stegvis(&["audit", "verify", "--db", &db], None);
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    for suffix in ["", "-wal", "-shm", "-readlog", "-readlog-wal", "-readlog-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}

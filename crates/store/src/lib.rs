@@ -342,17 +342,26 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         person: PersonId,
     ) -> impl Future<Output = Result<Vec<AuditRecord>>> + Send;
-    /// Dry run: who is due for gallring on `on`. Audited. The rules: a person is due on or after the fifth
-    /// anniversary of their last activity (latest journal note, document, fact about them, or registration);
-    /// persons born on the 5th, 15th or 25th are kept (research sample); so are persons with *live data*, i.e.
-    /// named in a believed membership record of a household with an open application, an open appeal, or an
-    /// återkrav claim with money outstanding. Deletion removes the person's notes, documents, facts and the person;
-    /// households, applications, decisions and payments (the board's accounts, naming no person) and the audit
-    /// trail stay.
-    fn gallring_report(&self, actor: &Actor, on: Date)
-    -> impl Future<Output = Result<GallringReport>> + Send;
-    /// Deletes exactly the persons in `report`. If the report no longer matches the data (recomputed in the same
-    /// transaction), nothing is deleted and the result is [`StoreError::Conflict`]. Audited per person.
+    /// Dry run: who is due for gallring on `on`. Audited (counts only: the record names nobody). The rules: a person
+    /// is due on or after the fifth anniversary of their last activity (latest journal note, document, fact about
+    /// them, or registration); persons born on the 5th, 15th or 25th are kept whole (research sample); so are
+    /// persons with *live data*, i.e. named in a believed membership record of a household with an open
+    /// application, an open appeal, or an återkrav claim with money outstanding. Deletion removes the person's
+    /// notes, documents, facts, e-service account and the person. A household none of whose persons is left (and
+    /// with nothing live, five years after its last application) is gallrad too: each month becomes a statistics
+    /// row (size and type, status, amounts, unit), its declarations, frozen calculations, decision reasons, appeal
+    /// grounds, claim reasons, follow-ups and remaining facts go; households, applications, decisions and payments
+    /// stay as the board's accounts. Log records about a gallrad person older than the policy's retention lose
+    /// their content (place, digest and hash stay, so both chains still verify).
+    fn gallring_report(
+        &self,
+        actor: &Actor,
+        on: Date,
+        policy: GallringPolicy,
+    ) -> impl Future<Output = Result<GallringReport>> + Send;
+    /// Deletes exactly the persons and gallrar exactly the households in `report`. If the report no longer matches
+    /// the data (recomputed in the same transaction), or a log's chain is broken, nothing is changed and the result
+    /// is [`StoreError::Conflict`]. Audited (counts only).
     fn gallring_execute(
         &self,
         actor: &Actor,

@@ -364,25 +364,56 @@ pub struct AuditRecord {
     pub detail_json: String,
 }
 
+/// How a gallring run treats the logs (configurable; the case files follow SoL's five years).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct GallringPolicy {
+    /// A log record about a gallrad person loses its content once it is this many years old (counted back from
+    /// the gallring date); younger ones wait for a later run.
+    pub log_retention_years: i64,
+}
+
+impl Default for GallringPolicy {
+    fn default() -> GallringPolicy {
+        GallringPolicy {
+            log_retention_years: domain::gallring::DEFAULT_LOG_RETENTION_YEARS,
+        }
+    }
+}
+
 /// Who is due for gallring on a date (a dry run). See [`crate::Store::gallring_report`] for the rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GallringReport {
     pub on: Date,
+    pub policy: GallringPolicy,
     /// Persons whose records would be deleted, in id order.
     pub due: Vec<PersonId>,
     /// Due by date but kept: born on the 5th, 15th or 25th (research sample).
     pub kept_for_research: Vec<PersonId>,
     /// Due by date but kept: other live data remain.
     pub kept_live: Vec<PersonId>,
+    /// Households whose case file would be gallrad (no person of theirs left, nothing live, five years since their
+    /// last application), in id order: their months are kept as statistics, the rest goes.
+    pub households: Vec<HouseholdId>,
+    /// Change-log records whose content would be removed.
+    pub change_records: i64,
+    /// Read-log records whose content would be removed.
+    pub read_records: i64,
 }
 
-/// What a gallring run deleted.
+/// What a gallring run deleted or anonymised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GallringOutcome {
     pub persons: i64,
     pub notes: i64,
     pub documents: i64,
     pub facts: i64,
+    /// The persons' own e-service accounts (with their sessions, external identities and sign-in attempts).
+    pub accounts: i64,
+    pub households: i64,
+    /// Months kept as statistics rows.
+    pub statistics: i64,
+    pub change_records: i64,
+    pub read_records: i64,
 }
 
 /// Convenience used by the CLI and tests: a system actor.

@@ -310,7 +310,7 @@ pub(crate) struct AuditEntry<'a> {
     pub detail: &'a serde_json::Value,
 }
 
-/// Nine parameters a row: 900 rows stay well inside SQLite's (32,766) and PostgreSQL's (65,535) parameter limits.
+/// Ten parameters a row: 900 rows stay well inside SQLite's (32,766) and PostgreSQL's (65,535) parameter limits.
 const AUDIT_ROWS_PER_STATEMENT: usize = 900;
 
 /// A write transaction plus the audit chain head it holds.
@@ -358,10 +358,10 @@ impl Tx {
             page: actor.page.clone(),
             detail: detail.to_string(),
         };
-        let hash = record.hash(&self.hash);
+        let (digest, hash) = record.hash(&self.hash);
         let sql = format!(
-            "INSERT INTO {} (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO {} (seq, at, actor, action, subject_person, page, detail_json, content_digest, prev_hash, \
+             hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             self.log.table()
         );
         sqlx::query(&sql)
@@ -372,6 +372,7 @@ impl Tx {
             .bind(record.subject)
             .bind(record.page)
             .bind(record.detail)
+            .bind(digest)
             .bind(self.hash.clone())
             .bind(hash.clone())
             .execute(&mut *self.inner)
@@ -418,23 +419,23 @@ impl Tx {
                     page: e.actor.page.clone(),
                     detail: e.detail.to_string(),
                 };
-                let hash = record.hash(&prev);
-                rows.push((record, std::mem::replace(&mut prev, hash.clone()), hash));
+                let (digest, hash) = record.hash(&prev);
+                rows.push((record, digest, std::mem::replace(&mut prev, hash.clone()), hash));
             }
             let values: Vec<String> = (0..rows.len())
                 .map(|r| {
-                    let ps: Vec<String> = (1..=9).map(|c| format!("${}", r * 9 + c)).collect();
+                    let ps: Vec<String> = (1..=10).map(|c| format!("${}", r * 10 + c)).collect();
                     format!("({})", ps.join(", "))
                 })
                 .collect();
             let sql = format!(
-                "INSERT INTO {} (seq, at, actor, action, subject_person, page, detail_json, prev_hash, hash) \
-                 VALUES {}",
+                "INSERT INTO {} (seq, at, actor, action, subject_person, page, detail_json, content_digest, \
+                 prev_hash, hash) VALUES {}",
                 self.log.table(),
                 values.join(", ")
             );
             let mut q = sqlx::query(&sql);
-            for (record, prev_hash, hash) in rows {
+            for (record, digest, prev_hash, hash) in rows {
                 q = q
                     .bind(record.seq)
                     .bind(record.at)
@@ -443,6 +444,7 @@ impl Tx {
                     .bind(record.subject)
                     .bind(record.page)
                     .bind(record.detail)
+                    .bind(digest)
                     .bind(prev_hash)
                     .bind(hash);
             }

@@ -290,8 +290,13 @@ impl Store for SqlStore {
     async fn audit_trail(&self, actor: &Actor, person: PersonId) -> Result<Vec<AuditRecord>> {
         records::audit_trail(self, actor, person).await
     }
-    async fn gallring_report(&self, actor: &Actor, on: Date) -> Result<GallringReport> {
-        gallring::report(self, actor, on).await
+    async fn gallring_report(
+        &self,
+        actor: &Actor,
+        on: Date,
+        policy: GallringPolicy,
+    ) -> Result<GallringReport> {
+        gallring::report(self, actor, on, policy).await
     }
     async fn gallring_execute(&self, actor: &Actor, report: &GallringReport) -> Result<GallringOutcome> {
         gallring::execute(self, actor, report).await

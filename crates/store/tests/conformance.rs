@@ -274,7 +274,7 @@ mod cases {
     use norm::contract::{CalcRequest, CalcResponse, MemberIn, Role};
     use norm::{Money, Month};
     use sqlx::Executor;
-    use store::{AuditVerdict, MonthDecision, NewPerson, SqlStore, Store, StoreError};
+    use store::{AuditVerdict, GallringPolicy, MonthDecision, NewPerson, SqlStore, Store, StoreError};
 
     use super::support::*;
 
@@ -1102,7 +1102,10 @@ mod cases {
 
         let a = actor("2026-03-15T09:00:00Z");
         let before = counts(s).await;
-        let report = s.gallring_report(&a, date(2026, 1, 1)).await.unwrap();
+        let report = s
+            .gallring_report(&a, date(2026, 1, 1), GallringPolicy::default())
+            .await
+            .unwrap();
         assert_eq!(report.due, [people[0]]);
         assert_eq!(report.kept_for_research, [people[1]]);
         assert_eq!(report.kept_live, [people[2]]);
@@ -1121,7 +1124,7 @@ mod cases {
         );
         // Five years minus a day: nobody is due yet.
         assert!(
-            s.gallring_report(&a, date(2024, 5, 31))
+            s.gallring_report(&a, date(2024, 5, 31), GallringPolicy::default())
                 .await
                 .unwrap()
                 .due
@@ -1133,6 +1136,8 @@ mod cases {
             (outcome.persons, outcome.notes, outcome.documents, outcome.facts),
             (1, 1, 1, 1)
         );
+        // The household of the one gallrad person goes with them: it never applied, so no month to keep.
+        assert_eq!((outcome.households, outcome.statistics), (1, 0));
         assert_eq!(
             count(
                 s,
@@ -1142,7 +1147,7 @@ mod cases {
             0
         );
         assert_eq!(count(s, "SELECT COUNT(*) FROM persons").await, 3);
-        // The household's accounts stay; the audit trail names the deletion.
+        // The household's accounts stay; the audit trail records the run, naming nobody.
         assert_eq!(
             count(
                 s,
@@ -1151,8 +1156,14 @@ mod cases {
             .await,
             1
         );
-        let trail = s.audit_trail(&a, people[0]).await.unwrap();
-        assert!(trail.iter().any(|r| r.action == "gallring.delete"));
+        assert_eq!(
+            count(
+                s,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'gallring.execute' AND subject_person IS NULL"
+            )
+            .await,
+            1
+        );
         assert!(matches!(
             s.verify_audit_chain().await.unwrap(),
             AuditVerdict::Intact { .. }
@@ -1496,6 +1507,8 @@ mod checkpoints;
 mod citizen_sign_in;
 #[path = "conformance/external_sign_in.rs"]
 mod external_sign_in;
+#[path = "conformance/gallring.rs"]
+mod gallring;
 #[path = "conformance/intake.rs"]
 mod intake;
 #[path = "conformance/payment_runs.rs"]

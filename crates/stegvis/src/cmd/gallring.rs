@@ -1,5 +1,6 @@
 //! `stegvis gallring`: who is due for deletion under SoL 16 kap. on a date (dry run), and with `--execute` the
-//! deletion of exactly that set. Both are audited.
+//! deletion of exactly that set: persons, their households' case files (kept as statistics rows) and the content of
+//! old log records about them. Both are audited, with counts only.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -8,7 +9,7 @@ use anyhow::Context;
 use domain::Actor;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use store::{SqlStore, Store};
+use store::{GallringPolicy, SqlStore, Store};
 
 #[derive(Debug, clap::Args)]
 pub struct GallringArgs {
@@ -18,6 +19,9 @@ pub struct GallringArgs {
     /// Radera på riktigt (annars bara en rapport)
     #[arg(long)]
     execute: bool,
+    /// Hur många år loggposter om en gallrad person sparas innan deras innehåll tas bort
+    #[arg(long, default_value_t = domain::gallring::DEFAULT_LOG_RETENTION_YEARS)]
+    logg_ar: i64,
     /// Databas-URL (sqlite://SÖKVÄG eller postgres://...)
     #[arg(long, default_value = super::audit::DEFAULT_DB)]
     db: String,
@@ -46,7 +50,13 @@ pub fn run(args: GallringArgs) -> anyhow::Result<ExitCode> {
             .await
             .context("kunde inte öppna databasen")?;
         let report = store
-            .gallring_report(&actor, args.date)
+            .gallring_report(
+                &actor,
+                args.date,
+                GallringPolicy {
+                    log_retention_years: args.logg_ar,
+                },
+            )
             .await
             .context("gallringsrapporten misslyckades")?;
         writeln!(out, "Gallring per {} (SoL 16 kap.)", report.on)?;
@@ -57,6 +67,12 @@ pub fn run(args: GallringArgs) -> anyhow::Result<ExitCode> {
             report.kept_for_research.len()
         )?;
         writeln!(out, "  sparas, pågående ärende:     {}", report.kept_live.len())?;
+        writeln!(out, "  hushåll att gallra:          {}", report.households.len())?;
+        writeln!(
+            out,
+            "  loggposter att tömma:        {} i ändringsloggen, {} i läsloggen (äldre än {} år)",
+            report.change_records, report.read_records, report.policy.log_retention_years
+        )?;
         let ids: Vec<String> = report.due.iter().map(ToString::to_string).collect();
         writeln!(
             out,
@@ -74,8 +90,13 @@ pub fn run(args: GallringArgs) -> anyhow::Result<ExitCode> {
                 .context("gallringen misslyckades")?;
             writeln!(
                 out,
-                "Raderat: {} personer, {} journalanteckningar, {} dokument, {} uppgifter",
-                done.persons, done.notes, done.documents, done.facts
+                "Raderat: {} personer, {} journalanteckningar, {} dokument, {} uppgifter, {} konton",
+                done.persons, done.notes, done.documents, done.facts, done.accounts
+            )?;
+            writeln!(
+                out,
+                "Gallrat: {} hushåll ({} månader sparade som statistik), {} + {} loggposter tömda",
+                done.households, done.statistics, done.change_records, done.read_records
             )?;
         } else {
             writeln!(

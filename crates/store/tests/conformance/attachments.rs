@@ -12,7 +12,7 @@ use domain::{DocumentId, DomainError, PersonId};
 use jiff::civil::date;
 use norm::Month;
 use norm::contract::CalcRequest;
-use store::{FailPoints, Intake, NewDocument, SqlStore, Store, StoreError};
+use store::{FailPoints, GallringPolicy, Intake, NewDocument, SqlStore, Store, StoreError};
 
 use super::support::{actor, backends, backends_with, count, counts, household};
 
@@ -339,7 +339,10 @@ async fn gallring_deletes_attachments_with_their_person_and_keeps_the_applicatio
     // A withdrawn application is no live data: the person is due five years on.
     s.withdraw_application(&old, app.id, app.version).await.unwrap();
     let a = actor("2026-03-15T09:00:00Z");
-    let report = s.gallring_report(&a, date(2026, 1, 1)).await.unwrap();
+    let report = s
+        .gallring_report(&a, date(2026, 1, 1), GallringPolicy::default())
+        .await
+        .unwrap();
     assert!(report.due.contains(&p), "{report:?}");
     let outcome = s.gallring_execute(&a, &report).await.unwrap();
     assert_eq!(outcome.documents, 1);
