@@ -15,7 +15,7 @@ trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 export STEGVIS_FIXED_NOW=2026-11-23T10:00:00Z
 "$bin" synth --db "$work/town.sqlite" >/dev/null 2>&1
 port=18099
-STEGVIS_LISTEN=127.0.0.1:$port STEGVIS_SECURE_COOKIES=false STEGVIS_DATABASE_URL="sqlite://$work/town.sqlite?mode=rw" \
+STEGVIS_LISTEN=127.0.0.1:$port STEGVIS_DEMO_MODE=true STEGVIS_SECURE_COOKIES=false STEGVIS_DATABASE_URL="sqlite://$work/town.sqlite?mode=rw" \
   "$bin" serve 2>"$work/server.log" &
 server=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done

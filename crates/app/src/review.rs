@@ -108,6 +108,18 @@ impl App {
     pub async fn search_access_log(&self, actor: &Actor, query: &AuditQuery) -> Result<AuditPage, AppError> {
         self.require_audited(actor, Permission::ReadAccessLog, "granskning")
             .await?;
+        // The same limits as the page's fields: an over-long prefix would otherwise reach the database as a
+        // pattern too complex for it, and a NUL is refused by PostgreSQL.
+        for (field, value) in [("actor", &query.actor), ("action", &query.action_prefix)] {
+            if let Some(v) = value {
+                domain::text::SEARCH_FIELD
+                    .check(v)
+                    .map_err(|e| AppError::Invalid {
+                        field,
+                        reason: e.to_string(),
+                    })?;
+            }
+        }
         let ctx = self.audit_ctx(actor, "granskning");
         Ok(self.store.search_audit(&ctx, query).await?)
     }

@@ -21,6 +21,7 @@ pub mod payment;
 pub mod person;
 pub mod recovery;
 pub mod role;
+pub mod text;
 
 pub use actor::{Actor, Who};
 pub use error::DomainError;

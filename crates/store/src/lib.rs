@@ -51,7 +51,9 @@ use jiff::civil::Date;
 use norm::contract::Role;
 use norm::{Money, Month};
 
-pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_hash};
+pub use accounts::{
+    Account, AccountId, AccountStore, Attempt, Failures, NewAccount, Session, SignInHistory, token_hash,
+};
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use case_file::SealedCaseFile;
 pub use documents::{DocumentAccess, DocumentFile, DocumentInfo, NewDocument};

@@ -324,6 +324,12 @@ pub struct Texts {
     pub error_oidc_not_linked: &'static str,
     pub error_oidc_inactive: &'static str,
     pub error_too_long: &'static str,
+    /// A search field over `domain::text::SEARCH_FIELD`'s limit (the number is stated).
+    pub error_search_too_long: &'static str,
+    /// A text with NUL or another control character.
+    pub error_control_characters: &'static str,
+    /// A query string over the router's limit.
+    pub error_query_too_long: &'static str,
     pub error_subject_taken: &'static str,
     pub external_sign_in: &'static str,
     pub external_sign_in_hint: &'static str,
@@ -658,6 +664,9 @@ pub static SV: Texts = Texts {
     error_oidc_not_linked: "Ditt konto hos kommunen är inte kopplat till något konto i stegvis. Inget konto har skapats: be en administratör koppla ditt konto.",
     error_oidc_inactive: "Kontot är inaktiverat. Kontakta en administratör.",
     error_too_long: "Högst 255 tecken",
+    error_search_too_long: "Högst 200 tecken",
+    error_control_characters: "Texten innehåller otillåtna tecken (styrtecken)",
+    error_query_too_long: "Adressen är för lång",
     error_subject_taken: "Användar-id:t är redan kopplat till ett konto",
     external_sign_in: "Inloggning med kommunens konto",
     external_sign_in_hint: "Den som loggar in hos kommunens inloggningstjänst med detta användar-id blir inloggad som detta konto.",
@@ -998,6 +1007,9 @@ pub static EN: Texts = Texts {
     error_oidc_not_linked: "Your municipal account is not linked to any account in stegvis. No account has been created: ask an administrator to link your account.",
     error_oidc_inactive: "The account is deactivated. Contact an administrator.",
     error_too_long: "At most 255 characters",
+    error_search_too_long: "At most 200 characters",
+    error_control_characters: "The text contains characters that are not allowed (control characters)",
+    error_query_too_long: "The address is too long",
     error_subject_taken: "This user id is already linked to an account",
     external_sign_in: "Sign-in with the municipal account",
     external_sign_in_hint: "Whoever signs in at the municipality's sign-in service with this user id is signed in as this account.",

@@ -23,6 +23,8 @@ mod attachments;
 mod casework;
 #[path = "web/deciding.rs"]
 mod deciding;
+#[path = "web/hardening.rs"]
+mod hardening;
 #[path = "web/letter.rs"]
 mod letter;
 #[path = "web/oidc.rs"]

@@ -39,7 +39,12 @@ pub fn serve(config: Config) -> Result<()> {
         eprintln!("stegvis: http://{address}/");
         let state = AppState::new(config, app).context("preparing the OpenID Connect client")?;
         let app = web::router(Arc::new(state));
-        axum::serve(listener, app)
+        // The peer's address reaches the handlers (sign-in throttling per client address; see `trusted_proxies`
+        // for a server behind a reverse proxy).
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
             .with_graceful_shutdown(async {
                 // If the signal handler cannot be installed we simply run until killed.
                 let _ = tokio::signal::ctrl_c().await;
