@@ -111,11 +111,8 @@ async fn wrong_passwords_are_refused_and_then_throttled() {
         app.sign_in("kim", "fel", &tokens()).await,
         Err(AppError::BadCredentials)
     ));
-    assert!(matches!(
-        app.sign_in("kim", "fel", &tokens()).await,
-        Err(AppError::BadCredentials)
-    ));
-    // Three failures within the window: even the right password is refused now.
+    // Three failures from one address (here: no address) within the window, whatever the usernames: the next try,
+    // even with the right password, must wait (1 s after the third failure, see `Throttle`).
     assert!(matches!(
         app.sign_in("kim", "rätt lösenord", &tokens()).await,
         Err(AppError::Throttled { .. })
@@ -124,7 +121,7 @@ async fn wrong_passwords_are_refused_and_then_throttled() {
     assert!(app.sign_in("kim", "rätt lösenord", &tokens()).await.is_ok());
     // Every attempt is in the audit log, and the chain holds.
     let n: i64 = sqlx_count(&app.store).await;
-    assert!(n >= 6, "{n}");
+    assert!(n >= 5, "{n}");
     assert!(matches!(
         app.store.verify_audit_chain().await.unwrap(),
         store::AuditVerdict::Intact { .. }

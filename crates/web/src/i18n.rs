@@ -324,7 +324,7 @@ pub struct Texts {
     pub error_oidc_not_linked: &'static str,
     pub error_oidc_inactive: &'static str,
     pub error_too_long: &'static str,
-    /// A search field over `domain::text::SEARCH_FIELD`'s limit (the number is stated).
+    /// A search field or a name over its limit (`domain::text::SEARCH_FIELD`, `NAME`: 200 characters, stated).
     pub error_search_too_long: &'static str,
     /// A text with NUL or another control character.
     pub error_control_characters: &'static str,

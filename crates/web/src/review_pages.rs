@@ -57,6 +57,7 @@ impl Errors {
                         Problem::Taken => t.error_taken,
                         Problem::TooShort => t.error_too_short,
                         Problem::TooLong => t.error_too_long,
+                        Problem::NameTooLong => t.error_search_too_long,
                         Problem::Unknown => t.error_unknown,
                     };
                     (*field, msg)

@@ -174,7 +174,7 @@ pub fn next_target(next: Option<&str>) -> Result<String, BadNext> {
     Ok(out)
 }
 
-/// A path that every browser resolves against this site: starts with one `/`, has no `\\` (read as `/` in the
+/// A path that every browser resolves against this site: starts with one `/`, has no `\` (read as `/` in the
 /// path) and no control character (deleted or refused).
 fn site_relative(s: &str) -> bool {
     let mut chars = s.chars();
