@@ -136,7 +136,10 @@ mod tests {
         };
         // Five failures are free; the sixth try waits 1 s after the fifth failure, then 2 s, 4 s, ...
         let secs = |n| t.delay(n).as_secs();
-        assert_eq!((secs(0), secs(4), secs(5), secs(6), secs(7), secs(14)), (0, 0, 1, 2, 4, 512));
+        assert_eq!(
+            (secs(0), secs(4), secs(5), secs(6), secs(7), secs(14)),
+            (0, 0, 1, 2, 4, 512)
+        );
         // 2^10 s = 1024 s is over the cap of 900 s; so is everything after it, without overflowing.
         assert_eq!((secs(15), secs(40), secs(u32::MAX)), (900, 900, 900));
         let now: Timestamp = "2026-01-01T12:00:00Z".parse().unwrap();

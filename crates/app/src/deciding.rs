@@ -118,15 +118,16 @@ impl App {
                 reason: format!("beviljat belopp ska vara mer än 0 och mindre än beräknade {applied}"),
             });
         }
-        let typed_reasons = domain::text::DECISION_REASONS
-            .check(&form.reasons)
-            .map_err(|e| AppError::Invalid {
-                field: "reasons",
-                reason: match e {
-                    domain::DomainError::Invalid { reason, .. } => reason.to_owned(),
-                    other => other.to_string(),
-                },
-            })?;
+        let typed_reasons =
+            domain::text::DECISION_REASONS
+                .check(&form.reasons)
+                .map_err(|e| AppError::Invalid {
+                    field: "reasons",
+                    reason: match e {
+                        domain::DomainError::Invalid { reason, .. } => reason.to_owned(),
+                        other => other.to_string(),
+                    },
+                })?;
         if form.outcome != Outcome::Bifall && typed_reasons.is_empty() {
             return Err(AppError::Invalid {
                 field: "reasons",

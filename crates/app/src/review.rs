@@ -204,7 +204,9 @@ impl App {
             Ok("") => problems.push(("display_name", Problem::Missing)),
             Ok(_) => {}
             Err(domain::text::TextProblem::TooLong) => problems.push(("display_name", Problem::NameTooLong)),
-            Err(domain::text::TextProblem::ControlCharacter) => problems.push(("display_name", Problem::Invalid)),
+            Err(domain::text::TextProblem::ControlCharacter) => {
+                problems.push(("display_name", Problem::Invalid))
+            }
         }
         // Applicants sign in as a person; their accounts are not made here.
         let role = match input.role.trim() {

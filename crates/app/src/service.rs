@@ -90,8 +90,8 @@ impl App {
         }
     }
 
-    /// Signs in with a local account, without a client address (tests, commands): such attempts share one
-    /// throttling bucket. The web uses [`App::sign_in_from`].
+    /// Signs in with a local account, without a client address (tests, commands): only the username's throttling
+    /// count applies. The web uses [`App::sign_in_from`].
     pub async fn sign_in(
         &self,
         username: &str,
@@ -121,7 +121,12 @@ impl App {
         let throttle = self.policy.throttle;
         let history = self
             .store
-            .sign_in_history(username, client, throttle.window_start(now), throttle.usual_since(now))
+            .sign_in_history(
+                username,
+                client,
+                throttle.window_start(now),
+                throttle.usual_since(now),
+            )
             .await?;
         let attempt = |throttled| Attempt {
             username,
@@ -135,8 +140,8 @@ impl App {
         let account = self.store.account_by_username(username).await?;
         // The demo's convenience stops at demo mode: its accounts and its password are refused elsewhere, before
         // the password is checked (the time taken is the same as for a missing account).
-        let demo_refused = !self.policy.demo_mode
-            && (password == DEMO_PASSWORD || account.as_ref().is_some_and(|a| a.demo));
+        let demo_refused =
+            !self.policy.demo_mode && (password == DEMO_PASSWORD || account.as_ref().is_some_and(|a| a.demo));
         let ok = match &account {
             Some(a) if a.active && !demo_refused => {
                 verify_password(password, &a.password_hash).map_err(|e| AppError::Internal(e.to_string()))?

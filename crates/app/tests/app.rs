@@ -111,8 +111,12 @@ async fn wrong_passwords_are_refused_and_then_throttled() {
         app.sign_in("kim", "fel", &tokens()).await,
         Err(AppError::BadCredentials)
     ));
-    // Three failures from one address (here: no address) within the window, whatever the usernames: the next try,
-    // even with the right password, must wait (1 s after the third failure, see `Throttle`).
+    assert!(matches!(
+        app.sign_in("kim", "fel", &tokens()).await,
+        Err(AppError::BadCredentials)
+    ));
+    // Three failures for the username within the window (without an address only the username counts): the next
+    // try, even with the right password, must wait (1 s after the third failure, see `Throttle`).
     assert!(matches!(
         app.sign_in("kim", "rätt lösenord", &tokens()).await,
         Err(AppError::Throttled { .. })
@@ -121,7 +125,7 @@ async fn wrong_passwords_are_refused_and_then_throttled() {
     assert!(app.sign_in("kim", "rätt lösenord", &tokens()).await.is_ok());
     // Every attempt is in the audit log, and the chain holds.
     let n: i64 = sqlx_count(&app.store).await;
-    assert!(n >= 5, "{n}");
+    assert!(n >= 6, "{n}");
     assert!(matches!(
         app.store.verify_audit_chain().await.unwrap(),
         store::AuditVerdict::Intact { .. }
@@ -168,31 +172,48 @@ async fn failures_from_elsewhere_do_not_lock_out_a_known_user() {
     let desk = Some("192.0.2.10");
     let stranger = Some("198.51.100.66");
     // Kim has signed in from the desk before: that makes it Kim's usual address.
-    app.sign_in_from("kim", "rätt lösenord", desk, &tokens()).await.unwrap();
+    app.sign_in_from("kim", "rätt lösenord", desk, &tokens())
+        .await
+        .unwrap();
     clock.set(ts("2026-03-02T09:00:00Z"));
     // Five requests from a stranger: three free failures, then the throttle (max_failures is 3 in this fixture).
     let mut refused = Vec::new();
     for _ in 0..5 {
-        refused.push(match app.sign_in_from("kim", "gissning", stranger, &tokens()).await {
-            Err(AppError::BadCredentials) => "fel",
-            Err(AppError::Throttled { .. }) => "strypt",
-            other => panic!("{:?}", other.map(|_| ())),
-        });
+        refused.push(
+            match app.sign_in_from("kim", "gissning", stranger, &tokens()).await {
+                Err(AppError::BadCredentials) => "fel",
+                Err(AppError::Throttled { .. }) => "strypt",
+                other => panic!("{:?}", other.map(|_| ())),
+            },
+        );
     }
     assert_eq!(refused, ["fel", "fel", "fel", "strypt", "strypt"]);
     // The same second, Kim at the desk with the right password: in.
-    assert!(app.sign_in_from("kim", "rätt lösenord", desk, &tokens()).await.is_ok());
+    assert!(
+        app.sign_in_from("kim", "rätt lösenord", desk, &tokens())
+            .await
+            .is_ok()
+    );
 
     // Kim's success just now also started the username's count again: the stranger's failures before it no longer
     // slow Kim down anywhere, and a new failure from elsewhere is the first of three free ones.
     assert!(matches!(
-        app.sign_in_from("kim", "gissning", Some("198.51.100.67"), &tokens()).await,
+        app.sign_in_from("kim", "gissning", Some("198.51.100.67"), &tokens())
+            .await,
         Err(AppError::BadCredentials)
     ));
-    assert!(app.sign_in_from("kim", "rätt lösenord", Some("192.0.2.99"), &tokens()).await.is_ok());
+    assert!(
+        app.sign_in_from("kim", "rätt lösenord", Some("192.0.2.99"), &tokens())
+            .await
+            .is_ok()
+    );
 
     // Every attempt is recorded with its address, and audited (the throttled ones say so).
-    let from_stranger = count(&app.store, "SELECT COUNT(*) AS n FROM login_attempts WHERE client = '198.51.100.66'").await;
+    let from_stranger = count(
+        &app.store,
+        "SELECT COUNT(*) AS n FROM login_attempts WHERE client = '198.51.100.66'",
+    )
+    .await;
     assert_eq!(from_stranger, 5);
     let throttled = count(
         &app.store,
@@ -240,7 +261,11 @@ async fn guessing_from_one_address_slows_down() {
         Err(AppError::Throttled { .. })
     ));
     // ... but not from another address, and the guesser's refused tries are recorded, not checked.
-    assert!(app.sign_in_from("kim", "rätt lösenord", Some("192.0.2.10"), &tokens()).await.is_ok());
+    assert!(
+        app.sign_in_from("kim", "rätt lösenord", Some("192.0.2.10"), &tokens())
+            .await
+            .is_ok()
+    );
     let checked = count(
         &app.store,
         "SELECT COUNT(*) AS n FROM login_attempts WHERE client = '203.0.113.5' AND throttled = 0",
@@ -290,7 +315,10 @@ async fn demo_accounts_sign_in_only_in_demo_mode() {
     assert!(app.sign_in("kim", "rätt lösenord", &tokens()).await.is_ok());
     app.policy.demo_mode = true;
     for username in ["handlaggare", "gammal"] {
-        assert!(app.sign_in(username, "demo", &tokens()).await.is_ok(), "{username}");
+        assert!(
+            app.sign_in(username, "demo", &tokens()).await.is_ok(),
+            "{username}"
+        );
     }
     let _ = std::fs::remove_file(path);
 }
@@ -299,4 +327,3 @@ async fn count(store: &SqlStore, sql: &str) -> i64 {
     let row = sqlx::query(sql).fetch_one(store.pool()).await.unwrap();
     sqlx::Row::try_get(&row, "n").unwrap()
 }
-

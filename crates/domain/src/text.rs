@@ -153,7 +153,10 @@ mod tests {
     #[test]
     fn limits_count_characters_and_control_characters_are_refused() {
         // 300 characters of "å" are 600 bytes: the limit is in characters.
-        assert_eq!(FOLLOW_UP_REASON.check(&"å".repeat(300)).unwrap().chars().count(), 300);
+        assert_eq!(
+            FOLLOW_UP_REASON.check(&"å".repeat(300)).unwrap().chars().count(),
+            300
+        );
         assert!(FOLLOW_UP_REASON.check(&"å".repeat(301)).is_err());
         assert_eq!(FOLLOW_UP_REASON.check("  Planen  "), Ok("Planen"));
         for bad in ["a\0b", "a\u{7}b", "a\u{7f}b", "a\u{85}b", "a\u{1b}[31mb"] {
@@ -167,15 +170,16 @@ mod tests {
         assert!(JOURNAL_NOTE.check("rad ett\r\nrad två\tslut").is_ok());
         // CR LF counts as one character: 2 500 line breaks and 2 500 letters fit in 5 000.
         assert!(APPEAL_GROUNDS.check(&"a\r\n".repeat(2_500)).is_ok());
-        assert!(APPEAL_GROUNDS.check(&format!("{}b", "a\r\n".repeat(2_500))).is_err());
+        assert!(
+            APPEAL_GROUNDS
+                .check(&format!("{}b", "a\r\n".repeat(2_500)))
+                .is_err()
+        );
         assert_eq!(
             FOLLOW_UP_REASON.problem("rad ett\nrad två"),
             Err(TextProblem::ControlCharacter)
         );
-        assert_eq!(
-            SEARCH_FIELD.problem("a\tb"),
-            Err(TextProblem::ControlCharacter)
-        );
+        assert_eq!(SEARCH_FIELD.problem("a\tb"), Err(TextProblem::ControlCharacter));
         // Trailing newlines of a textarea are trimmed, not refused.
         assert_eq!(SEARCH_FIELD.check("account:3\n"), Ok("account:3"));
         match NAME.check(&"x".repeat(201)) {

@@ -132,7 +132,8 @@ pub trait AccountStore: Send + Sync {
         session: Option<(&str, &str, AccountId)>,
     ) -> impl Future<Output = Result<()>> + Send;
     /// Marks an account as the demo's (audited): it signs in only in demo mode.
-    fn mark_demo_account(&self, actor: &Actor, account: AccountId) -> impl Future<Output = Result<()>> + Send;
+    fn mark_demo_account(&self, actor: &Actor, account: AccountId)
+    -> impl Future<Output = Result<()>> + Send;
     /// As [`AccountStore::session`], and the session must also have been created at or after `created_since`
     /// (the absolute lifetime).
     fn session_within(
@@ -364,23 +365,26 @@ impl AccountStore for SqlStore {
         usual_since: Timestamp,
     ) -> Result<SignInHistory> {
         // One statement: the four answers are sub-selects over the two indexes (username, at) and (client, at).
-        // "No address" is its own bucket (COALESCE to ''), so attempts without one still slow each other down.
+        // Without an address ($2 = '', which no stored address is; NULL equals nothing) only the username's count
+        // applies: attempts with no address (external sign-ins, tests) must not form one bucket that slows every
+        // user down together.
         let failures = |filter: &str| {
             format!(
                 "(SELECT COUNT(*) FROM login_attempts WHERE {filter} AND success = 0 AND throttled = 0 AND at >= $3), \
                  (SELECT MAX(at) FROM login_attempts WHERE {filter} AND success = 0 AND throttled = 0 AND at >= $3)"
             )
         };
-        let after_success = "at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1 AND success = 1), -1)";
+        let after_success =
+            "at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1 AND success = 1), -1)";
         let user = format!("username = $1 AND {after_success}");
-        let user_here = format!("username = $1 AND COALESCE(client, '') = $2 AND {after_success}");
+        let user_here = format!("username = $1 AND client = $2 AND {after_success}");
         let sql = format!(
             "SELECT {}, {}, {}, \
-             (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND COALESCE(client, '') = $2 \
+             (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND client = $2 \
               AND success = 1 AND at >= $4) AS usual",
             failures(&user),
             failures(&user_here),
-            failures("COALESCE(client, '') = $2"),
+            failures("client = $2"),
         );
         let row = sqlx::query(&sql)
             .bind(username.trim().to_lowercase())
@@ -416,7 +420,8 @@ impl AccountStore for SqlStore {
         // An address is at most 45 characters (IPv6 with an IPv4 tail); anything else is cut, never refused.
         let client = attempt
             .client
-            .map(|c| c.chars().filter(|c| !c.is_control()).take(64).collect::<String>());
+            .map(|c| c.chars().filter(|c| !c.is_control()).take(64).collect::<String>())
+            .filter(|c| !c.is_empty());
         let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO login_attempts (username, at, success, client, throttled) VALUES ($1, $2, $3, $4, $5)",

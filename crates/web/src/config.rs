@@ -367,7 +367,8 @@ impl Config {
         if !self.secure_cookies && !self.demo_mode {
             return Err(ConfigError::Invalid {
                 field: "secure_cookies",
-                reason: "may be false only in demo mode (cookies without Secure travel over plain HTTP)".to_owned(),
+                reason: "may be false only in demo mode (cookies without Secure travel over plain HTTP)"
+                    .to_owned(),
             });
         }
         if let Some(oidc) = &self.oidc {
@@ -516,7 +517,13 @@ mod tests {
         // Refused from the file and from the environment alike, naming the field.
         let refused = Config::from_toml("secure_cookies = false\n").unwrap().validate();
         assert!(
-            matches!(&refused, Err(ConfigError::Invalid { field: "secure_cookies", .. })),
+            matches!(
+                &refused,
+                Err(ConfigError::Invalid {
+                    field: "secure_cookies",
+                    ..
+                })
+            ),
             "{refused:?}"
         );
         let env = |k: &str| (k == "STEGVIS_SECURE_COOKIES").then(|| "false".to_owned());
@@ -542,7 +549,9 @@ mod tests {
         let c = Config::default();
         assert_eq!(c.policy().session_absolute, jiff::SignedDuration::from_hours(12));
         assert!(!c.policy().demo_mode);
-        let long_idle = Config::from_toml("session_idle_minutes = 721\n").unwrap().validate();
+        let long_idle = Config::from_toml("session_idle_minutes = 721\n")
+            .unwrap()
+            .validate();
         assert!(matches!(
             long_idle,
             Err(ConfigError::Invalid {

@@ -141,14 +141,15 @@ mod tests {
             Some(client)
         );
         assert_eq!(
-            client_address(Some(proxy), "1.2.3.4, 203.0.113.7, 10.0.0.2", &[proxy, ip("10.0.0.2")]),
+            client_address(
+                Some(proxy),
+                "1.2.3.4, 203.0.113.7, 10.0.0.2",
+                &[proxy, ip("10.0.0.2")]
+            ),
             Some(client)
         );
         // A client that is not a trusted proxy cannot name another address.
-        assert_eq!(
-            client_address(Some(client), "1.2.3.4", &[proxy]),
-            Some(client)
-        );
+        assert_eq!(client_address(Some(client), "1.2.3.4", &[proxy]), Some(client));
         // Malformed or missing: the proxy itself.
         assert_eq!(client_address(Some(proxy), "nonsense", &[proxy]), Some(proxy));
         assert_eq!(client_address(Some(proxy), "", &[proxy]), Some(proxy));

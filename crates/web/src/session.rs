@@ -223,7 +223,10 @@ mod tests {
             (None, Ok("/")),
             (Some(""), Ok("/")),
             (Some("/hem"), Ok("/hem")),
-            (Some("/granskning?actor=account%3A3&from=2026-01-01"), Ok("/granskning?actor=account%3A3&from=2026-01-01")),
+            (
+                Some("/granskning?actor=account%3A3&from=2026-01-01"),
+                Ok("/granskning?actor=account%3A3&from=2026-01-01"),
+            ),
             (Some("/hushall/1#journal"), Ok("/hushall/1#journal")),
             (Some("/s\u{f6}k a"), Ok("/s%C3%B6k%20a")),
             (Some("//evil.example"), Ok("/")),

@@ -45,11 +45,11 @@ pub fn serve(config: Config) -> Result<()> {
             listener,
             app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
-            .with_graceful_shutdown(async {
-                // If the signal handler cannot be installed we simply run until killed.
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .context("serving")
+        .with_graceful_shutdown(async {
+            // If the signal handler cannot be installed we simply run until killed.
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("serving")
     })
 }

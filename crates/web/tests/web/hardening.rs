@@ -9,7 +9,13 @@ use crate::support::*;
 
 /// Signs in through the form as a browser at `addr` would (the address reaches the handler as axum's
 /// `ConnectInfo`, as `stegvis serve` starts the server), with extra headers.
-async fn sign_in_at(router: &Router, addr: &str, username: &str, password: &str, forwarded: Option<&str>) -> Reply {
+async fn sign_in_at(
+    router: &Router,
+    addr: &str,
+    username: &str,
+    password: &str,
+    forwarded: Option<&str>,
+) -> Reply {
     let form = get(router, "/login", "").await;
     let csrf = form.cookies()["stegvis_login_csrf"].clone();
     let mut req = Request::post("/login")
@@ -59,7 +65,11 @@ async fn next_never_leads_off_the_site() {
         // The form keeps `next` in a hidden field ...
         let form = get(&f.router, &format!("/login?next={next}"), "").await;
         // ... and the sign-in goes there (a plain `/` means the start page, /hem).
-        let csrf = form.cookies().get("stegvis_login_csrf").cloned().unwrap_or_default();
+        let csrf = form
+            .cookies()
+            .get("stegvis_login_csrf")
+            .cloned()
+            .unwrap_or_default();
         let signed = post(
             &f.router,
             "/login",
@@ -117,12 +127,22 @@ async fn over_long_search_values_are_refused_with_a_message() {
         assert_eq!(searches().await, before, "{query}");
     }
     // Exactly 200 characters is a search.
-    let r = get(&f.router, &format!("/granskning?action={}", "x".repeat(200)), &rev).await;
+    let r = get(
+        &f.router,
+        &format!("/granskning?action={}", "x".repeat(200)),
+        &rev,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     // Far beyond any field: refused by the router with a message (the page would otherwise reach the database with a
     // pattern SQLite calls too complex, a 500).
     let before = searches().await;
-    let r = get(&f.router, &format!("/granskning?action={}", "x".repeat(60_000)), &rev).await;
+    let r = get(
+        &f.router,
+        &format!("/granskning?action={}", "x".repeat(60_000)),
+        &rev,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("Adressen är för lång"), "{}", r.body);
     assert_eq!(searches().await, before);
@@ -247,7 +267,10 @@ async fn failures_elsewhere_do_not_lock_out_a_user_and_guessing_slows_down() {
     let f = fixture().await;
     let desk = "192.0.2.10";
     let stranger = "198.51.100.66";
-    assert_eq!(sign_in_at(&f.router, desk, "kim", "hemligt", None).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in_at(&f.router, desk, "kim", "hemligt", None).await.status,
+        StatusCode::SEE_OTHER
+    );
     // Five free failures (max_failed_logins = 5 by default) ...
     for _ in 0..5 {
         let r = sign_in_at(&f.router, stranger, "kim", "gissning", None).await;
@@ -258,11 +281,16 @@ async fn failures_elsewhere_do_not_lock_out_a_user_and_guessing_slows_down() {
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(r.headers[header::RETRY_AFTER], "1");
     // Kim at the desk, the same second: in.
-    assert_eq!(sign_in_at(&f.router, desk, "kim", "hemligt", None).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in_at(&f.router, desk, "kim", "hemligt", None).await.status,
+        StatusCode::SEE_OTHER
+    );
     // A second later the stranger may try again, and fails: now 2 s.
     f.clock.set("2026-03-02T08:00:01Z".parse().unwrap());
     assert_eq!(
-        sign_in_at(&f.router, stranger, "lo", "gissning", None).await.status,
+        sign_in_at(&f.router, stranger, "lo", "gissning", None)
+            .await
+            .status,
         StatusCode::UNAUTHORIZED
     );
     let r = sign_in_at(&f.router, stranger, "lo", "gissning", None).await;
