@@ -24,6 +24,8 @@ export async function startServer(args = ['serve'], env = {}) {
     env: {
       ...process.env,
       STEGVIS_LISTEN: '127.0.0.1:0',
+      // A plain-HTTP demo on loopback: insecure cookies and the demo accounts are allowed only in demo mode.
+      STEGVIS_DEMO_MODE: 'true',
       STEGVIS_SECURE_COOKIES: 'false',
       STEGVIS_DATABASE_URL: 'sqlite::memory:',
       ...env,

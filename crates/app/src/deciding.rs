@@ -118,16 +118,26 @@ impl App {
                 reason: format!("beviljat belopp ska vara mer än 0 och mindre än beräknade {applied}"),
             });
         }
-        if form.outcome != Outcome::Bifall && form.reasons.trim().is_empty() {
+        let typed_reasons =
+            domain::text::DECISION_REASONS
+                .check(&form.reasons)
+                .map_err(|e| AppError::Invalid {
+                    field: "reasons",
+                    reason: match e {
+                        domain::DomainError::Invalid { reason, .. } => reason.to_owned(),
+                        other => other.to_string(),
+                    },
+                })?;
+        if form.outcome != Outcome::Bifall && typed_reasons.is_empty() {
             return Err(AppError::Invalid {
                 field: "reasons",
                 reason: "motivera varför ansökan inte beviljas i sin helhet".to_owned(),
             });
         }
-        let reasons = if form.reasons.trim().is_empty() {
+        let reasons = if typed_reasons.is_empty() {
             "Behovet är beräknat enligt riksnormen och skäliga kostnader, minus inkomster.".to_owned()
         } else {
-            form.reasons.trim().to_owned()
+            typed_reasons.to_owned()
         };
         let legal_basis = if response.rule_set.contains("2025-400") {
             "SoL 12:1"

@@ -45,6 +45,8 @@ pub enum Problem {
     TooShort,
     /// Longer than the field allows.
     TooLong,
+    /// A name longer than [`domain::text::NAME`] allows (200 characters).
+    NameTooLong,
     /// The unit, person or account does not exist.
     Unknown,
 }
@@ -110,6 +112,18 @@ impl App {
     pub async fn search_access_log(&self, actor: &Actor, query: &AuditQuery) -> Result<AuditPage, AppError> {
         self.require_audited(actor, Permission::ReadAccessLog, "granskning")
             .await?;
+        // The same limits as the page's fields: an over-long prefix would otherwise reach the database as a
+        // pattern too complex for it, and a NUL is refused by PostgreSQL.
+        for (field, value) in [("actor", &query.actor), ("action", &query.action_prefix)] {
+            if let Some(v) = value {
+                domain::text::SEARCH_FIELD
+                    .check(v)
+                    .map_err(|e| AppError::Invalid {
+                        field,
+                        reason: e.to_string(),
+                    })?;
+            }
+        }
         let ctx = self.audit_ctx(actor, "granskning");
         Ok(self.store.search_audit(&ctx, query).await?)
     }
@@ -191,10 +205,13 @@ impl App {
             problems.push(("username", Problem::Taken));
         }
         let display_name = input.display_name.trim().to_owned();
-        if display_name.is_empty() {
-            problems.push(("display_name", Problem::Missing));
-        } else if display_name.chars().count() > 200 {
-            problems.push(("display_name", Problem::Invalid));
+        match domain::text::NAME.problem(&display_name) {
+            Ok("") => problems.push(("display_name", Problem::Missing)),
+            Ok(_) => {}
+            Err(domain::text::TextProblem::TooLong) => problems.push(("display_name", Problem::NameTooLong)),
+            Err(domain::text::TextProblem::ControlCharacter) => {
+                problems.push(("display_name", Problem::Invalid))
+            }
         }
         // Applicants sign in as a person; their accounts are not made here.
         let role = match input.role.trim() {
@@ -300,13 +317,16 @@ impl App {
     pub async fn admin_create_unit(&self, actor: &Actor, name: &str) -> Result<UnitId, AdminError> {
         self.require_audited(actor, Permission::ManageUsers, "admin/enheter")
             .await?;
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(AdminError::Invalid(vec![("name", Problem::Missing)]));
-        }
-        if name.chars().count() > 200 {
-            return Err(AdminError::Invalid(vec![("name", Problem::Invalid)]));
-        }
+        let name = match domain::text::NAME.problem(name) {
+            Ok("") => return Err(AdminError::Invalid(vec![("name", Problem::Missing)])),
+            Ok(name) => name,
+            Err(domain::text::TextProblem::TooLong) => {
+                return Err(AdminError::Invalid(vec![("name", Problem::NameTooLong)]));
+            }
+            Err(domain::text::TextProblem::ControlCharacter) => {
+                return Err(AdminError::Invalid(vec![("name", Problem::Invalid)]));
+            }
+        };
         let ctx = self.audit_ctx(actor, "admin/enheter");
         Ok(self.store.create_unit(&ctx, name).await?)
     }

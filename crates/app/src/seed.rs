@@ -389,7 +389,7 @@ async fn create_demo_account(
     person: Option<PersonId>,
     units: Vec<UnitId>,
 ) -> Result<(), SeedError> {
-    let password_hash = hash("demo").map_err(SeedError::Hash)?;
+    let password_hash = hash(crate::service::DEMO_PASSWORD).map_err(SeedError::Hash)?;
     let account = NewAccount {
         username: username.to_owned(),
         display_name: name.to_owned(),
@@ -399,7 +399,9 @@ async fn create_demo_account(
         password_hash,
         units,
     };
-    store.create_account(actor, account).await?;
+    let id = store.create_account(actor, account).await?;
+    // Marked, so that it signs in only when the server runs in demo mode.
+    store.mark_demo_account(actor, id).await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use domain::Who;
 use jiff::SignedDuration;
-use store::{Account, AccountStore, SqlStore};
+use store::{Account, AccountStore, Attempt, SqlStore};
 
 use crate::access::{Actor, Denied};
 use crate::auth::{Throttle, verify_password};
@@ -29,8 +29,9 @@ pub enum AppError {
     /// The store failed (database, read log, corrupt data): a 500 with an operation id, the cause logged once.
     #[error(transparent)]
     Unavailable(store::StoreError),
+    /// Too many failures lately: the try was not checked; `retry_after` says when the next one will be.
     #[error("för många misslyckade inloggningar; försök igen senare")]
-    Throttled,
+    Throttled { retry_after: SignedDuration },
     #[error("fel användarnamn eller lösenord")]
     BadCredentials,
     /// The right password of an applicant account, outside demo mode: applicants sign in with e-legitimation.
@@ -62,11 +63,13 @@ impl From<store::StoreError> for AppError {
 pub struct Policy {
     pub throttle: Throttle,
     pub session_idle: SignedDuration,
+    /// A session ends this long after sign-in, however busy (the absolute lifetime).
+    pub session_absolute: SignedDuration,
+    /// Demo mode: demo accounts (and the password `demo`) sign in only then, and so do applicants with a local
+    /// password; everywhere else applicants sign in with e-legitimation (`citizen_auth`).
+    pub demo_mode: bool,
     /// A payment run above this total is approved by someone other than the person who prepared it.
     pub second_person_above: norm::Money,
-    /// Whether applicant accounts may sign in with a local password: only in demo mode. Everywhere else applicants
-    /// sign in with e-legitimation (`citizen_auth`).
-    pub applicant_passwords: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -123,12 +126,26 @@ impl App {
         }
     }
 
-    /// Signs in with a local account. Throttled per username; every attempt is recorded and audited.
-    /// `new_token` supplies random tokens (the web layer's OS randomness), keeping this crate testable.
+    /// Signs in with a local account, without a client address (tests, commands): only the username's throttling
+    /// count applies. The web uses [`App::sign_in_from`].
     pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
+        new_token: &(dyn Fn() -> String + Sync),
+    ) -> Result<NewSession, AppError> {
+        self.sign_in_from(username, password, None, new_token).await
+    }
+
+    /// Signs in with a local account from a client address. Throttled per address and per username with growing
+    /// delays ([`Throttle`]); every attempt is recorded (with the address) and audited. Outside demo mode, demo
+    /// accounts and the password `demo` are refused like a wrong password. `new_token` supplies random tokens (the
+    /// web layer's OS randomness), keeping this crate testable.
+    pub async fn sign_in_from(
+        &self,
+        username: &str,
+        password: &str,
+        client: Option<&str>,
         new_token: &(dyn Fn() -> String + Sync),
     ) -> Result<NewSession, AppError> {
         let now = self.clock.now();
@@ -137,17 +154,32 @@ impl App {
             page: "login".into(),
             at: now,
         };
-        let failures = self
+        let throttle = self.policy.throttle;
+        let history = self
             .store
-            .failed_logins_since(username, self.policy.throttle.window_start(now))
+            .sign_in_history(
+                username,
+                client,
+                throttle.window_start(now),
+                throttle.usual_since(now),
+            )
             .await?;
-        if !self.policy.throttle.allows(failures) {
-            self.store.record_login(&system, username, None).await?;
-            return Err(AppError::Throttled);
+        let attempt = |throttled| Attempt {
+            username,
+            client,
+            throttled,
+        };
+        if let Err(retry_after) = throttle.check(&history, now) {
+            self.store.record_attempt(&system, attempt(true), None).await?;
+            return Err(AppError::Throttled { retry_after });
         }
         let account = self.store.account_by_username(username).await?;
+        // The demo's convenience stops at demo mode: its accounts and its password are refused elsewhere, before
+        // the password is checked (the time taken is the same as for a missing account).
+        let demo_refused =
+            !self.policy.demo_mode && (password == DEMO_PASSWORD || account.as_ref().is_some_and(|a| a.demo));
         let ok = match &account {
-            Some(a) if a.active && a.has_password() => {
+            Some(a) if a.active && a.has_password() && !demo_refused => {
                 verify_password(password, &a.password_hash).map_err(|e| AppError::Internal(e.to_string()))?
             }
             _ => {
@@ -159,7 +191,7 @@ impl App {
         match account {
             // Checked after the password, so that only someone who knows it learns that the account is an
             // applicant's; the attempt counts as a failure (it opens no session).
-            Some(a) if ok && a.role == domain::role::Role::Applicant && !self.policy.applicant_passwords => {
+            Some(a) if ok && a.role == domain::role::Role::Applicant && !self.policy.demo_mode => {
                 self.store.record_login(&system, username, None).await?;
                 Err(AppError::ApplicantPasswordRefused)
             }
@@ -174,12 +206,16 @@ impl App {
                     at: now,
                 };
                 self.store
-                    .record_login(&ctx, username, Some((&session.token, &session.csrf_token, a.id)))
+                    .record_attempt(
+                        &ctx,
+                        attempt(false),
+                        Some((&session.token, &session.csrf_token, a.id)),
+                    )
                     .await?;
                 Ok(session)
             }
             _ => {
-                self.store.record_login(&system, username, None).await?;
+                self.store.record_attempt(&system, attempt(false), None).await?;
                 Err(AppError::BadCredentials)
             }
         }
@@ -189,9 +225,10 @@ impl App {
     pub async fn session(&self, token: &str) -> Result<Option<SignedIn>, AppError> {
         let now = self.clock.now();
         let idle_since = now.checked_sub(self.policy.session_idle).unwrap_or(now);
+        let created_since = now.checked_sub(self.policy.session_absolute).unwrap_or(now);
         Ok(self
             .store
-            .session(token, idle_since, now)
+            .session_within(token, idle_since, created_since, now)
             .await?
             .map(|s| SignedIn {
                 actor: actor_of(&s.account),
@@ -206,6 +243,9 @@ impl App {
             .await?)
     }
 }
+
+/// The demo accounts' password (`seed`), refused outside demo mode whatever the account.
+pub const DEMO_PASSWORD: &str = "demo";
 
 /// An argon2id hash (of a password nobody knows) that sign-in verifies against when the username does not exist,
 /// so that a missing account takes as long as a wrong password.

@@ -93,7 +93,7 @@ impl DecisionItem {
                 reason: "beviljat belopp stämmer inte med utfallet",
             });
         }
-        if self.reasons.trim().is_empty() {
+        if crate::text::DECISION_REASONS.check(&self.reasons)?.is_empty() {
             return Err(DomainError::Invalid {
                 field: "motivering",
                 reason: "ett beslut ska motiveras",

@@ -83,7 +83,13 @@ impl DocumentMeta {
         content: &[u8],
     ) -> Result<DocumentMeta, DomainError> {
         let name = file_name.trim();
-        if name.is_empty() || name.len() > 255 || name.contains(['/', '\\', '\0']) {
+        // 255 bytes is what file systems allow; a control character (NUL, a newline) has no place in a name and
+        // would break the Content-Disposition header and CSV exports.
+        if name.is_empty()
+            || name.len() > 255
+            || name.contains(['/', '\\'])
+            || name.chars().any(char::is_control)
+        {
             return Err(DomainError::Invalid {
                 field: "filnamn",
                 reason: "ogiltigt filnamn",

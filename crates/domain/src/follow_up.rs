@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DomainError;
 
 /// The longest reason accepted (characters): a follow-up names what to do, the journal holds the story.
-pub const MAX_REASON_CHARS: usize = 300;
+pub const MAX_REASON_CHARS: usize = crate::text::FOLLOW_UP_REASON.max_chars;
 
 /// How far ahead the work queue looks: follow-ups due within this many days (and every overdue one) are listed.
 pub const QUEUE_HORIZON_DAYS: i64 = 14;
@@ -19,17 +19,11 @@ pub struct FollowUpReason(String);
 
 impl FollowUpReason {
     pub fn new(text: &str) -> Result<FollowUpReason, DomainError> {
-        let text = text.trim();
+        let text = crate::text::FOLLOW_UP_REASON.check(text)?;
         if text.is_empty() {
             return Err(DomainError::Invalid {
                 field: "anledning",
                 reason: "skriv vad som ska följas upp",
-            });
-        }
-        if text.chars().count() > MAX_REASON_CHARS {
-            return Err(DomainError::Invalid {
-                field: "anledning",
-                reason: "högst 300 tecken",
             });
         }
         Ok(FollowUpReason(text.to_owned()))

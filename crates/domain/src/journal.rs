@@ -9,7 +9,7 @@ use crate::error::DomainError;
 use crate::ids::NoteId;
 
 /// The longest note text accepted (characters); longer material belongs in an attached document.
-pub const MAX_NOTE_CHARS: usize = 20_000;
+pub const MAX_NOTE_CHARS: usize = crate::text::JOURNAL_NOTE.max_chars;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -64,17 +64,11 @@ pub struct NoteText(String);
 
 impl NoteText {
     pub fn new(text: &str) -> Result<NoteText, DomainError> {
-        let t = text.trim();
+        let t = crate::text::JOURNAL_NOTE.check(text)?;
         if t.is_empty() {
             return Err(DomainError::Invalid {
                 field: "anteckning",
                 reason: "texten är tom",
-            });
-        }
-        if t.chars().count() > MAX_NOTE_CHARS {
-            return Err(DomainError::Invalid {
-                field: "anteckning",
-                reason: "texten är för lång",
             });
         }
         Ok(NoteText(t.to_owned()))

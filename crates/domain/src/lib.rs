@@ -22,6 +22,7 @@ pub mod payment;
 pub mod person;
 pub mod recovery;
 pub mod role;
+pub mod text;
 
 pub use actor::{Actor, Who};
 pub use error::DomainError;

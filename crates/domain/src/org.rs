@@ -22,8 +22,13 @@ pub struct Staff {
 
 /// A non-blank name of reasonable length (units, staff, persons).
 pub fn check_name(field: &'static str, name: &str) -> Result<String, DomainError> {
-    let n = name.trim();
-    if n.is_empty() || n.chars().count() > 200 {
+    let n = crate::text::NAME
+        .problem(name)
+        .map_err(|_| DomainError::Invalid {
+            field,
+            reason: "namnet är tomt, för långt (högst 200 tecken) eller har otillåtna tecken",
+        })?;
+    if n.is_empty() {
         return Err(DomainError::Invalid {
             field,
             reason: "namnet är tomt eller för långt",

@@ -48,6 +48,8 @@ pub struct Account {
     pub active: bool,
     pub units: BTreeSet<UnitId>,
     pub protected_grants: BTreeSet<PersonId>,
+    /// Made for the demo (password `demo`): signs in only when the server runs in demo mode.
+    pub demo: bool,
 }
 
 impl Account {
@@ -65,6 +67,37 @@ pub struct Session {
     pub csrf_token: String,
     pub created_at: Timestamp,
     pub last_seen: Timestamp,
+}
+
+/// Failed sign-ins (password checked and wrong) seen from one side: how many, and when the last one was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: u32,
+    pub last: Option<Timestamp>,
+}
+
+/// What the throttle needs to know about a sign-in attempt's past, read in one statement. Attempts refused by the
+/// throttle before their password was checked are not failures here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignInHistory {
+    /// Failures for the username since `since` and after its last successful sign-in, from every address.
+    pub user: Failures,
+    /// The same, from this client address only.
+    pub user_here: Failures,
+    /// Failures from this client address since `since`, for any username.
+    pub address: Failures,
+    /// The username has signed in successfully from this address since `usual_since`.
+    pub usual_address: bool,
+}
+
+/// One sign-in attempt as it is recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    pub username: &'a str,
+    /// The client's network address as text; `None` when the caller has none (a test, a command).
+    pub client: Option<&'a str>,
+    /// Refused by the throttle before the password was checked.
+    pub throttled: bool,
 }
 
 pub trait AccountStore: Send + Sync {
@@ -90,6 +123,34 @@ pub trait AccountStore: Send + Sync {
         username: &str,
         session: Option<(&str, &str, AccountId)>,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// The throttle's view of a new attempt for `username` from `client` (see [`SignInHistory`]).
+    fn sign_in_history(
+        &self,
+        username: &str,
+        client: Option<&str>,
+        since: Timestamp,
+        usual_since: Timestamp,
+    ) -> impl Future<Output = Result<SignInHistory>> + Send;
+    /// Records a sign-in attempt with its client address, and its audit record (`auth.login`, or
+    /// `auth.login_failed` saying whether the throttle refused it). On success, also stores the new session.
+    fn record_attempt(
+        &self,
+        actor: &Actor,
+        attempt: Attempt<'_>,
+        session: Option<(&str, &str, AccountId)>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Marks an account as the demo's (audited): it signs in only in demo mode.
+    fn mark_demo_account(&self, actor: &Actor, account: AccountId)
+    -> impl Future<Output = Result<()>> + Send;
+    /// As [`AccountStore::session`], and the session must also have been created at or after `created_since`
+    /// (the absolute lifetime).
+    fn session_within(
+        &self,
+        token: &str,
+        idle_since: Timestamp,
+        created_since: Timestamp,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<Session>>> + Send;
     /// The session for a cookie token that was used within `idle_since`; refreshes `last_seen` to `now`.
     fn session(
         &self,
@@ -149,7 +210,7 @@ pub(crate) fn account_columns(backend: Backend) -> String {
         }
     };
     format!(
-        "a.id, a.username, a.display_name, a.role, a.staff_id, a.person_id, a.password_hash, a.active, \
+        "a.id, a.username, a.display_name, a.role, a.staff_id, a.person_id, a.password_hash, a.active, a.demo, \
          {} AS unit_ids, {} AS grant_ids",
         list("unit_id", "account_units"),
         list("person_id", "protected_grants"),
@@ -178,6 +239,7 @@ pub(crate) fn account_from_row(row: &AnyRow) -> Result<Account> {
         active: row.try_get::<i64, _>("active")? != 0,
         units: ids("unit_ids")?.into_iter().map(UnitId).collect(),
         protected_grants: ids("grant_ids")?.into_iter().map(PersonId).collect(),
+        demo: row.try_get::<i64, _>("demo")? != 0,
     })
 }
 
@@ -295,14 +357,90 @@ impl AccountStore for SqlStore {
         username: &str,
         session: Option<(&str, &str, AccountId)>,
     ) -> Result<()> {
-        let username = username.trim().to_lowercase();
-        let mut tx = self.begin().await?;
-        sqlx::query("INSERT INTO login_attempts (username, at, success) VALUES ($1, $2, $3)")
-            .bind(username.chars().take(64).collect::<String>())
-            .bind(micros(actor.at))
-            .bind(i64::from(session.is_some()))
-            .execute(tx.conn())
+        let attempt = Attempt {
+            username,
+            client: None,
+            throttled: false,
+        };
+        self.record_attempt(actor, attempt, session).await
+    }
+
+    async fn sign_in_history(
+        &self,
+        username: &str,
+        client: Option<&str>,
+        since: Timestamp,
+        usual_since: Timestamp,
+    ) -> Result<SignInHistory> {
+        // One statement: the four answers are sub-selects over the two indexes (username, at) and (client, at).
+        // Without an address ($2 = '', which no stored address is; NULL equals nothing) only the username's count
+        // applies: attempts with no address (external sign-ins, tests) must not form one bucket that slows every
+        // user down together.
+        let failures = |filter: &str| {
+            format!(
+                "(SELECT COUNT(*) FROM login_attempts WHERE {filter} AND success = 0 AND throttled = 0 AND at >= $3), \
+                 (SELECT MAX(at) FROM login_attempts WHERE {filter} AND success = 0 AND throttled = 0 AND at >= $3)"
+            )
+        };
+        let after_success =
+            "at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE username = $1 AND success = 1), -1)";
+        let user = format!("username = $1 AND {after_success}");
+        let user_here = format!("username = $1 AND client = $2 AND {after_success}");
+        let sql = format!(
+            "SELECT {}, {}, {}, \
+             (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND client = $2 \
+              AND success = 1 AND at >= $4) AS usual",
+            failures(&user),
+            failures(&user_here),
+            failures("client = $2"),
+        );
+        let row = sqlx::query(&sql)
+            .bind(username.trim().to_lowercase())
+            .bind(client.unwrap_or("").to_owned())
+            .bind(micros(since))
+            .bind(micros(usual_since))
+            .fetch_one(self.pool())
             .await?;
+        let failures_at = |count: usize, last: usize| -> Result<Failures> {
+            let n: i64 = row.try_get(count)?;
+            let last: Option<i64> = row.try_get(last)?;
+            Ok(Failures {
+                count: u32::try_from(n).unwrap_or(u32::MAX),
+                last: last.map(from_micros).transpose()?,
+            })
+        };
+        let usual: i64 = row.try_get("usual")?;
+        Ok(SignInHistory {
+            user: failures_at(0, 1)?,
+            user_here: failures_at(2, 3)?,
+            address: failures_at(4, 5)?,
+            usual_address: usual > 0,
+        })
+    }
+
+    async fn record_attempt(
+        &self,
+        actor: &Actor,
+        attempt: Attempt<'_>,
+        session: Option<(&str, &str, AccountId)>,
+    ) -> Result<()> {
+        let username = attempt.username.trim().to_lowercase();
+        // An address is at most 45 characters (IPv6 with an IPv4 tail); anything else is cut, never refused.
+        let client = attempt
+            .client
+            .map(|c| c.chars().filter(|c| !c.is_control()).take(64).collect::<String>())
+            .filter(|c| !c.is_empty());
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO login_attempts (username, at, success, client, throttled) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(username.chars().take(64).collect::<String>())
+        .bind(micros(actor.at))
+        .bind(i64::from(session.is_some()))
+        .bind(client)
+        .bind(i64::from(attempt.throttled))
+        .execute(tx.conn())
+        .await?;
         match session {
             Some((token, csrf, account)) => {
                 sqlx::query(
@@ -317,24 +455,51 @@ impl AccountStore for SqlStore {
                 tx.audit(actor, "auth.login", None, json!({ "account": account.0 }))
                     .await?;
             }
+            None if attempt.throttled => {
+                tx.audit(actor, "auth.login_failed", None, json!({ "throttled": true }))
+                    .await?
+            }
             None => tx.audit(actor, "auth.login_failed", None, json!({})).await?,
         }
         tx.commit().await
     }
 
+    async fn mark_demo_account(&self, actor: &Actor, account: AccountId) -> Result<()> {
+        let mut tx = self.begin().await?;
+        require(tx.conn(), "accounts", "konto", account.0).await?;
+        sqlx::query("UPDATE accounts SET demo = 1 WHERE id = $1")
+            .bind(account.0)
+            .execute(tx.conn())
+            .await?;
+        tx.audit(actor, "account.demo", None, json!({ "account": account.0 }))
+            .await?;
+        tx.commit().await
+    }
+
     async fn session(&self, token: &str, idle_since: Timestamp, now: Timestamp) -> Result<Option<Session>> {
+        self.session_within(token, idle_since, Timestamp::MIN, now).await
+    }
+
+    async fn session_within(
+        &self,
+        token: &str,
+        idle_since: Timestamp,
+        created_since: Timestamp,
+        now: Timestamp,
+    ) -> Result<Option<Session>> {
         let mut conn = self.pool().acquire().await?;
         let hash = token_hash(token);
         // The session and its account (with units and grants) in one statement: this runs on every signed-in
         // request, and each statement is a round trip (on SQLite, to the connection's own thread).
         let sql = format!(
             "SELECT {}, s.csrf_token, s.created_at, s.last_seen FROM sessions s JOIN accounts a ON a.id = s.account_id \
-             WHERE s.token_hash = $1 AND s.last_seen >= $2 AND a.active = 1",
+             WHERE s.token_hash = $1 AND s.last_seen >= $2 AND s.created_at >= $3 AND a.active = 1",
             account_columns(self.backend())
         );
         let Some(row) = sqlx::query(&sql)
             .bind(hash.clone())
             .bind(micros(idle_since))
+            .bind(micros(created_since))
             .fetch_optional(&mut *conn)
             .await?
         else {

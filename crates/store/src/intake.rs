@@ -242,8 +242,8 @@ impl Intake for SqlStore {
         received_on: Date,
         grounds: &str,
     ) -> Result<AppealView> {
-        let grounds = grounds.trim();
-        if grounds.is_empty() || grounds.chars().count() > 5_000 {
+        let grounds = domain::text::APPEAL_GROUNDS.check(grounds)?;
+        if grounds.is_empty() {
             return Err(DomainError::Invalid {
                 field: "grounds",
                 reason: "skriv varför du överklagar (högst 5 000 tecken)",

@@ -54,7 +54,9 @@ use jiff::civil::Date;
 use norm::contract::Role;
 use norm::{Money, Month};
 
-pub use accounts::{Account, AccountId, AccountStore, NewAccount, Session, token_hash};
+pub use accounts::{
+    Account, AccountId, AccountStore, Attempt, Failures, NewAccount, Session, SignInHistory, token_hash,
+};
 pub use applicant_view::{
     ApplicantMonth, ApplicantScope, ApplicantView, ApplicantViews, MembershipAccess, MonthMember,
 };

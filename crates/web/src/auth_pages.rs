@@ -14,8 +14,8 @@ use app::AppError;
 use crate::lang::PageLang;
 use crate::pages::{LoginPage, internal_error, render};
 use crate::router::AppState;
-use crate::security::{random_token, tokens_match};
-use crate::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, Signed, cookie, removal, safe_next, urlencode};
+use crate::security::{ClientAddr, random_token, tokens_match};
+use crate::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, Signed, cookie, next_target, removal, urlencode};
 
 #[derive(Debug, Deserialize)]
 pub struct LoginQuery {
@@ -39,14 +39,12 @@ pub async fn form(
     jar: CookieJar,
     Query(q): Query<LoginQuery>,
 ) -> Response {
+    let next = match next_target(q.next.as_deref()) {
+        Ok(next) => next,
+        Err(bad) => return bad.into_response(),
+    };
     let token = random_token();
-    let page = login_page(
-        &state,
-        lang,
-        token.clone(),
-        safe_next(q.next.as_deref()).to_owned(),
-        String::new(),
-    );
+    let page = login_page(&state, lang, token.clone(), next, String::new());
     let jar = jar.add(cookie(LOGIN_CSRF_COOKIE, token, state.config.secure_cookies));
     (jar, render(StatusCode::OK, &page)).into_response()
 }
@@ -55,10 +53,14 @@ pub async fn submit(
     State(state): State<Arc<AppState>>,
     lang: PageLang,
     jar: CookieJar,
+    client: ClientAddr,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let t = lang.texts();
-    let next = safe_next(Some(&f.next)).to_owned();
+    let next = match next_target(Some(&f.next)) {
+        Ok(next) => next,
+        Err(bad) => return bad.into_response(),
+    };
     let username = f.username.trim().chars().take(64).collect::<String>();
     let expected = jar
         .get(LOGIN_CSRF_COOKIE)
@@ -88,7 +90,12 @@ pub async fn submit(
     if !page.errors.is_empty() {
         return (jar, render(StatusCode::BAD_REQUEST, &page)).into_response();
     }
-    match state.app.sign_in(&username, &f.password, &random_token).await {
+    let client = client.text();
+    match state
+        .app
+        .sign_in_from(&username, &f.password, client.as_deref(), &random_token)
+        .await
+    {
         Ok(session) => {
             let jar = jar.remove(removal(LOGIN_CSRF_COOKIE)).add(cookie(
                 SESSION_COOKIE,
@@ -108,9 +115,12 @@ pub async fn submit(
             page.errors.push((field, t.error_applicant_password));
             (jar, render(StatusCode::FORBIDDEN, &page)).into_response()
         }
-        Err(AppError::Throttled) => {
+        Err(AppError::Throttled { retry_after }) => {
             page.errors.push(("username", t.error_throttled));
-            (jar, render(StatusCode::TOO_MANY_REQUESTS, &page)).into_response()
+            // Whole seconds, rounded up, so that a client that waits as told is not refused again.
+            let secs = retry_after.as_secs() + i64::from(retry_after.subsec_nanos() > 0);
+            let retry = [(axum::http::header::RETRY_AFTER, secs.max(1).to_string())];
+            (jar, retry, render(StatusCode::TOO_MANY_REQUESTS, &page)).into_response()
         }
         Err(e) => internal_error(&e),
     }

@@ -572,7 +572,7 @@ pub async fn add_follow_up(
         if f.reason.trim().is_empty() {
             form.errors.push(("reason", t.error_missing.to_owned()));
         }
-        return household_page(&state, &signed, lang, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return household_page(&state, &signed, lang, id, form, StatusCode::BAD_REQUEST).await;
     };
     match state
         .app
@@ -583,7 +583,7 @@ pub async fn add_follow_up(
         Err(AppError::Invalid { field, reason }) => {
             let field = if field == "datum" { "due" } else { "reason" };
             form.errors.push((field, reason));
-            household_page(&state, &signed, lang, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
+            household_page(&state, &signed, lang, id, form, StatusCode::BAD_REQUEST).await
         }
         Err(e) => app_error(
             e,
@@ -655,7 +655,7 @@ pub async fn add_note(
         if f.text.trim().is_empty() {
             form.errors.push(("note-text", t.error_missing.to_owned()));
         }
-        return household_page(&state, &signed, lang, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return household_page(&state, &signed, lang, id, form, StatusCode::BAD_REQUEST).await;
     };
     match state
         .app
@@ -675,7 +675,7 @@ pub async fn add_note(
                 "note-text"
             };
             form.errors.push((field, reason));
-            household_page(&state, &signed, lang, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
+            household_page(&state, &signed, lang, id, form, StatusCode::BAD_REQUEST).await
         }
         Err(e) => app_error(
             e,

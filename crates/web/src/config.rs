@@ -1,7 +1,7 @@
 //! The one typed configuration: loaded once from an optional TOML file, then environment variables, then validated.
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use openidconnect::url::{Host, Url};
@@ -23,7 +23,10 @@ pub struct Config {
     pub approval_threshold_kr: i64,
     /// Idle session lifetime in minutes.
     pub session_idle_minutes: u32,
-    /// Failed sign-ins allowed per username within `throttle_window_minutes` before further tries are refused.
+    /// Absolute session lifetime in hours: a session ends this long after sign-in, however busy.
+    pub session_absolute_hours: u32,
+    /// Failed sign-ins allowed (per client address, and per username) within `throttle_window_minutes` before each
+    /// further try must wait a delay that doubles from one second up to `throttle_max_delay_minutes`.
     pub max_failed_logins: u32,
     pub throttle_window_minutes: u32,
     /// Minutes between checkpoints of the audit chains (one is also taken at start and at shutdown).
@@ -34,6 +37,10 @@ pub struct Config {
     /// The file with the key checkpoints are signed with (`stegvis audit keygen --out FILE` makes one), outside
     /// the database and readable by the server only.
     pub audit_checkpoint_key: Option<PathBuf>,
+    pub throttle_max_delay_minutes: u32,
+    /// Reverse proxies whose `X-Forwarded-For` header is believed (the client address for sign-in throttling).
+    /// Empty (the default): the header is ignored and the connection's own address is used.
+    pub trusted_proxies: Vec<IpAddr>,
     /// Sign-in through the municipality's OpenID Connect provider, beside local accounts. Off when absent.
     pub oidc: Option<OidcConfig>,
     /// Database connections in the pool (1-64).
@@ -316,11 +323,14 @@ impl Default for Config {
             demo_mode: false,
             approval_threshold_kr: 100_000,
             session_idle_minutes: 30,
+            session_absolute_hours: 12,
             max_failed_logins: 5,
             throttle_window_minutes: 15,
             audit_checkpoint_minutes: 15,
             audit_checkpoint_dir: None,
             audit_checkpoint_key: None,
+            throttle_max_delay_minutes: 15,
+            trusted_proxies: Vec::new(),
             oidc: None,
             database_max_connections: 4,
             sqlite_cache_kib: 2048,
@@ -344,11 +354,14 @@ impl fmt::Debug for Config {
             .field("demo_mode", &self.demo_mode)
             .field("approval_threshold_kr", &self.approval_threshold_kr)
             .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("session_absolute_hours", &self.session_absolute_hours)
             .field("max_failed_logins", &self.max_failed_logins)
             .field("throttle_window_minutes", &self.throttle_window_minutes)
             .field("audit_checkpoint_minutes", &self.audit_checkpoint_minutes)
             .field("audit_checkpoint_dir", &self.audit_checkpoint_dir)
             .field("audit_checkpoint_key", &self.audit_checkpoint_key)
+            .field("throttle_max_delay_minutes", &self.throttle_max_delay_minutes)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("oidc", &self.oidc)
             .field("database_max_connections", &self.database_max_connections)
             .field("sqlite_cache_kib", &self.sqlite_cache_kib)
@@ -398,13 +411,15 @@ impl Config {
             throttle: app::auth::Throttle {
                 max_failures: self.max_failed_logins,
                 window: jiff::SignedDuration::from_mins(i64::from(self.throttle_window_minutes)),
+                max_delay: jiff::SignedDuration::from_mins(i64::from(self.throttle_max_delay_minutes)),
             },
             session_idle: jiff::SignedDuration::from_mins(i64::from(self.session_idle_minutes)),
+            session_absolute: jiff::SignedDuration::from_hours(i64::from(self.session_absolute_hours)),
+            demo_mode: self.demo_mode,
             // Validated ≥ 0 and far below the overflow limit, so this cannot fail in practice; fall back to zero
             // (every run needs a second person) rather than to no rule at all.
             second_person_above: app::norm::Money::from_kronor(self.approval_threshold_kr)
                 .unwrap_or(app::norm::Money::ZERO),
-            applicant_passwords: self.demo_mode,
         }
     }
 
@@ -441,6 +456,9 @@ impl Config {
         }
         if let Some(v) = env("STEGVIS_DATABASE_URL") {
             self.database_url = v;
+        }
+        if let Some(v) = env("STEGVIS_DEMO_MODE") {
+            self.demo_mode = parsed("STEGVIS_DEMO_MODE", v)?;
         }
         if let Some(v) = env("STEGVIS_SECURE_COOKIES") {
             self.secure_cookies = parsed("STEGVIS_SECURE_COOKIES", v)?;
@@ -536,10 +554,15 @@ impl Config {
                 reason: "must be ≥ 0".to_owned(),
             });
         }
-        if self.session_idle_minutes == 0 || self.max_failed_logins == 0 || self.throttle_window_minutes == 0
+        if self.session_idle_minutes == 0
+            || self.session_absolute_hours == 0
+            || self.max_failed_logins == 0
+            || self.throttle_window_minutes == 0
+            || self.throttle_max_delay_minutes == 0
         {
             return Err(ConfigError::Invalid {
-                field: "session_idle_minutes/max_failed_logins/throttle_window_minutes",
+                field: "session_idle_minutes/session_absolute_hours/max_failed_logins/throttle_window_minutes/\
+                        throttle_max_delay_minutes",
                 reason: "must be > 0".to_owned(),
             });
         }
@@ -555,6 +578,20 @@ impl Config {
                 reason:
                     "give both (checkpoints are signed with the key and appended in the directory) or neither"
                         .to_owned(),
+            });
+        }
+        if u64::from(self.session_idle_minutes) > u64::from(self.session_absolute_hours) * 60 {
+            return Err(ConfigError::Invalid {
+                field: "session_idle_minutes",
+                reason: "must not be longer than session_absolute_hours".to_owned(),
+            });
+        }
+        // The demo's conveniences are for a plain-HTTP demo on loopback only.
+        if !self.secure_cookies && !self.demo_mode {
+            return Err(ConfigError::Invalid {
+                field: "secure_cookies",
+                reason: "may be false only in demo mode (cookies without Secure travel over plain HTTP)"
+                    .to_owned(),
             });
         }
         if let Some(oidc) = &self.oidc {
@@ -723,14 +760,14 @@ mod tests {
         assert_eq!(eid.scopes, [OIDC_SWEDEN_PERSON_SCOPE]);
         assert!(eid.client_secret.is_none());
         // Applicants' passwords follow demo mode.
-        assert!(!c.policy().applicant_passwords);
+        assert!(!c.policy().demo_mode);
         assert!(
             Config {
                 demo_mode: true,
                 ..Config::default()
             }
             .policy()
-            .applicant_passwords
+            .demo_mode
         );
     }
 
@@ -816,6 +853,57 @@ mod tests {
         }
         // Not configured: no anchor, and nothing is read.
         assert!(Config::default().checkpoint_anchor().unwrap().is_none());
+    }
+
+    #[test]
+    fn insecure_cookies_only_in_demo_mode_and_sessions_have_an_absolute_lifetime() {
+        // Refused from the file and from the environment alike, naming the field.
+        let refused = Config::from_toml("secure_cookies = false\n").unwrap().validate();
+        assert!(
+            matches!(
+                &refused,
+                Err(ConfigError::Invalid {
+                    field: "secure_cookies",
+                    ..
+                })
+            ),
+            "{refused:?}"
+        );
+        let env = |k: &str| (k == "STEGVIS_SECURE_COOKIES").then(|| "false".to_owned());
+        assert!(matches!(
+            Config::load(None, &env),
+            Err(ConfigError::Invalid {
+                field: "secure_cookies",
+                ..
+            })
+        ));
+        // The demo (`stegvis demo` sets both, the browser tests give both in the environment) is allowed.
+        let demo = Config::from_toml("secure_cookies = false\ndemo_mode = true\n").unwrap();
+        demo.validate().unwrap();
+        assert!(demo.policy().demo_mode);
+        let env = |k: &str| match k {
+            "STEGVIS_SECURE_COOKIES" => Some("false".to_owned()),
+            "STEGVIS_DEMO_MODE" => Some("true".to_owned()),
+            _ => None,
+        };
+        assert!(Config::load(None, &env).unwrap().demo_mode);
+
+        // Twelve hours by default, as the example file says; an idle limit beyond it makes no sense.
+        let c = Config::default();
+        assert_eq!(c.policy().session_absolute, jiff::SignedDuration::from_hours(12));
+        assert!(!c.policy().demo_mode);
+        let long_idle = Config::from_toml("session_idle_minutes = 721\n")
+            .unwrap()
+            .validate();
+        assert!(matches!(
+            long_idle,
+            Err(ConfigError::Invalid {
+                field: "session_idle_minutes",
+                ..
+            })
+        ));
+        let c = Config::from_toml("trusted_proxies = [\"10.0.0.1\", \"::1\"]\n").unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
     }
 
     #[test]

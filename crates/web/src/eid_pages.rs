@@ -254,8 +254,8 @@ pub async fn callback(
                 state.config.secure_cookies,
             ));
             let next = safe_next(Some(&pending.next));
-            let target = if next == "/" { LANDING } else { next };
-            (jar, Redirect::to(target)).into_response()
+            let target = if next == "/" { LANDING.to_owned() } else { next };
+            (jar, Redirect::to(&target)).into_response()
         }
         Err(CitizenSignInError::UnknownPerson) => {
             let page = EidUnknownPage {

@@ -344,6 +344,12 @@ pub struct Texts {
     pub eid_unknown_apply: &'static str,
     pub eid_unknown_contact: &'static str,
     pub error_too_long: &'static str,
+    /// A search field or a name over its limit (`app::domain::text::SEARCH_FIELD`, `NAME`: 200 characters, stated).
+    pub error_search_too_long: &'static str,
+    /// A text with NUL or another control character.
+    pub error_control_characters: &'static str,
+    /// A query string over the router's limit.
+    pub error_query_too_long: &'static str,
     pub error_subject_taken: &'static str,
     pub external_sign_in: &'static str,
     pub external_sign_in_hint: &'static str,
@@ -698,6 +704,9 @@ pub static SV: Texts = Texts {
     eid_unknown_apply: "Vill du ansöka om ekonomiskt bistånd? Kontakta kommunens kontaktcenter så bokar vi ett första samtal med en socialsekreterare. Efter det kan du söka och följa ditt ärende här.",
     eid_unknown_contact: "Har du redan ett ärende, eller tror du att något är fel? Kontakta din handläggare eller kommunens kontaktcenter.",
     error_too_long: "Högst 255 tecken",
+    error_search_too_long: "Högst 200 tecken",
+    error_control_characters: "Texten innehåller otillåtna tecken (styrtecken)",
+    error_query_too_long: "Adressen är för lång",
     error_subject_taken: "Användar-id:t är redan kopplat till ett konto",
     external_sign_in: "Inloggning med kommunens konto",
     external_sign_in_hint: "Den som loggar in hos kommunens inloggningstjänst med detta användar-id blir inloggad som detta konto.",
@@ -1058,6 +1067,9 @@ pub static EN: Texts = Texts {
     eid_unknown_apply: "Do you want to apply for financial assistance? Contact the municipality's contact centre and we will book a first meeting with a social worker. After that you can apply and follow your matter here.",
     eid_unknown_contact: "If you already have a matter, or think something is wrong, contact your caseworker or the municipality's contact centre.",
     error_too_long: "At most 255 characters",
+    error_search_too_long: "At most 200 characters",
+    error_control_characters: "The text contains characters that are not allowed (control characters)",
+    error_query_too_long: "The address is too long",
     error_subject_taken: "This user id is already linked to an account",
     external_sign_in: "Sign-in with the municipal account",
     external_sign_in_hint: "Whoever signs in at the municipality's sign-in service with this user id is signed in as this account.",

@@ -11,7 +11,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
 use crate::i18n::{Lang, Texts};
-use crate::session::safe_next;
+use crate::session::next_target;
 
 pub const LANG_COOKIE: &str = "stegvis_lang";
 
@@ -54,5 +54,8 @@ pub async fn switch(Path(code): Path<String>, Query(q): Query<Next>, jar: Cookie
     cookie.set_path("/");
     cookie.set_same_site(SameSite::Lax);
     cookie.set_http_only(true);
-    (jar.add(cookie), Redirect::to(safe_next(q.next.as_deref()))).into_response()
+    match next_target(q.next.as_deref()) {
+        Ok(next) => (jar.add(cookie), Redirect::to(&next)).into_response(),
+        Err(bad) => bad.into_response(),
+    }
 }

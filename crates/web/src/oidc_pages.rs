@@ -22,7 +22,7 @@ use crate::oidc::OidcError;
 use crate::pages::{error_page, internal_error};
 use crate::router::AppState;
 use crate::security::{random_token, tokens_match};
-use crate::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, removal, safe_next};
+use crate::session::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, next_target, removal, safe_next};
 
 pub const START_PATH: &str = "/login/oidc";
 pub const CALLBACK_PATH: &str = "/login/oidc/callback";
@@ -57,7 +57,10 @@ pub async fn start(
     let Some(provider) = &state.oidc else {
         return error_page(StatusCode::NOT_FOUND, lang.0, None, START_PATH);
     };
-    let next = safe_next(q.next.as_deref()).to_owned();
+    let next = match next_target(q.next.as_deref()) {
+        Ok(next) => next,
+        Err(bad) => return bad.into_response(),
+    };
     let auth = match provider.authorize(state.app.clock.now()).await {
         Ok(auth) => auth,
         Err(e) => {
@@ -199,7 +202,7 @@ pub async fn callback(
                 state.config.secure_cookies,
             ));
             let next = safe_next(Some(&pending.next));
-            let target = if next == "/" { "/hem" } else { next };
+            let target = if next == "/" { "/hem" } else { &next };
             (jar, Redirect::to(target)).into_response()
         }
         Err(ExternalSignInError::NotLinked) => login_response(

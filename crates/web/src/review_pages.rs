@@ -29,6 +29,8 @@ use crate::session::Signed;
 
 /// Search results per page.
 const PAGE_SIZE: i64 = 50;
+/// The largest offset a search link may ask for.
+const MAX_OFFSET: i64 = 1_000_000_000;
 
 /// Validation messages of a form: (field id, message), in form order.
 #[derive(Debug, Default)]
@@ -56,6 +58,7 @@ impl Errors {
                         Problem::Taken => t.error_taken,
                         Problem::TooShort => t.error_too_short,
                         Problem::TooLong => t.error_too_long,
+                        Problem::NameTooLong => t.error_search_too_long,
                         Problem::Unknown => t.error_unknown,
                     };
                     (*field, msg)
@@ -295,7 +298,26 @@ pub async fn search(
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
     let today = state.app.clock.now().to_zoned(TimeZone::UTC).date();
     let mut errors = Errors::default();
+    // Every field within its limit and free of control characters before anything else is looked at.
+    for (field, value) in [
+        ("person", &form.person),
+        ("actor", &form.actor),
+        ("action", &form.action),
+        ("from", &form.from),
+        ("to", &form.to),
+    ] {
+        match app::domain::text::SEARCH_FIELD.problem(value) {
+            Ok(_) => {}
+            Err(app::domain::text::TextProblem::TooLong) => errors.0.push((field, t.error_search_too_long)),
+            Err(app::domain::text::TextProblem::ControlCharacter) => {
+                errors.0.push((field, t.error_control_characters))
+            }
+        }
+    }
+    let checked = |field: &str| errors.get(field).is_none();
+    let (person_ok, from_ok, to_ok) = (checked("person"), checked("from"), checked("to"));
     let subject = match form.person.trim() {
+        _ if !person_ok => None,
         "" => None,
         p => {
             let parsed = parse_subject(p, today);
@@ -307,6 +329,7 @@ pub async fn search(
     };
     let mut period = |field: &'static str, value: &str, next_day: bool| match value.trim() {
         "" => None,
+        _ if (field == "from" && !from_ok) || (field == "to" && !to_ok) => None,
         v => {
             let parsed = day_start(v, next_day);
             if parsed.is_none() {
@@ -348,7 +371,8 @@ pub async fn search(
         from,
         to,
         limit: PAGE_SIZE,
-        offset: form.offset.max(0),
+        // Far beyond any log, and far from overflowing the page arithmetic below.
+        offset: form.offset.clamp(0, MAX_OFFSET),
     };
     let found = match state.app.search_access_log(&signed.signed_in.actor, &query).await {
         Ok(found) => found,
@@ -453,10 +477,12 @@ pub async fn extract(
     render(StatusCode::OK, &page)
 }
 
-/// A CSV cell: always quoted, quotes doubled, and a leading formula character neutralised so that a spreadsheet
-/// never runs text from the log as a formula.
-fn csv_cell(s: &str) -> String {
-    let guarded = if s.starts_with(['=', '+', '-', '@']) {
+/// A CSV cell: always quoted, quotes doubled, and a leading formula character neutralised with a `'` so that a
+/// spreadsheet never runs text from the log as a formula. Tab and carriage return count too: spreadsheets skip them
+/// before looking for `=` (OWASP's list for CSV injection). This is the only CSV the product writes; a new export
+/// goes through this function.
+pub(crate) fn csv_cell(s: &str) -> String {
+    let guarded = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_owned()
@@ -942,5 +968,22 @@ mod tests {
         assert_eq!(from, Some("2026-03-02T00:00:00Z".parse().unwrap()));
         assert_eq!(to, Some("2026-03-03T00:00:00Z".parse().unwrap()));
         assert_eq!(day_start("2026-02-30", false), None);
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for (cell, expected) in [
+            ("=1+1", "\"'=1+1\""),
+            ("+46", "\"'+46\""),
+            ("-2", "\"'-2\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("\t=1", "\"'\t=1\""),
+            ("\r=1", "\"'\r=1\""),
+            ("account:3", "\"account:3\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            (" =1", "\" =1\""),
+        ] {
+            assert_eq!(csv_cell(cell), expected, "{cell:?}");
+        }
     }
 }

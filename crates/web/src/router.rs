@@ -99,11 +99,24 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/static/style.css", get(stylesheet))
         .merge(api::routes())
         .fallback(not_found)
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn(limit_query));
     for layer in security::header_layers() {
         router = router.layer(layer);
     }
     router
+}
+
+/// The longest query string accepted (bytes, as sent). Every field behind a query has a limit of its own (the
+/// search fields 200 characters, see `app::domain::text`); this one keeps a huge address from reaching any handler.
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+
+/// Refuses an over-long query string with 400 and a message, before any handler or extractor sees it.
+async fn limit_query(lang: PageLang, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if req.uri().query().is_some_and(|q| q.len() > MAX_QUERY_BYTES) {
+        return (StatusCode::BAD_REQUEST, lang.texts().error_query_too_long).into_response();
+    }
+    next.run(req).await
 }
 
 async fn start(State(state): State<Arc<AppState>>, lang: PageLang) -> Response {

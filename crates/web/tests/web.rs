@@ -27,6 +27,8 @@ mod casework;
 mod deciding;
 #[path = "web/eid.rs"]
 mod eid;
+#[path = "web/hardening.rs"]
+mod hardening;
 #[path = "web/letter.rs"]
 mod letter;
 #[path = "web/oidc.rs"]

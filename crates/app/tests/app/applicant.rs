@@ -71,10 +71,12 @@ fn policy() -> Policy {
         throttle: app::auth::Throttle {
             max_failures: 5,
             window: SignedDuration::from_mins(15),
+            max_delay: SignedDuration::from_mins(15),
         },
         session_idle: SignedDuration::from_mins(30),
+        session_absolute: SignedDuration::from_hours(12),
+        demo_mode: false,
         second_person_above: norm::Money::ZERO,
-        applicant_passwords: false,
     }
 }
 

@@ -61,13 +61,18 @@ pub fn serve(config: Config) -> Result<()> {
         eprintln!("stegvis: http://{address}/");
         let state = AppState::new(config, app.clone()).context("preparing the OpenID Connect client")?;
         let router = web::router(Arc::new(state));
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                // If the signal handler cannot be installed we simply run until killed.
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .context("serving");
+        // The peer's address reaches the handlers (sign-in throttling per client address; see `trusted_proxies`
+        // for a server behind a reverse proxy).
+        let served = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            // If the signal handler cannot be installed we simply run until killed.
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("serving");
         if let (Some(task), Some(anchor)) = (checkpoints, &anchor) {
             task.abort();
             // The last word before stopping: whatever was logged since the last checkpoint is anchored too.

@@ -4,7 +4,7 @@
 
 use domain::Who;
 use domain::role::Role;
-use store::{AccountStore, NewAccount, SqlStore, Store, StoreError};
+use store::{AccountStore, Attempt, Failures, NewAccount, SignInHistory, SqlStore, Store, StoreError};
 
 use super::support::{actor, backends, count, household, ts};
 use jiff::civil::date;
@@ -160,6 +160,177 @@ async fn bad_accounts_are_refused_and_write_nothing(s: &SqlStore) {
     let after =
         count(s, "SELECT COUNT(*) FROM accounts").await + count(s, "SELECT COUNT(*) FROM audit_log").await;
     assert_eq!(before, after);
+}
+
+/// The throttle's view of the attempts: per username since its last success, per username and address, per
+/// address, and whether the address is the user's usual one. Throttled attempts are recorded but are no failures.
+async fn attempts_are_counted_per_user_and_per_address(s: &SqlStore) {
+    let a = actor("2026-03-15T09:00:00Z");
+    let id = s
+        .create_account(&a, account("kim", Role::Caseworker, vec![]))
+        .await
+        .unwrap();
+    let at = |t: &str| domain::Actor {
+        who: Who::System("inloggning".into()),
+        page: "login".into(),
+        at: ts(t),
+    };
+    let attempt = |username, client, throttled| Attempt {
+        username,
+        client,
+        throttled,
+    };
+    let desk = Some("192.0.2.10");
+    let far = Some("198.51.100.66");
+    // 09:00 Kim signs in at the desk; 09:05 and 09:06 two failures for Kim from far away, 09:07 one for "bo" from
+    // there, 09:08 a throttled try from there; 09:09 a failure for Kim without an address.
+    s.record_attempt(
+        &at("2026-03-15T09:00:00Z"),
+        attempt("kim", desk, false),
+        Some(("t", "c", id)),
+    )
+    .await
+    .unwrap();
+    for (t, user, client, throttled) in [
+        ("2026-03-15T09:05:00Z", "kim", far, false),
+        ("2026-03-15T09:06:00Z", "KIM", far, false),
+        ("2026-03-15T09:07:00Z", "bo", far, false),
+        ("2026-03-15T09:08:00Z", "kim", far, true),
+        ("2026-03-15T09:09:00Z", "kim", None, false),
+    ] {
+        s.record_attempt(&at(t), attempt(user, client, throttled), None)
+            .await
+            .unwrap();
+    }
+    let since = ts("2026-03-15T08:55:00Z");
+    let usual_since = ts("2026-01-01T00:00:00Z");
+    let failures = |count, last: &str| Failures {
+        count,
+        last: Some(ts(last)),
+    };
+    assert_eq!(
+        s.sign_in_history("kim", far, since, usual_since).await.unwrap(),
+        SignInHistory {
+            user: failures(3, "2026-03-15T09:09:00Z"),
+            user_here: failures(2, "2026-03-15T09:06:00Z"),
+            address: failures(3, "2026-03-15T09:07:00Z"),
+            usual_address: false,
+        }
+    );
+    assert_eq!(
+        s.sign_in_history("kim", desk, since, usual_since).await.unwrap(),
+        SignInHistory {
+            user: failures(3, "2026-03-15T09:09:00Z"),
+            user_here: Failures::default(),
+            address: Failures::default(),
+            usual_address: true,
+        }
+    );
+    // The window from 09:06:30: Kim's failure without an address (09:09) and bo's from far away (09:07) are left.
+    let late = s
+        .sign_in_history("kim", far, ts("2026-03-15T09:06:30Z"), usual_since)
+        .await
+        .unwrap();
+    assert_eq!(
+        (late.user.count, late.user_here.count, late.address.count),
+        (1, 0, 1)
+    );
+    // Without an address only the username's count applies (no shared "no address" bucket) ...
+    let h = s.sign_in_history("kim", None, since, usual_since).await.unwrap();
+    assert_eq!(
+        (h.user.count, h.user_here.count, h.address.count, h.usual_address),
+        (3, 0, 0, false)
+    );
+    // ... and a success before `usual_since` makes no usual address.
+    let h = s
+        .sign_in_history("kim", desk, since, ts("2026-03-15T09:01:00Z"))
+        .await
+        .unwrap();
+    assert!(!h.usual_address);
+    // A new success starts Kim's count again (failures after it only).
+    s.record_attempt(
+        &at("2026-03-15T09:10:00Z"),
+        attempt("kim", desk, false),
+        Some(("t2", "c2", id)),
+    )
+    .await
+    .unwrap();
+    let h = s.sign_in_history("kim", far, since, usual_since).await.unwrap();
+    assert_eq!((h.user.count, h.address.count), (0, 3));
+    // Every attempt is audited; the throttled one says so.
+    assert_eq!(
+        count(
+            s,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.login_failed' AND detail_json LIKE '%throttled%'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            s,
+            "SELECT COUNT(*) FROM login_attempts WHERE client = '198.51.100.66'"
+        )
+        .await,
+        4
+    );
+}
+
+/// The absolute lifetime: a session created before `created_since` is over, however recently used.
+async fn sessions_have_an_absolute_lifetime_and_demo_accounts_are_marked(s: &SqlStore) {
+    let a = actor("2026-03-15T08:00:00Z");
+    let id = s
+        .create_account(&a, account("kim", Role::Caseworker, vec![]))
+        .await
+        .unwrap();
+    assert!(!s.account_by_username("kim").await.unwrap().unwrap().demo);
+    s.record_login(&a, "kim", Some(("token", "csrf", id)))
+        .await
+        .unwrap();
+    let idle_since = ts("2026-03-15T19:30:00Z");
+    let now = ts("2026-03-15T19:59:00Z");
+    // Touched at 19:59 (within the idle limit) ...
+    assert!(
+        s.session("token", ts("2026-03-15T07:59:00Z"), now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // ... and created at 08:00: live if sessions from 08:00 on count, over if only those from 08:00:01.
+    assert!(
+        s.session_within("token", idle_since, ts("2026-03-15T08:00:00Z"), now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        s.session_within("token", idle_since, ts("2026-03-15T08:00:01Z"), now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    s.mark_demo_account(&a, id).await.unwrap();
+    assert!(s.account_by_username("kim").await.unwrap().unwrap().demo);
+    assert_eq!(
+        count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'account.demo'").await,
+        1
+    );
+    assert!(matches!(
+        s.mark_demo_account(&a, store::AccountId(999)).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_attempts_and_session_lifetime() {
+    for db in backends().await {
+        attempts_are_counted_per_user_and_per_address(&db.store).await;
+        db.finish().await;
+    }
+    for db in backends().await {
+        sessions_have_an_absolute_lifetime_and_demo_accounts_are_marked(&db.store).await;
+        db.finish().await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

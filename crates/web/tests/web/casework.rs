@@ -80,7 +80,7 @@ async fn a_follow_up_with_bad_input_is_refused_next_to_its_field_and_nothing_is_
         ),
     ] {
         let r = post(&f.router, &target, &kim, &format!("csrf_token={csrf}&{form}")).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{form}");
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{form}");
         assert!(r.body.contains(message), "{form}: {message}");
         assert!(
             r.body.contains(&format!("id=\"{field}-error\"")) && r.body.contains("aria-invalid=\"true\""),
@@ -98,7 +98,7 @@ async fn a_follow_up_with_bad_input_is_refused_next_to_its_field_and_nothing_is_
         &format!("csrf_token={csrf}&due=2026-03-10&reason={long}"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("högst 300 tecken"));
     // No CSRF token, or the wrong one: refused, nothing stored.
     let r = post(
@@ -263,7 +263,7 @@ async fn a_journal_note_needs_a_member_and_a_text() {
         ),
     ] {
         let r = post(&f.router, &target, &kim, &format!("csrf_token={csrf}&{form}")).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{form}");
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{form}");
         assert!(r.body.contains(message), "{form}");
         assert!(
             r.body.contains(&format!("id=\"{field}-error\"")),
