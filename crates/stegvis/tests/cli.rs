@@ -498,17 +498,23 @@ fn verify_names_a_rewritten_chain() {
                 row.get::<String, _>("detail_json")
             ])
             .to_string();
+            // The chain's formula (store::audit): hash = sha256(prev_hash || content_digest), both hex, and
+            // content_digest = sha256(canonical content): an attacker who can write the database recomputes both.
+            let digest = hex::encode(sha2::Sha256::digest(canonical.as_bytes()));
             let hash = hex::encode(
                 sha2::Sha256::new()
                     .chain_update(prev.as_bytes())
-                    .chain_update(canonical)
+                    .chain_update(digest.as_bytes())
                     .finalize(),
             );
-            sqlx::query("UPDATE audit_log SET page = $1, prev_hash = $2, hash = $3 WHERE seq = $4")
-                .bind(page)
-                .bind(prev.clone())
-                .bind(hash.clone())
-                .bind(seq)
+            sqlx::query(
+                "UPDATE audit_log SET page = $1, content_digest = $2, prev_hash = $3, hash = $4 WHERE seq = $5",
+            )
+            .bind(page)
+            .bind(digest)
+            .bind(prev.clone())
+            .bind(hash.clone())
+            .bind(seq)
                 .execute(s.pool())
                 .await
                 .unwrap();
