@@ -108,15 +108,21 @@ async fn rewrite_changes(s: &SqlStore, seq: i64, detail: &str) {
             detail
         ])
         .to_string();
+        // The chain's formula (store::audit): hash = sha256(prev_hash || content_digest), both hex, with
+        // content_digest = sha256(canonical content). Whoever can write the database can recompute both.
+        let digest = hex::encode(Sha256::digest(canonical.as_bytes()));
         let hash = hex::encode(
             Sha256::new()
                 .chain_update(prev.as_bytes())
-                .chain_update(canonical)
+                .chain_update(digest.as_bytes())
                 .finalize(),
         );
-        sqlx::query("UPDATE audit_log SET detail_json = $1, prev_hash = $2, hash = $3 WHERE seq = $4")
-            .bind(detail)
-            .bind(prev.clone())
+        sqlx::query(
+            "UPDATE audit_log SET detail_json = $1, content_digest = $2, prev_hash = $3, hash = $4 WHERE seq = $5",
+        )
+        .bind(detail)
+        .bind(digest)
+        .bind(prev.clone())
             .bind(hash.clone())
             .bind(n)
             .execute(s.pool())
