@@ -95,10 +95,8 @@ fn build_into(path: &Path, config: &synth::Config, clock: &dyn Clock) -> Result<
             bar.set_message(what.to_owned());
             bar.set_length(total);
             bar.set_position(done);
-            if let Some(lines) = lines.as_mut() {
-                if let Some(line) = lines.step(what, done, total) {
-                    eprintln!("{line}");
-                }
+            if let Some(line) = lines.as_mut().and_then(|lines| lines.step(what, done, total)) {
+                eprintln!("{line}");
             }
         };
         let hash = |password: &str| app::auth::hash_password(password).map_err(|e| e.to_string());
@@ -123,11 +121,7 @@ impl ProgressLines {
             self.quarter = 0;
             return Some(format!("  {what}: 0/{total}"));
         }
-        let quarter = if total == 0 {
-            4
-        } else {
-            done.saturating_mul(4) / total
-        };
+        let quarter = done.saturating_mul(4).checked_div(total).unwrap_or(4);
         (quarter > self.quarter).then(|| {
             self.quarter = quarter;
             format!("  {what}: {done}/{total}")
