@@ -425,7 +425,9 @@ fn decision_for(request: &CalcRequest, response: CalcResponse) -> Result<NewDeci
         )
     };
     Ok(NewDecision {
+        deductions: Default::default(),
         items: vec![DecisionItem {
+            purpose: Default::default(),
             what: format!("Försörjningsstöd {}", request.month),
             outcome,
             applied: amount,

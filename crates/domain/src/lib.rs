@@ -15,6 +15,7 @@ pub mod fact;
 pub mod follow_up;
 pub mod gallring;
 pub mod ids;
+pub mod investigation;
 pub mod journal;
 pub mod membership;
 pub mod org;

@@ -69,14 +69,41 @@ pub const NAME: TextField = TextField {
     too_long: "namnet får vara högst 200 tecken",
 };
 
+/// Why the caseworker established a fact other than the one declared: short, the journal holds the story.
+pub const CORRECTION_REASON: TextField = TextField {
+    field: "reason",
+    max_chars: 1_000,
+    multi_line: true,
+    too_long: "skälet får vara högst 1 000 tecken",
+};
+
+/// Which attachment, register or conversation a fact was established from ("Hyresavi mars", "SSBTEK 3 mars").
+pub const FACT_SOURCE: TextField = TextField {
+    field: "source_detail",
+    max_chars: 200,
+    multi_line: false,
+    too_long: "källan får beskrivas med högst 200 tecken",
+};
+
+/// What a decision item is for, in the caseworker's words ("Tandvård enligt kostnadsförslag 12 mars").
+pub const ITEM_DESCRIPTION: TextField = TextField {
+    field: "what",
+    max_chars: 200,
+    multi_line: false,
+    too_long: "beskrivningen får vara högst 200 tecken",
+};
+
 /// Every field, for the test that each message states its limit.
-pub const ALL: [TextField; 6] = [
+pub const ALL: [TextField; 9] = [
     DECISION_REASONS,
     JOURNAL_NOTE,
     APPEAL_GROUNDS,
     FOLLOW_UP_REASON,
     SEARCH_FIELD,
     NAME,
+    CORRECTION_REASON,
+    FACT_SOURCE,
+    ITEM_DESCRIPTION,
 ];
 
 /// Why a text was refused, before it is turned into the caller's error.

@@ -63,7 +63,9 @@ fn month_decision(i: usize) -> Result<NewDecision> {
     let amount = Money::from_kronor(4000 + i64::try_from(i % 5000).map_err(StoreError::corrupt)?)
         .map_err(StoreError::corrupt)?;
     Ok(NewDecision {
+        deductions: Default::default(),
         items: vec![DecisionItem {
+            purpose: Default::default(),
             what: "Försörjningsstöd".into(),
             outcome: Outcome::Bifall,
             applied: amount,

@@ -441,6 +441,10 @@ async fn keep_statistics(conn: &mut AnyConnection, household: HouseholdId) -> Re
 }
 
 /// Removes everything of a household's case file but its accounts (see the module's rules).
+/// The stored codes of the purposes whose item descriptions are free text.
+const LIVSFORING: &str =
+    "'tandvard', 'glasogon', 'mobler_hemutrustning', 'lakarvard_medicin', 'ovrig_livsforing'";
+
 async fn gallra_household(conn: &mut AnyConnection, household: HouseholdId, on: Date) -> Result<()> {
     const APPS: &str = "SELECT id FROM applications WHERE household_id = $1";
     const DECISIONS: &str = "SELECT d.id FROM decisions d JOIN applications a ON a.id = d.application_id \
@@ -449,6 +453,11 @@ async fn gallra_household(conn: &mut AnyConnection, household: HouseholdId, on: 
         "UPDATE applications SET request_json = NULL WHERE household_id = $1".to_owned(),
         format!("UPDATE decisions SET calculation_json = NULL WHERE application_id IN ({APPS})"),
         format!("UPDATE decision_items SET reasons = '' WHERE decision_id IN ({DECISIONS})"),
+        // A need for livsföring i övrigt is described in the caseworker's words; its purpose stays (statistics).
+        format!(
+            "UPDATE decision_items SET what = '' WHERE purpose IN ({LIVSFORING}) AND decision_id IN ({DECISIONS})"
+        ),
+        format!("DELETE FROM application_corrections WHERE application_id IN ({APPS})"),
         format!("UPDATE appeals SET grounds = NULL WHERE decision_id IN ({DECISIONS})"),
         "UPDATE claims SET reason = '' WHERE household_id = $1".to_owned(),
         "DELETE FROM follow_ups WHERE household_id = $1".to_owned(),

@@ -26,6 +26,7 @@ mod failpoints;
 mod follow_ups;
 mod gallring;
 mod intake;
+mod investigation;
 mod model;
 mod money_flow;
 mod packed;
@@ -73,6 +74,7 @@ pub use external_sign_in::{ExternalLink, ExternalSignIn, MAX_EXTERNAL_ID_CHARS, 
 pub use failpoints::FailPoints;
 pub use follow_ups::FollowUps;
 pub use intake::Intake;
+pub use investigation::{CorrectionView, InvestigationRecord, Investigations};
 pub use model::*;
 pub use payment_runs::{BatchSummary, PaymentRuns};
 pub use sql::{Backend, SqlStore, StoreConfig, read_log_path};

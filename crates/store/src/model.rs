@@ -211,7 +211,10 @@ pub struct DecisionView {
     pub application: ApplicationId,
     pub replaces: Option<DecisionId>,
     pub items: Vec<DecisionItem>,
+    /// What is paid out: the items' accepted need less `deductions` and any reduction.
     pub total_granted: Money,
+    /// The household's own means (counted income, usable assets) taken from the accepted need.
+    pub deductions: Money,
     pub decided_by: String,
     pub decided_at: Timestamp,
     pub served_on: Option<Date>,

@@ -139,8 +139,25 @@ pub(crate) async fn add_decision(
     }
     let mut out = Vec::new();
     let mut created = Vec::new();
-    for (no, item) in (1_i64..).zip(&d.items) {
-        if item.granted <= Money::ZERO {
+    // A decision that replaces another pays only what the application's earlier decisions did not already pay,
+    // counted over the whole decision (a new decision may order or split its items differently).
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) AS paid FROM payments p \
+         JOIN decisions d ON d.id = p.decision_id \
+         WHERE d.application_id = $1 AND p.status <> 'stopped' AND p.decision_id <> $2",
+    )
+    .bind(d.application.get())
+    .bind(decision.get())
+    .fetch_one(tx.conn())
+    .await?;
+    let paid_before = Money::from_ore(row.try_get("paid")?);
+    let mut due = d
+        .total_granted
+        .checked_sub(paid_before)
+        .map_err(StoreError::corrupt)?;
+    let payable = domain::decision::payable_amounts(&d.items, d.deductions)?;
+    for (no, share) in (1_i64..).zip(payable) {
+        if share <= Money::ZERO {
             continue;
         }
         let key = idempotency_key(decision, no);
@@ -150,25 +167,16 @@ pub(crate) async fn add_decision(
             .fetch_optional(tx.conn())
             .await?
         {
-            out.push(payment_from_row(&row)?);
+            let existing = payment_from_row(&row)?;
+            due = due.checked_sub(existing.amount).map_err(StoreError::corrupt)?;
+            out.push(existing);
             continue;
         }
-        // For a decision that replaces another, pay only what the earlier decisions did not already pay.
-        let row = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(p.amount), 0) AS BIGINT) AS paid FROM payments p \
-             JOIN decisions d ON d.id = p.decision_id \
-             WHERE d.application_id = $1 AND p.item_no = $2 AND p.status <> 'stopped' AND p.decision_id <> $3",
-        )
-        .bind(d.application.get())
-        .bind(no)
-        .bind(decision.get())
-        .fetch_one(tx.conn())
-        .await?;
-        let paid = Money::from_ore(row.try_get("paid")?);
-        let amount = item.granted.checked_sub(paid).map_err(StoreError::corrupt)?;
+        let amount = share.min(due);
         if amount <= Money::ZERO {
             continue;
         }
+        due = due.checked_sub(amount).map_err(StoreError::corrupt)?;
         tx.fail_point("add_to_batch.before_insert")?;
         let sql = format!(
             "INSERT INTO payments (batch_id, decision_id, item_no, amount, idempotency_key, status, created_at) \

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use domain::appeal::{AppealStatus, CourtOutcome};
 use domain::application::{ApplicationEvent, ApplicationStatus};
-use domain::decision::{DecisionItem, NewDecision, Outcome};
+use domain::decision::{DecisionItem, NewDecision, Outcome, Purpose};
 use domain::recovery::{self, ClaimEvent};
 use domain::{Actor, AppealId, ApplicationId, ClaimId, DecisionId, DomainError, HouseholdId, PersonId};
 use jiff::civil::Date;
@@ -196,7 +196,7 @@ async fn insert_decision(
         .map_err(StoreError::corrupt)?;
     let row = sqlx::query(
         "INSERT INTO decisions (application_id, replaces, decided_by, decided_at, total_granted, calculation_json, \
-         rule_table, rule_table_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+         rule_table, rule_table_version, deductions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(app.get())
     .bind(d.replaces.map(DecisionId::get))
@@ -206,6 +206,7 @@ async fn insert_decision(
     .bind(calc_json)
     .bind(d.calculation.as_ref().map(|c| c.rule_table.clone()))
     .bind(d.calculation.as_ref().map(|c| c.rule_table_version.clone()))
+    .bind(d.deductions.ore())
     .fetch_one(tx.conn())
     .await
     .map_err(|e| match unique_as_duplicate(e, "") {
@@ -215,8 +216,8 @@ async fn insert_decision(
     let id = DecisionId(row.try_get("id")?);
     for (no, item) in (1_i64..).zip(&d.items) {
         sqlx::query(
-            "INSERT INTO decision_items (decision_id, item_no, what, outcome, applied, granted, reasons, legal_basis) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO decision_items (decision_id, item_no, what, outcome, applied, granted, reasons, legal_basis, \
+             purpose) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(id.get())
         .bind(no)
@@ -226,6 +227,7 @@ async fn insert_decision(
         .bind(item.granted.ore())
         .bind(item.reasons.clone())
         .bind(item.legal_basis.clone())
+        .bind(item.purpose.as_str())
         .execute(tx.conn())
         .await?;
     }
@@ -259,7 +261,12 @@ pub(crate) async fn decide_in_tx(
     // Check the move before writing anything.
     app.status.apply(event)?;
     let id = insert_decision(tx, actor, application, d).await?;
-    let app = transition(tx, application, expected_version, event, Some(id)).await?;
+    let mut app = transition(tx, application, expected_version, event, Some(id)).await?;
+    if d.total_granted()? == Money::ZERO {
+        // Nothing to pay: the application has run its course (an appeal or a reconsideration may still reopen it
+        // with a new decision), so the queue and gallring see it as finished.
+        app = transition(tx, application, app.version, ApplicationEvent::Close, None).await?;
+    }
     tx.audit(
         actor,
         "decision.create",
@@ -344,8 +351,8 @@ pub(crate) async fn decide_month(
 
         let sql = format!(
             "INSERT INTO decisions (application_id, decided_by, decided_at, total_granted, calculation_json, rule_table, \
-             rule_table_version) VALUES {} RETURNING id, application_id",
-            placeholders(chunk.len(), 7)
+             rule_table_version, deductions) VALUES {} RETURNING id, application_id",
+            placeholders(chunk.len(), 8)
         );
         let mut q = sqlx::query(&sql);
         for (m, app) in chunk.iter().zip(&apps) {
@@ -363,7 +370,8 @@ pub(crate) async fn decide_month(
                 .bind(d.total_granted()?.ore())
                 .bind(calc_json)
                 .bind(d.calculation.as_ref().map(|c| c.rule_table.clone()))
-                .bind(d.calculation.as_ref().map(|c| c.rule_table_version.clone()));
+                .bind(d.calculation.as_ref().map(|c| c.rule_table_version.clone()))
+                .bind(d.deductions.ore());
         }
         let mut decision_of = BTreeMap::new();
         for r in q.fetch_all(tx.conn()).await? {
@@ -390,9 +398,9 @@ pub(crate) async fn decide_month(
             .collect();
         for part in rows.chunks(MONTH_CHUNK) {
             let sql = format!(
-                "INSERT INTO decision_items (decision_id, item_no, what, outcome, applied, granted, reasons, legal_basis) \
-                 VALUES {}",
-                placeholders(part.len(), 8)
+                "INSERT INTO decision_items (decision_id, item_no, what, outcome, applied, granted, reasons, legal_basis, \
+                 purpose) VALUES {}",
+                placeholders(part.len(), 9)
             );
             let mut q = sqlx::query(&sql);
             for (d, no, item) in part {
@@ -404,7 +412,8 @@ pub(crate) async fn decide_month(
                     .bind(item.applied.ore())
                     .bind(item.granted.ore())
                     .bind(item.reasons.clone())
-                    .bind(item.legal_basis.clone());
+                    .bind(item.legal_basis.clone())
+                    .bind(item.purpose.as_str());
             }
             q.execute(tx.conn()).await?;
         }
@@ -486,15 +495,15 @@ async fn require_households(conn: &mut AnyConnection, ids: impl Iterator<Item = 
 
 pub(crate) async fn load_decision(conn: &mut AnyConnection, id: DecisionId) -> Result<DecisionView> {
     let row = sqlx::query(
-        "SELECT id, application_id, replaces, decided_by, decided_at, served_on, total_granted, calculation_json \
-         FROM decisions WHERE id = $1",
+        "SELECT id, application_id, replaces, decided_by, decided_at, served_on, total_granted, calculation_json, \
+         deductions FROM decisions WHERE id = $1",
     )
     .bind(id.get())
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound { what: "beslut", id: id.get() })?;
     let items = sqlx::query(
-        "SELECT what, outcome, applied, granted, reasons, legal_basis FROM decision_items \
+        "SELECT what, outcome, applied, granted, reasons, legal_basis, purpose FROM decision_items \
          WHERE decision_id = $1 ORDER BY item_no",
     )
     .bind(id.get())
@@ -503,7 +512,9 @@ pub(crate) async fn load_decision(conn: &mut AnyConnection, id: DecisionId) -> R
     .iter()
     .map(|r| {
         let outcome: String = r.try_get("outcome")?;
+        let purpose: String = r.try_get("purpose")?;
         Ok(DecisionItem {
+            purpose: parse::<Purpose>(&purpose)?,
             what: r.try_get("what")?,
             outcome: parse::<Outcome>(&outcome)?,
             applied: Money::from_ore(r.try_get("applied")?),
@@ -521,6 +532,7 @@ pub(crate) async fn load_decision(conn: &mut AnyConnection, id: DecisionId) -> R
         replaces: row.try_get::<Option<i64>, _>("replaces")?.map(DecisionId),
         items,
         total_granted: Money::from_ore(row.try_get("total_granted")?),
+        deductions: Money::from_ore(row.try_get("deductions")?),
         decided_by: row.try_get("decided_by")?,
         decided_at: from_micros(row.try_get("decided_at")?)?,
         served_on: served.as_deref().map(parse_date).transpose()?,

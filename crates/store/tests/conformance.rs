@@ -179,6 +179,7 @@ mod support {
 
     pub fn bifall(amount: i64) -> DecisionItem {
         DecisionItem {
+            purpose: Default::default(),
             what: "Försörjningsstöd".into(),
             outcome: Outcome::Bifall,
             applied: kr(amount),
@@ -190,6 +191,7 @@ mod support {
 
     pub fn decision(amounts: &[i64]) -> NewDecision {
         NewDecision {
+            deductions: Default::default(),
             items: amounts.iter().map(|a| bifall(*a)).collect(),
             calculation: None,
             replaces: None,
@@ -498,7 +500,9 @@ mod cases {
         let app3 = s.receive_application(&a, h3, march(), TODAY).await.unwrap();
         let app3 = s.start_investigation(&a, app3.id, 1).await.unwrap();
         let avslag = NewDecision {
+            deductions: Default::default(),
             items: vec![DecisionItem {
+                purpose: Default::default(),
                 outcome: Outcome::Avslag,
                 granted: Money::ZERO,
                 ..bifall(3000)

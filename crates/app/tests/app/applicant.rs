@@ -96,7 +96,9 @@ fn applicant(person: PersonId) -> Actor {
 fn item(kr: i64) -> NewDecision {
     let amount = norm::Money::from_kronor(kr).unwrap();
     NewDecision {
+        deductions: Default::default(),
         items: vec![DecisionItem {
+            purpose: Default::default(),
             what: "Försörjningsstöd".into(),
             outcome: Outcome::Bifall,
             applied: amount,

@@ -248,6 +248,7 @@ fn frozen(request: CalcRequest, assistance: i64) -> FrozenCalculation {
 
 fn item(what: &str, amount: i64, reasons: &str) -> DecisionItem {
     DecisionItem {
+        purpose: Default::default(),
         what: what.into(),
         outcome: Outcome::Bifall,
         applied: kr(amount),
@@ -297,6 +298,7 @@ async fn paid_month(
         .unwrap();
     let app = s.start_investigation(staff, app.id, app.version).await.unwrap();
     let decision = NewDecision {
+        deductions: Default::default(),
         items: vec![
             item("Försörjningsstöd 2019-06", 4000, reasons),
             item("Hyra 2019-06", 1500, reasons),

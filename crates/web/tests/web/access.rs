@@ -149,7 +149,9 @@ async fn town() -> Town {
             march.id,
             march.version,
             NewDecision {
+                deductions: Default::default(),
                 items: vec![DecisionItem {
+                    purpose: Default::default(),
                     what: "Försörjningsstöd 2026-03".into(),
                     outcome: Outcome::Bifall,
                     applied: norm::Money::from_kronor(9000).unwrap(),

@@ -230,6 +230,7 @@ async fn a_long_decision_flows_onto_numbered_pages_and_loses_nothing() {
     let a = Actor::system("test", "setup", at);
     let items: Vec<DecisionItem> = (1..=45)
         .map(|i| DecisionItem {
+            purpose: Default::default(),
             what: format!("Kostnad nummer {i}"),
             outcome: Outcome::Avslag,
             applied: norm::Money::from_kronor(100 * i).unwrap(),
@@ -245,6 +246,7 @@ async fn a_long_decision_flows_onto_numbered_pages_and_loses_nothing() {
         household: domain::HouseholdId(f.household),
         received_on: date(2026, 1, 2),
         decision: NewDecision {
+            deductions: Default::default(),
             items,
             calculation: None,
             replaces: None,

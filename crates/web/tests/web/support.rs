@@ -85,7 +85,9 @@ pub(crate) async fn fixture_with(configure: impl FnOnce(&mut Config)) -> Fixture
     let response = norm::calculate(&norm::RuleBook::standard(), &request).unwrap();
     let granted = norm::Money::from_kronor(response.assistance).unwrap();
     let decision = NewDecision {
+        deductions: Default::default(),
         items: vec![DecisionItem {
+            purpose: Default::default(),
             what: "Försörjningsstöd 2026-02".into(),
             outcome: Outcome::Bifall,
             applied: granted,
