@@ -230,6 +230,7 @@ impl App {
         )?;
         let decision = NewDecision {
             calculation: Some(FrozenCalculation {
+                changes,
                 rule_table: response.rule_table.clone(),
                 rule_table_version: response.rule_table_version.clone(),
                 request: established,

@@ -436,6 +436,7 @@ fn decision_for(request: &CalcRequest, response: CalcResponse) -> Result<NewDeci
             legal_basis: basis.to_owned(),
         }],
         calculation: Some(FrozenCalculation {
+            changes: Default::default(),
             rule_table: response.rule_table.clone(),
             rule_table_version: response.rule_table_version.clone(),
             request: request.clone(),

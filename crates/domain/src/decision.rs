@@ -280,6 +280,10 @@ pub struct FrozenCalculation {
     pub response: CalcResponse,
     pub rule_table: String,
     pub rule_table_version: String,
+    /// The declared facts the investigation changed, with why: the letter says which and why (empty for decisions
+    /// made without an investigation, such as the synthetic town's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<crate::investigation::FactChange>,
 }
 
 /// A decision as proposed by a caseworker, validated before anything is stored.

@@ -459,6 +459,7 @@ mod cases {
         };
         let mut d = decision(&[4180]);
         d.calculation = Some(FrozenCalculation {
+            changes: Default::default(),
             request,
             response,
             rule_table: "riksnorm 2026".into(),

@@ -184,7 +184,18 @@ async fn decision_page(
         ),
     };
     let decided_on = d.decided_at.to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    let dt = crate::decision_texts::DecisionTexts::of(lang.0);
+    let changed_facts = d
+        .calculation
+        .as_ref()
+        .map(|c| crate::application_pages::change_sentences(&c.changes, &c.request, dt))
+        .unwrap_or_default();
+    let deductions = (d.deductions > Money::ZERO).then(|| (dt.deductions, d.deductions.to_string()));
     let page = DecisionPage {
+        changed_facts_heading: dt.changed_facts,
+        changed_facts,
+        deductions,
+        to_pay: (dt.to_pay, d.total_granted.to_string()),
         lang: lang.0,
         t,
         user,

@@ -10,6 +10,7 @@ pub mod auth_pages;
 pub mod case_pages;
 pub mod config;
 pub mod decision_pages;
+pub mod decision_texts;
 pub mod document_pages;
 pub mod eid_pages;
 pub mod i18n;

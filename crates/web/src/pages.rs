@@ -153,6 +153,13 @@ pub struct CalcPart {
 #[derive(Debug, Template)]
 #[template(path = "decision.html")]
 pub struct DecisionPage {
+    pub changed_facts_heading: &'static str,
+    /// The investigation's changes of declared facts, as sentences.
+    pub changed_facts: Vec<String>,
+    /// (label, amount) of the own means taken from the accepted need, when there are any.
+    pub deductions: Option<(&'static str, String)>,
+    /// (label, amount) paid out.
+    pub to_pay: (&'static str, String),
     pub lang: Lang,
     pub t: &'static Texts,
     pub user: Option<NavUser>,

@@ -60,6 +60,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/ansokan/{id}", get(application_pages::show))
         .route("/ansokan/{id}/utred", post(application_pages::start))
         .route("/ansokan/{id}/beslut", post(application_pages::decide))
+        .route("/ansokan/{id}/uppgift", post(application_pages::correct))
         .route("/beslut/{id}", get(decision_pages::decision))
         .route("/beslut/{id}/overklaga", post(decision_pages::appeal))
         .route("/beslut/{id}/brev.pdf", get(decision_pages::letter))

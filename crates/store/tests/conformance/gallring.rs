@@ -227,6 +227,7 @@ fn request(month: Month, members: Vec<MemberIn>) -> CalcRequest {
 
 fn frozen(request: CalcRequest, assistance: i64) -> FrozenCalculation {
     FrozenCalculation {
+        changes: Default::default(),
         response: CalcResponse {
             month: request.month,
             rule_table: "riksnorm 2019".into(),

@@ -12,7 +12,9 @@ use jiff::civil::date;
 use jiff::tz::TimeZone;
 
 use crate::decision_pages::{calc_parts, outcome_label};
+use crate::decision_texts::DecisionTexts;
 use crate::i18n::{Lang, Texts};
+use app::norm::Money;
 use layout::{A4, Align, Block, Column, Frame, Row, Table};
 
 /// A rendered letter and the file name to offer it under.
@@ -29,7 +31,7 @@ pub fn decision_letter(letter: &DecisionLetter, lang: Lang) -> Result<LetterPdf,
     let d = &letter.decision;
     let decided = d.decided_at.to_zoned(TimeZone::UTC);
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
-    let mut blocks = content(letter, t);
+    let mut blocks = content(letter, t, DecisionTexts::of(lang));
     for block in &mut blocks {
         printable(block, &fonts);
     }
@@ -109,7 +111,7 @@ fn column(share: f32, align: Align) -> Column {
 }
 
 /// The letter's text in reading order, from the decision as the application core gave it.
-fn content(letter: &DecisionLetter, t: &'static Texts) -> Vec<Block> {
+fn content(letter: &DecisionLetter, t: &'static Texts, dt: &'static DecisionTexts) -> Vec<Block> {
     let d = &letter.decision;
     let decided_on = d.decided_at.to_zoned(TimeZone::UTC).date();
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
@@ -170,7 +172,19 @@ fn content(letter: &DecisionLetter, t: &'static Texts) -> Vec<Block> {
             })
             .collect(),
     }));
+    if d.deductions > Money::ZERO {
+        blocks.push(paragraph(format!("{}: {}", dt.deductions, d.deductions)));
+    }
     blocks.push(strong(format!("{}: {}", t.letter_total, d.total_granted)));
+    if let Some(c) = &d.calculation
+        && !c.changes.is_empty()
+    {
+        // FL 32 §: the letter says which declared facts the decision does not rest on, and why.
+        blocks.push(heading(2, dt.changed_facts));
+        blocks.push(Block::List {
+            items: crate::application_pages::change_sentences(&c.changes, &c.request, dt),
+        });
+    }
 
     blocks.push(heading(2, t.letter_reasons));
     for item in &d.items {

@@ -96,6 +96,7 @@ pub(crate) async fn fixture_with(configure: impl FnOnce(&mut Config)) -> Fixture
             legal_basis: "SoL 12:1".into(),
         }],
         calculation: Some(FrozenCalculation {
+            changes: Default::default(),
             rule_table: response.rule_table.clone(),
             rule_table_version: response.rule_table_version.clone(),
             request,
