@@ -246,7 +246,7 @@ static SV: DecisionTexts = DecisionTexts {
     reduction_intro: "Om sökande utan godtagbart skäl har avböjt en planerad insats. Görs aldrig automatiskt.",
     reduction_amount: "Nedsättning (kr)",
     reduction_reasons: "Motivering för nedsättningen",
-    decide: "Fatta beslut",
+    decide: "Besluta",
     deductions: "Avgår egna inkomster och tillgångar",
     to_pay: "Att betala ut",
     changed_facts: "Uppgifter som ändrats i utredningen",
