@@ -511,9 +511,14 @@ mod cases {
             calculation: None,
             replaces: None,
         };
+        // A decision that grants nothing closes its application in the same transaction (decision 74).
         s.decide(&a, app3.id, app3.version, avslag).await.unwrap();
-        let closed = s.close_application(&a, app3.id, app3.version + 1).await.unwrap();
+        let closed = s.application(&a, app3.id).await.unwrap();
         assert_eq!(closed.status, ApplicationStatus::Closed);
+        assert!(
+            s.close_application(&a, app3.id, closed.version).await.is_err(),
+            "a closed application is not closed twice"
+        );
     }
 
     async fn investigated(s: &SqlStore, a: &Actor, birth_month: i8) -> (HouseholdId, ApplicationId, i64) {
