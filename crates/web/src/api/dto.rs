@@ -542,7 +542,9 @@ mod tests {
           "incomes": [{"member": "a", "kind": "salary", "amount": 12000},
                       {"member": "c", "kind": "salary", "amount": 500, "earned_earlier_this_year": 0},
                       {"kind": "other_exempt", "amount": 5}],
-          "assets": 40}"#;
+          "assets": 40, "decided_on": "2026-03-04",
+          "norm_adjustments": [{"member": "c", "amount": 450, "reason": "Fördyrad kost"},
+                               {"amount": -300, "reason": "Fri lunch"}]}"#;
         let engine: CalcRequest = serde_json::from_str(json)?;
         let mirror: CalcRequestDto = serde_json::from_str(json)?;
         assert_eq!(CalcRequestDto::from(engine.clone()), mirror);
