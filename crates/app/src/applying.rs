@@ -270,6 +270,8 @@ fn declaration(
         costs: form.costs.clone(),
         incomes,
         assets: 0,
+        decided_on: None,
+        norm_adjustments: Vec::new(),
     })
 }
 

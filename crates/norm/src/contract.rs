@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Month;
+use crate::{Date, Month};
 
 /// One household and one month, as the contract's input JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +15,8 @@ pub struct CalcRequest {
     pub members: Vec<MemberIn>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub couple: Option<bool>,
+    /// The size of the household community (bostadsgemenskap) the household lives in, when it is larger than the
+    /// household itself: the household then gets its share of the community's household-common costs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_household_size: Option<i64>,
     #[serde(default)]
@@ -23,6 +25,27 @@ pub struct CalcRequest {
     pub incomes: Vec<IncomeIn>,
     #[serde(default)]
     pub assets: i64,
+    /// Extension of the contract: the day the decision is made (default: the first day of `month`). The law in
+    /// force on that day gives the legal basis quoted on every line; the amounts still follow `month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<Date>,
+    /// Extension of the contract: the norm raised (shall) or lowered (may) for special reasons (SoL 12:7, before
+    /// 2025-07 SoL 4:3), each a reasoned line of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub norm_adjustments: Vec<NormAdjustmentIn>,
+}
+
+/// One raise or lowering of the norm for special reasons, as the contract's input JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormAdjustmentIn {
+    /// The member it concerns, if it concerns one (e.g. a medically required diet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Whole kronor per month: positive raises the norm, negative lowers it; never 0.
+    pub amount: i64,
+    /// The special reasons, quoted on the line (at most 300 characters, one line).
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,7 +139,10 @@ pub struct CalcResponse {
     /// Version hash of the table data used (extension of the contract: lets a decision be reproduced later).
     #[serde(default)]
     pub rule_table_version: String,
-    /// Name of the rule set used, e.g. `sol-2025-400` (extension of the contract).
+    /// Name of the rule set that is the law in force on the decision date (`decided_on`, by default the first day
+    /// of `month`), e.g. `sol-2025-400`: the legal bases on the lines are its. The amounts follow `month` and may
+    /// come from another rule set's table when the decision is made under a newer law than the month's (extension
+    /// of the contract).
     #[serde(default)]
     pub rule_set: String,
     pub norm: i64,

@@ -4,9 +4,9 @@
 
 use std::fmt;
 
-use crate::contract::{CalcRequest, CostsIn, IncomeKind, Role};
+use crate::contract::{CalcRequest, CostsIn, IncomeKind, NormAdjustmentIn, Role};
 use crate::tables::{ChildBand, member_slot};
-use crate::{Money, Month};
+use crate::{Date, Money, Month};
 
 /// Bad input: the field (as a JSON path, e.g. `members[1].age`) and what is wrong with it.
 ///
@@ -38,6 +38,10 @@ pub const MAX_AMOUNT_KRONOR: i64 = 1_000_000_000;
 pub const MAX_MEMBERS: usize = 50;
 /// Largest household community for `shared_household_size`.
 pub const MAX_SHARED_SIZE: u8 = 50;
+/// Most norm adjustments accepted for one household-month.
+pub const MAX_NORM_ADJUSTMENTS: usize = 20;
+/// Longest reason of a norm adjustment, in characters (Unicode scalar values, after trimming).
+pub const MAX_REASON_CHARS: usize = 300;
 /// Most incomes accepted for one household-month.
 pub const MAX_INCOMES: usize = 1000;
 /// Longest run of months with assistance accepted (100 years).
@@ -109,6 +113,17 @@ pub struct Income {
     pub earned_earlier_this_year: Money,
 }
 
+/// The norm raised (positive amount) or lowered (negative) for special reasons, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormAdjustment {
+    /// Index into `Household::members` of the member it concerns, if any.
+    pub member: Option<u16>,
+    /// Never zero; whole kronor.
+    pub amount: Money,
+    /// The reason, trimmed: one line, 1-300 characters, no control characters.
+    pub reason: String,
+}
+
 /// How the adults' personal costs are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Adults {
@@ -131,7 +146,8 @@ pub struct Household {
     /// Members' table slots one per 4 bits when there are at most eight members (unused ones are adults' slot),
     /// so the bulk path sums the personal amounts in a fixed loop; `None` for larger households.
     pub packed_slots: Option<u32>,
-    /// A single adult applying alone in a household community of this many persons.
+    /// The household lives in a household community of this many persons (more than its own members) and gets
+    /// its share of the community's household-common costs.
     pub shared_household_size: Option<u8>,
     pub costs: Costs,
     /// Electricity, home insurance, work travel and union fees summed (rent alone may meet a guideline ceiling).
@@ -143,6 +159,11 @@ pub struct Household {
     /// same order, so the bulk path walks only these.
     pub specials: Vec<Income>,
     pub assets: Money,
+    /// The day the decision is made (the first day of `month` unless the input says otherwise): it picks the law
+    /// whose legal bases the lines quote.
+    pub decided_on: Date,
+    /// Raises and lowerings of the norm for special reasons, in input order.
+    pub norm_adjustments: Vec<NormAdjustment>,
 }
 
 fn amount(field: impl FnOnce() -> String, kronor: i64) -> Result<Money, InputError> {
@@ -153,6 +174,71 @@ fn amount(field: impl FnOnce() -> String, kronor: i64) -> Result<Money, InputErr
         return Err(InputError::new(field(), "must be at most 1000000000"));
     }
     Money::from_kronor(kronor).map_err(|_| InputError::new(field(), "is too large"))
+}
+
+/// The one check of a norm adjustment's reason, as `domain::text` checks free text (which `norm` cannot use:
+/// `domain` depends on `norm`): trimmed, no control characters, 1-300 characters.
+fn reason(field: &str, text: &str) -> Result<String, InputError> {
+    let t = text.trim();
+    if t.chars().any(char::is_control) {
+        return Err(InputError::new(
+            field,
+            "must not contain control characters (such as line breaks or tabs)",
+        ));
+    }
+    if t.is_empty() {
+        return Err(InputError::new(field, "must not be empty"));
+    }
+    if t.chars().nth(MAX_REASON_CHARS).is_some() {
+        return Err(InputError::new(field, "must be at most 300 characters"));
+    }
+    Ok(t.to_owned())
+}
+
+fn norm_adjustments(
+    adjustments: &[NormAdjustmentIn],
+    ids: &[String],
+) -> Result<Vec<NormAdjustment>, InputError> {
+    if adjustments.len() > MAX_NORM_ADJUSTMENTS {
+        return Err(InputError::new(
+            "norm_adjustments",
+            "must have at most 20 entries",
+        ));
+    }
+    let mut out = Vec::with_capacity(adjustments.len());
+    for (i, a) in adjustments.iter().enumerate() {
+        let field = |name: &str| format!("norm_adjustments[{i}].{name}");
+        let member = match &a.member {
+            None => None,
+            Some(id) => {
+                let idx = ids
+                    .iter()
+                    .position(|m| m == id)
+                    .ok_or_else(|| InputError::new(field("member"), format!("{id:?} is not a member")))?;
+                Some(u16::try_from(idx).map_err(|_| InputError::new(field("member"), "out of range"))?)
+            }
+        };
+        if a.amount == 0 {
+            return Err(InputError::new(
+                field("amount"),
+                "must not be 0 (positive raises the norm, negative lowers it)",
+            ));
+        }
+        if a.amount.unsigned_abs() > MAX_AMOUNT_KRONOR.unsigned_abs() {
+            return Err(InputError::new(
+                field("amount"),
+                "must be between -1000000000 and 1000000000",
+            ));
+        }
+        let amount =
+            Money::from_kronor(a.amount).map_err(|_| InputError::new(field("amount"), "is too large"))?;
+        out.push(NormAdjustment {
+            member,
+            amount,
+            reason: reason(&field("reason"), &a.reason)?,
+        });
+    }
+    Ok(out)
 }
 
 fn costs(c: &CostsIn) -> Result<Costs, InputError> {
@@ -274,16 +360,21 @@ impl Household {
         let shared_household_size = match req.shared_household_size {
             None => None,
             Some(n) => {
-                if members.len() != 1 {
-                    return Err(InputError::new(
-                        "shared_household_size",
-                        "applies only to a single adult applying alone without children",
-                    ));
-                }
                 let n = u8::try_from(n)
                     .ok()
                     .filter(|n| (2..=MAX_SHARED_SIZE).contains(n))
                     .ok_or_else(|| InputError::new("shared_household_size", "must be 2-50"))?;
+                // A household community is larger than the household: of equal size there is nothing to share.
+                if usize::from(n) <= members.len() {
+                    return Err(InputError::new(
+                        "shared_household_size",
+                        format!(
+                            "must be larger than the household's own {} members (the household community includes \
+                             them)",
+                            members.len()
+                        ),
+                    ));
+                }
                 Some(n)
             }
         };
@@ -384,6 +475,7 @@ impl Household {
             costs.union_fees,
         ])
         .map_err(|_| InputError::new("costs", "add up to too much"))?;
+        let norm_adjustments = norm_adjustments(&req.norm_adjustments, &ids)?;
         Ok(Household {
             month: req.month,
             packed_slots,
@@ -399,6 +491,8 @@ impl Household {
             plain_income,
             specials,
             assets: amount(|| "assets".into(), req.assets)?,
+            decided_on: req.decided_on.unwrap_or(Date::first_of(req.month)),
+            norm_adjustments,
         })
     }
 
@@ -416,6 +510,7 @@ impl Household {
             plain_income: self.plain_income,
             specials: &self.specials,
             assets: self.assets,
+            norm_adjustments: &self.norm_adjustments,
             cold: Cold::One(self),
         }
     }
@@ -444,6 +539,8 @@ pub struct HouseholdRef<'a> {
     /// The salaries (incomes with a rule of their own), in input order.
     pub specials: &'a [Income],
     pub assets: Money,
+    /// Raises and lowerings of the norm for special reasons (empty for almost every household).
+    pub norm_adjustments: &'a [NormAdjustment],
     cold: Cold<'a>,
 }
 
@@ -490,6 +587,14 @@ impl<'a> HouseholdRef<'a> {
         }
     }
 
+    /// The day the decision is made (only the explanation's legal bases depend on it).
+    pub fn decided_on(&self) -> Date {
+        match self.cold {
+            Cold::One(h) => h.decided_on,
+            Cold::Many(p, i) => p.decided.get(i).copied().unwrap_or(Date::first_of(self.month)),
+        }
+    }
+
     /// The member's id for explanation texts.
     pub fn id(&self, index: u16) -> &'a str {
         self.ids().get(usize::from(index)).map_or("?", String::as_str)
@@ -523,6 +628,9 @@ struct Head {
     specials: u32,
     n_incomes: u16,
     n_specials: u16,
+    /// Norm adjustments (at most `MAX_NORM_ADJUSTMENTS`); where they start is cold (`adjust_start`), read only
+    /// when there are any.
+    n_adjustments: u8,
 }
 
 const NOT_PACKED: u32 = u32::MAX;
@@ -546,6 +654,11 @@ pub struct Population {
     ids: Vec<String>,
     incomes: Vec<Income>,
     specials: Vec<Income>,
+    /// Cold: each household's decision date (only the explanation reads it).
+    decided: Vec<Date>,
+    /// Cold: where each household's norm adjustments start in `adjustments`.
+    adjust_start: Vec<u32>,
+    adjustments: Vec<NormAdjustment>,
 }
 
 impl Population {
@@ -574,13 +687,18 @@ impl Population {
             specials: start(self.specials.len())?,
             n_incomes: count(hh.incomes.len())?,
             n_specials: count(hh.specials.len())?,
+            n_adjustments: u8::try_from(hh.norm_adjustments.len()).map_err(|_| too_many())?,
         };
+        let adjust_start = start(self.adjustments.len())?;
         self.heads.push(head);
         self.costs.push(hh.costs);
         self.members.extend_from_slice(&hh.members);
         self.ids.extend_from_slice(&hh.ids);
         self.incomes.extend_from_slice(&hh.incomes);
         self.specials.extend_from_slice(&hh.specials);
+        self.decided.push(hh.decided_on);
+        self.adjust_start.push(adjust_start);
+        self.adjustments.extend_from_slice(&hh.norm_adjustments);
         Ok(())
     }
 
@@ -619,6 +737,12 @@ impl Population {
             plain_income: h.plain_income,
             specials: slice(&self.specials, h.specials, usize::from(h.n_specials)),
             assets: h.assets,
+            norm_adjustments: if h.n_adjustments == 0 {
+                &[]
+            } else {
+                let start = self.adjust_start.get(index).copied().unwrap_or(u32::MAX);
+                slice(&self.adjustments, start, usize::from(h.n_adjustments))
+            },
             cold: Cold::Many(self, index),
         }
     }

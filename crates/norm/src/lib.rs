@@ -6,6 +6,7 @@
 //! bulk work, [`Household::from_request`] followed by [`calculate_totals`] (no text, no allocation).
 
 pub mod contract;
+pub mod date;
 pub mod explain;
 mod fastfmt;
 pub mod guidelines;
@@ -17,13 +18,16 @@ pub mod ruleset;
 pub mod stream;
 pub mod tables;
 
+pub use date::Date;
 pub use guidelines::{Guidelines, RentCeiling};
-pub use household::{Household, HouseholdRef, InputError, Population, household_from_json, parse_request};
+pub use household::{
+    Household, HouseholdRef, InputError, NormAdjustment, Population, household_from_json, parse_request,
+};
 pub use money::Money;
 pub use month::Month;
 pub use rules::{
     Totals, calculate, calculate_in, calculate_totals, calculate_totals_in, calculate_totals_view,
     calculate_with, explain_view,
 };
-pub use ruleset::{RuleBook, RuleModule, RuleSet};
+pub use ruleset::{Bases, RuleBook, RuleModule, RuleSet};
 pub use stream::ResponseWriter;

@@ -8,7 +8,7 @@ use crate::contract::{CalcRequest, CalcResponse, IncomeKind};
 use crate::explain::{Explained, Part, Piece, Quiet, Sink, TableItem, TextOut, text};
 use crate::guidelines::Guidelines;
 use crate::household::{Adults, Household, HouseholdRef, IncomeClass, InputError, Member, MemberKind};
-use crate::ruleset::{Adjustment, Parts, RuleBook, RuleSet};
+use crate::ruleset::{Adjustment, Bases, Parts, RuleBook, RuleSet};
 use crate::tables::{ChildBand, YearTable};
 use crate::{Money, Month};
 
@@ -88,6 +88,18 @@ pub fn jobbstimulans(month: Month, months_with_assistance: u16, from: Option<Mon
     }
 }
 
+#[cold]
+fn negative_norm(before: Money, after: Money) -> InputError {
+    InputError::new(
+        "norm_adjustments",
+        format!(
+            "would make the norm negative ({} kr before the adjustments, {} kr after)",
+            before.kronor_rounded(),
+            after.kronor_rounded()
+        ),
+    )
+}
+
 pub(crate) fn overflow(_: crate::money::Overflow) -> InputError {
     InputError::new("input", "amounts are too large to add up")
 }
@@ -157,171 +169,224 @@ fn persons(n: usize) -> Persons {
     Persons(n)
 }
 
-/// Runs the rules of `rs` for one household and returns the four parts.
+/// Runs the rules of `rs` for one household and returns the four parts. `b` are the legal bases the lines quote:
+/// the law in force on the decision date, which may be another rule set's than `rs` (whose table and modules
+/// follow the month).
 #[inline(always)]
 pub(crate) fn run<S: Sink>(
     table: &YearTable,
     rs: &RuleSet,
+    b: &Bases,
     hh: HouseholdRef<'_>,
     guidelines: &Guidelines,
     sink: &mut S,
 ) -> Result<Parts, InputError> {
-    let b = &rs.bases;
     let mut norm = Money::ZERO;
 
     // Personal costs of the adults.
-    if let Some(n) = hh.shared_household_size {
-        let single = table.adult_single;
-        sink.used(single.provenance, TableItem::AdultSingle);
-        sink.line(Part::Norm, single.money, &b.norm, |w| {
-            text!(w, "Personliga kostnader, ensamstående vuxen (", hh.id(0), ")")
-        });
-        let size = usize::from(n);
-        let common = table.common(size).map_err(overflow)?;
-        sink.used(common.provenance, TableItem::Common(size));
-        let share = share_rounded(common.money, i64::from(n));
-        sink.line(Part::Norm, share, &b.norm, |w| {
-            text!(
-                w,
-                "Andel av hushållsgemensamma kostnader i en hushållsgemenskap med ",
-                persons(size),
-                ": ",
-                common.money,
-                " ÷ ",
-                n,
-                ", avrundat till hela kronor"
-            )
-        });
-        norm = single.money.checked_add(share).map_err(overflow)?;
-    } else {
-        let n_adults = usize::from(hh.n_adults);
-        // The amount is chosen without a branch (the bulk path meets couples and singles at random); the
-        // explanation then says which rule it was.
-        let (couple, single) = (table.adult_couple, table.adult_single);
-        let singles = single
-            .money
-            .checked_mul(i64::from(hh.n_adults))
-            .map_err(overflow)?;
-        let is_couple = hh.adults == Adults::Couple;
-        let c = i64::from(is_couple);
-        let adults_amount = Money::from_ore(couple.money.ore() * c + singles.ore() * (1 - c));
-        norm = norm.checked_add(adults_amount).map_err(overflow)?;
-        if S::EXPLAIN {
-            if is_couple {
-                sink.used(couple.provenance, TableItem::AdultCouple);
-                sink.line(Part::Norm, couple.money, &b.norm, |w| {
-                    text!(w, "Personliga kostnader, makar eller sambor")
-                });
-            } else {
-                for (i, _) in hh.members.iter().enumerate().filter(|(_, m)| m.is_adult()) {
-                    sink.used(single.provenance, TableItem::AdultSingle);
-                    sink.line(Part::Norm, single.money, &b.norm, |w| {
-                        let id = hh.ids().get(i).map_or("?", String::as_str);
-                        if n_adults == 1 {
-                            text!(w, "Personliga kostnader, ensamstående vuxen (", id, ")")
-                        } else {
-                            text!(w, "Personliga kostnader, vuxen som inte lever i par (", id, ")")
-                        }
-                    });
-                }
-                if n_adults > 2 {
-                    sink.finding(|w| {
-                        text!(w, "Hushållet har ", n_adults, " vuxna och alla räknas som ensamstående. Kontrollera om två av \
-                             dem är makar eller sambor, eller om någon ska söka för sig själv i en hushållsgemenskap.")
-                    });
-                }
-            }
-        }
-
-        // Personal costs of the children, by age band. The amounts are summed by each member's table slot
-        // (branch-free; adults read zero); the explanation walks the children for their lines.
-        let children = match hh.packed_slots {
-            Some(packed) => table.packed_slots_money(packed),
-            None => {
-                let mut sum = Money::ZERO;
-                for m in hh.members {
-                    sum = sum.checked_add(table.slot_money(m.slot)).map_err(overflow)?;
-                }
-                sum
-            }
-        };
-        norm = norm.checked_add(children).map_err(overflow)?;
-        for (i, m) in hh.members.iter().enumerate() {
-            if !S::EXPLAIN {
-                break;
-            }
-            let Member {
-                age,
-                kind: MemberKind::Child { band, lunch_out },
-                ..
-            } = *m
-            else {
-                continue;
-            };
-            let a = table.child(band, lunch_out);
-            sink.used(a.provenance, TableItem::Child(band, lunch_out));
-            sink.line(Part::Norm, a.money, &b.norm, |w| {
-                let id = hh.ids().get(i).map_or("?", String::as_str);
-                let who = if band == ChildBand::Age19To20 {
-                    "skolungdom"
-                } else {
-                    "barn"
-                };
-                let lunch_text = if lunch_out {
-                    ", äter lunch utanför hemmet fem dagar i veckan"
-                } else {
-                    ""
-                };
-                text!(
-                    w,
-                    "Personliga kostnader, ",
-                    who,
-                    " (",
-                    id,
-                    "), ",
-                    age,
-                    " år, åldersgrupp ",
-                    band.label(),
-                    lunch_text
-                )
+    let n_adults = usize::from(hh.n_adults);
+    // The amount is chosen without a branch (the bulk path meets couples and singles at random); the
+    // explanation then says which rule it was.
+    let (couple, single) = (table.adult_couple, table.adult_single);
+    let singles = single
+        .money
+        .checked_mul(i64::from(hh.n_adults))
+        .map_err(overflow)?;
+    let is_couple = hh.adults == Adults::Couple;
+    let c = i64::from(is_couple);
+    let adults_amount = Money::from_ore(couple.money.ore() * c + singles.ore() * (1 - c));
+    norm = norm.checked_add(adults_amount).map_err(overflow)?;
+    if S::EXPLAIN {
+        if is_couple {
+            sink.used(couple.provenance, TableItem::AdultCouple);
+            sink.line(Part::Norm, couple.money, &b.norm, |w| {
+                text!(w, "Personliga kostnader, makar eller sambor")
             });
-            if band == ChildBand::Age19To20 {
-                sink.finding(|w| {
+        } else {
+            for (i, _) in hh.members.iter().enumerate().filter(|(_, m)| m.is_adult()) {
+                sink.used(single.provenance, TableItem::AdultSingle);
+                sink.line(Part::Norm, single.money, &b.norm, |w| {
                     let id = hh.ids().get(i).map_or("?", String::as_str);
+                    if n_adults == 1 {
+                        text!(w, "Personliga kostnader, ensamstående vuxen (", id, ")")
+                    } else {
+                        text!(w, "Personliga kostnader, vuxen som inte lever i par (", id, ")")
+                    }
+                });
+            }
+            if n_adults > 2 {
+                sink.finding(|w| {
                     text!(
                         w,
-                        id,
-                        " är ",
-                        age,
-                        " år: normen för 19–20 år gäller bara ungdom som går i skolan, bor hemma och som \
-                         föräldrarna har försörjningsplikt för. Kontrollera skolgången."
+                        "Hushållet har ",
+                        n_adults,
+                        " vuxna och alla räknas som ensamstående. Fler än två vuxna är normalt skilda \
+                         biståndshushåll i en hushållsgemenskap: makar eller sambor söker tillsammans (med sina \
+                         barn), och varje annan vuxen, till exempel ett vuxet barn eller en inneboende, söker för sig \
+                         själv med sin andel av hushållsgemenskapens hushållsgemensamma kostnader. Kontrollera vilka \
+                         som hör till samma hushåll och dela upp beräkningen."
                     )
                 });
             }
         }
+    }
 
-        // Household-common costs for the household's size.
-        let size = hh.size();
-        let common = table.common(size).map_err(overflow)?;
-        sink.used(common.provenance, TableItem::Common(size));
-        sink.line(Part::Norm, common.money, &b.norm, |w| {
-            if size > crate::tables::COMMON_ROWS {
-                let step = table.common_step().unwrap_or(Money::ZERO);
+    // Personal costs of the children, by age band. The amounts are summed by each member's table slot
+    // (branch-free; adults read zero); the explanation walks the children for their lines.
+    let children = match hh.packed_slots {
+        Some(packed) => table.packed_slots_money(packed),
+        None => {
+            let mut sum = Money::ZERO;
+            for m in hh.members {
+                sum = sum.checked_add(table.slot_money(m.slot)).map_err(overflow)?;
+            }
+            sum
+        }
+    };
+    norm = norm.checked_add(children).map_err(overflow)?;
+    for (i, m) in hh.members.iter().enumerate() {
+        if !S::EXPLAIN {
+            break;
+        }
+        let Member {
+            age,
+            kind: MemberKind::Child { band, lunch_out },
+            ..
+        } = *m
+        else {
+            continue;
+        };
+        let a = table.child(band, lunch_out);
+        sink.used(a.provenance, TableItem::Child(band, lunch_out));
+        sink.line(Part::Norm, a.money, &b.norm, |w| {
+            let id = hh.ids().get(i).map_or("?", String::as_str);
+            let who = if band == ChildBand::Age19To20 {
+                "skolungdom"
+            } else {
+                "barn"
+            };
+            let lunch_text = if lunch_out {
+                ", äter lunch utanför hemmet fem dagar i veckan"
+            } else {
+                ""
+            };
+            text!(
+                w,
+                "Personliga kostnader, ",
+                who,
+                " (",
+                id,
+                "), ",
+                age,
+                " år, åldersgrupp ",
+                band.label(),
+                lunch_text
+            )
+        });
+        if band == ChildBand::Age19To20 {
+            sink.finding(|w| {
+                let id = hh.ids().get(i).map_or("?", String::as_str);
                 text!(
                     w,
-                    "Hushållsgemensamma kostnader, ",
-                    persons(size),
-                    " (7 personer och ",
-                    size - crate::tables::COMMON_ROWS,
-                    " × ",
-                    step,
-                    " för varje person utöver sju)"
+                    id,
+                    " är ",
+                    age,
+                    " år: normen för 19–20 år gäller bara ungdom som går i skolan, bor hemma och som \
+                     föräldrarna har försörjningsplikt för. Kontrollera skolgången."
                 )
-            } else {
-                text!(w, "Hushållsgemensamma kostnader, ", persons(size))
-            }
-        });
-        norm = norm.checked_add(common.money).map_err(overflow)?;
+            });
+        }
+    }
+
+    // Household-common costs: for the household's size, or its share of a larger household community's.
+    let size = hh.size();
+    match hh.shared_household_size {
+        None => {
+            let common = table.common(size).map_err(overflow)?;
+            sink.used(common.provenance, TableItem::Common(size));
+            sink.line(Part::Norm, common.money, &b.norm, |w| {
+                if size > crate::tables::COMMON_ROWS {
+                    let step = table.common_step().unwrap_or(Money::ZERO);
+                    text!(
+                        w,
+                        "Hushållsgemensamma kostnader, ",
+                        persons(size),
+                        " (7 personer och ",
+                        size - crate::tables::COMMON_ROWS,
+                        " × ",
+                        step,
+                        " för varje person utöver sju)"
+                    )
+                } else {
+                    text!(w, "Hushållsgemensamma kostnader, ", persons(size))
+                }
+            });
+            norm = norm.checked_add(common.money).map_err(overflow)?;
+        }
+        Some(n) => {
+            // common cost for the community's size × own members ÷ community size, rounded to whole kronor, halves
+            // up (for one person alone: common ÷ size, the rule the contract first had).
+            let community = usize::from(n);
+            let common = table.common(community).map_err(overflow)?;
+            sink.used(common.provenance, TableItem::Common(community));
+            let own = i64::try_from(size).map_err(|_| overflow(crate::money::Overflow))?;
+            let share = share_rounded(common.money.checked_mul(own).map_err(overflow)?, i64::from(n));
+            sink.line(Part::Norm, share, &b.norm, |w| {
+                text!(
+                    w,
+                    "Andel av hushållsgemensamma kostnader i en hushållsgemenskap med ",
+                    persons(community),
+                    ": ",
+                    common.money
+                );
+                if size == 1 {
+                    text!(w, " ÷ ", n, ", avrundat till hela kronor");
+                } else {
+                    text!(
+                        w,
+                        " × ",
+                        size,
+                        " ÷ ",
+                        n,
+                        " för hushållets ",
+                        persons(size),
+                        ", avrundat till hela kronor"
+                    );
+                }
+            });
+            norm = norm.checked_add(share).map_err(overflow)?;
+        }
+    }
+
+    // The norm raised (shall) or lowered (may) for special reasons, each its own reasoned line.
+    if !hh.norm_adjustments.is_empty() {
+        let before = norm;
+        for adj in hh.norm_adjustments {
+            let raised = !adj.amount.is_negative();
+            sink.line(Part::Norm, adj.amount, &b.special_reasons, |w| {
+                text!(
+                    w,
+                    if raised { "Förhöjd norm" } else { "Sänkt norm" },
+                    " av särskilda skäl",
+                    Who(adj.member.map(|m| hh.id(m))),
+                    ": ",
+                    &adj.reason
+                )
+            });
+            norm = norm.checked_add(adj.amount).map_err(overflow)?;
+        }
+        if norm.is_negative() {
+            return Err(negative_norm(before, norm));
+        }
+        if hh.norm_adjustments.iter().any(|a| a.amount.is_negative()) {
+            sink.finding(|w| {
+                text!(
+                    w,
+                    "Normen är sänkt av särskilda skäl. En sänkning är ett beslut om delvis avslag: motivera skälen \
+                     i beslutet och upplys om hur man överklagar."
+                )
+            });
+        }
     }
 
     // Reasonable actual costs.
@@ -621,7 +686,8 @@ pub fn calculate_totals(book: &RuleBook, hh: &Household) -> Result<Totals, Input
 #[inline]
 pub fn calculate_totals_view(book: &RuleBook, hh: HouseholdRef<'_>) -> Result<Totals, InputError> {
     let (rs, table) = resolve(book, hh.month)?;
-    totals_of(&run(table, rs, hh, &NO_GUIDELINES, &mut Quiet)?)
+    // The decision date only changes the legal bases quoted, never a total: no law lookup here.
+    totals_of(&run(table, rs, &rs.bases, hh, &NO_GUIDELINES, &mut Quiet)?)
 }
 
 /// Totals only, for a given rule set and guidelines (e.g. to simulate a proposal over a population).
@@ -632,7 +698,7 @@ pub fn calculate_totals_in(
     guidelines: &Guidelines,
 ) -> Result<Totals, InputError> {
     let table = table_in(book, rs, hh.month)?;
-    totals_of(&run(table, rs, hh, guidelines, &mut Quiet)?)
+    totals_of(&run(table, rs, &rs.bases, hh, guidelines, &mut Quiet)?)
 }
 
 /// The full contract calculation with explanation lines, the rule set in force for the month, no guidelines.
@@ -659,7 +725,8 @@ pub fn calculate_in(
 ) -> Result<CalcResponse, InputError> {
     let hh = Household::from_request(req)?;
     let table = table_in(book, rs, hh.month)?;
-    respond(table, rs, hh.view(), guidelines)
+    let law = law(book, rs, hh.view())?;
+    respond(table, rs, law, hh.view(), guidelines)
 }
 
 /// The full calculation with lines for an already validated household (no second validation), the rule set in
@@ -670,17 +737,41 @@ pub fn explain_view(
     guidelines: &Guidelines,
 ) -> Result<CalcResponse, InputError> {
     let (rs, table) = resolve(book, hh.month)?;
-    respond(table, rs, hh, guidelines)
+    let law = law(book, rs, hh)?;
+    respond(table, rs, law, hh, guidelines)
+}
+
+/// The rule set whose name and legal bases a calculation quotes: the law in force on the household's decision
+/// date ([`RuleBook::law_on`]). When that is the very rule set in force for the month, the calculation's own rule
+/// set `rs` is kept (it may have been picked by name), so the default decision date, the first day of the month,
+/// never changes an answer.
+pub(crate) fn law<'b>(
+    book: &'b RuleBook,
+    rs: &'b RuleSet,
+    hh: HouseholdRef<'_>,
+) -> Result<&'b RuleSet, InputError> {
+    let day = hh.decided_on();
+    if day.month() == hh.month {
+        return Ok(rs);
+    }
+    let on_day = book
+        .law_on(day)
+        .ok_or_else(|| InputError::new("decided_on", format!("{day} has no rule set in force")))?;
+    match book.rule_set_for(hh.month) {
+        Some(for_month) if std::ptr::eq(for_month, on_day) => Ok(rs),
+        _ => Ok(on_day),
+    }
 }
 
 fn respond(
     table: &YearTable,
     rs: &RuleSet,
+    law: &RuleSet,
     hh: HouseholdRef<'_>,
     guidelines: &Guidelines,
 ) -> Result<CalcResponse, InputError> {
     let mut ex = Explained::with_capacity(hh.members.len() + hh.incomes().len() + 8);
-    let parts = run(table, rs, hh, guidelines, &mut ex)?;
+    let parts = run(table, rs, &law.bases, hh, guidelines, &mut ex)?;
     let totals = totals_of(&parts)?;
     let before = parts
         .norm
@@ -700,7 +791,7 @@ fn respond(
         month: hh.month,
         rule_table: table.label.clone(),
         rule_table_version: table.version_hex.clone(),
-        rule_set: rs.name.clone(),
+        rule_set: law.name.clone(),
         norm: totals.norm.kronor_rounded(),
         reasonable_costs: totals.reasonable_costs.kronor_rounded(),
         counted_income: totals.counted_income.kronor_rounded(),

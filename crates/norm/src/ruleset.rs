@@ -27,6 +27,34 @@ pub struct Bases {
     pub child_income: String,
     /// Assets to be used first.
     pub assets: String,
+    /// The right to assistance for living costs and other needs (SoL 12:1, before 2025-07 4:1): the usual basis
+    /// of a decision item on försörjningsstöd.
+    pub right: String,
+    /// Discretionary assistance beyond the right (SoL 12:2, before 2025-07 4:2).
+    pub discretionary: String,
+    /// Refusal or reduction of continued försörjningsstöd after a refused activity (SoL 12:5, before 2025-07 4:5).
+    pub refused_activity: String,
+    /// A norm level raised or lowered for special reasons (SoL 12:7, before 2025-07 4:3): the basis of the lines
+    /// of `norm_adjustments`.
+    pub special_reasons: String,
+}
+
+impl Bases {
+    /// Every basis text, for checks that must see them all.
+    pub fn all(&self) -> [&str; 10] {
+        [
+            &self.norm,
+            &self.costs,
+            &self.income,
+            &self.jobbstimulans,
+            &self.child_income,
+            &self.assets,
+            &self.right,
+            &self.discretionary,
+            &self.refused_activity,
+            &self.special_reasons,
+        ]
+    }
 }
 
 /// The four parts of the calculation, in öre, that rule modules may adjust.
@@ -151,6 +179,10 @@ impl RuleBook {
                 jobbstimulans: "SoL 4:1, SoL 4:1 b".into(),
                 child_income: "SoL 4:1 a".into(),
                 assets: "SoL 4:1".into(),
+                right: "SoL 4:1".into(),
+                discretionary: "SoL 4:2".into(),
+                refused_activity: "SoL 4:5".into(),
+                special_reasons: "SoL 4:3".into(),
             },
             modules: Vec::new(),
         };
@@ -167,6 +199,10 @@ impl RuleBook {
                 jobbstimulans: "SoL 12:1, SoL 12:8".into(),
                 child_income: "SoL 12:9".into(),
                 assets: "SoL 12:1".into(),
+                right: "SoL 12:1".into(),
+                discretionary: "SoL 12:2".into(),
+                refused_activity: "SoL 12:5".into(),
+                special_reasons: "SoL 12:7".into(),
             },
             modules: Vec::new(),
         };
@@ -199,19 +235,9 @@ impl RuleBook {
             .rule_sets
             .iter()
             .map(|(r, _)| {
-                let b = &r.bases;
                 r.modules.is_empty()
-                    && ![
-                        &b.norm,
-                        &b.costs,
-                        &b.income,
-                        &b.jobbstimulans,
-                        &b.child_income,
-                        &b.assets,
-                        &r.name,
-                    ]
-                    .iter()
-                    .any(|s| needs_escape(s))
+                    && !needs_escape(&r.name)
+                    && !r.bases.all().iter().any(|s| needs_escape(s))
             })
             .collect();
         self.series_of = self
@@ -314,6 +340,14 @@ impl RuleBook {
             .rev()
             .find(|(r, by_date)| *by_date && r.covers(month))
             .map(|(r, _)| r)
+    }
+
+    /// The law in force on a day: the rule set chosen by date whose months include the day (laws change on the
+    /// first of a month, as SoL 2025:400 did on 2025-07-01). Its name and [`Bases`] are what a decision made that
+    /// day quotes, whatever month it is for: e.g. `law_on(2025-07-03)` is `sol-2025-400` (bases "SoL 12:…") also
+    /// for a decision about June 2025. `None` only for a book with no rule set for that day.
+    pub fn law_on(&self, day: crate::Date) -> Option<&RuleSet> {
+        self.rule_set_for(day.month())
     }
 
     /// A rule set by its name.

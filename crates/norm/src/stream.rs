@@ -163,12 +163,14 @@ impl ResponseWriter {
         out: &mut String,
     ) -> Result<Totals, InputError> {
         self.reset();
-        let rs_plain = book.plain_texts(rs);
+        let law = rules::law(book, rs, hh)?;
+        let rs_plain = book.plain_texts(rs) && (std::ptr::eq(law, rs) || book.plain_texts(law));
         self.raw = rs_plain
             && !needs_escape(&table.label)
             && !hh.ids().iter().any(|id| needs_escape(id))
-            && !guidelines.rent_ceilings.iter().any(|c| needs_escape(&c.name));
-        let parts = rules::run(table, rs, hh, guidelines, self)?;
+            && !guidelines.rent_ceilings.iter().any(|c| needs_escape(&c.name))
+            && !hh.norm_adjustments.iter().any(|a| needs_escape(&a.reason));
+        let parts = rules::run(table, rs, &law.bases, hh, guidelines, self)?;
         let totals = rules::totals_of(&parts)?;
         let before = parts
             .norm
@@ -186,7 +188,7 @@ impl ResponseWriter {
         out.push_str("\",\"rule_table_version\":\"");
         put(out, &table.version_hex, self.raw);
         out.push_str("\",\"rule_set\":\"");
-        put(out, &rs.name, self.raw);
+        put(out, &law.name, self.raw);
         for (key, value) in [
             ("\",\"norm\":", totals.norm),
             (",\"reasonable_costs\":", totals.reasonable_costs),

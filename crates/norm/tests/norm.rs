@@ -11,6 +11,7 @@
 mod norm {
     pub mod api;
     pub mod errors;
+    pub mod extensions;
     pub mod golden;
     pub mod props;
 }

@@ -443,6 +443,8 @@ mod cases {
             costs: Default::default(),
             incomes: vec![],
             assets: 0,
+            decided_on: None,
+            norm_adjustments: Vec::new(),
         };
         let response = CalcResponse {
             month: march(),

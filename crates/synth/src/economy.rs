@@ -367,6 +367,8 @@ pub(crate) fn build_request(
         costs,
         incomes,
         assets,
+        decided_on: None,
+        norm_adjustments: Vec::new(),
     }
 }
 

@@ -135,14 +135,158 @@ fn couple_errors() {
 #[test]
 fn shared_household_errors() {
     let with_child = format!(r#"{ADULT}, {{"id": "c", "role": "child", "age": 3}}"#);
+    // the community must be larger than the household itself
+    for size in [2, 1] {
+        let expected = if size == 1 {
+            "shared_household_size must be 2-50".to_owned()
+        } else {
+            "shared_household_size must be larger than the household's own 2 members (the household community \
+             includes them)"
+                .to_owned()
+        };
+        assert_eq!(
+            err(&with_members(
+                &with_child,
+                &format!(r#", "shared_household_size": {size}"#)
+            )),
+            expected
+        );
+    }
+    let three = format!(r#"{with_child}, {{"id": "d", "role": "child", "age": 5}}"#);
     assert_eq!(
-        err(&with_members(&with_child, r#", "shared_household_size": 3"#)),
-        "shared_household_size applies only to a single adult applying alone without children"
+        err(&with_members(&three, r#", "shared_household_size": 2"#)),
+        "shared_household_size must be larger than the household's own 3 members (the household community \
+         includes them)"
     );
     assert_eq!(
         err(&with_members(ADULT, r#", "shared_household_size": 1"#)),
         "shared_household_size must be 2-50"
     );
+    assert_eq!(
+        err(&with_members(ADULT, r#", "shared_household_size": 51"#)),
+        "shared_household_size must be 2-50"
+    );
+}
+
+#[test]
+fn decided_on_errors() {
+    for bad in [
+        "2026-02-30",
+        "2025-02-29",
+        "2026-04-31",
+        "2026-13-01",
+        "2026-00-01",
+        "1899-12-31",
+    ] {
+        let e = err(&with_members(ADULT, &format!(r#", "decided_on": "{bad}""#)));
+        assert!(
+            e.starts_with(&format!(r#"decided_on is invalid: "{bad}" is not a date"#)),
+            "{e}"
+        );
+    }
+    for bad in ["2026-3-01", "2026-03", "03/09/2026", ""] {
+        let e = err(&with_members(ADULT, &format!(r#", "decided_on": "{bad}""#)));
+        assert!(
+            e.starts_with(&format!(
+                r#"decided_on is invalid: must be a date written YYYY-MM-DD, got "{bad}""#
+            )),
+            "{e}"
+        );
+    }
+    let e = err(&with_members(ADULT, r#", "decided_on": 20260309"#));
+    assert!(e.starts_with("decided_on is invalid: invalid type"), "{e}");
+}
+
+fn adjustment(json: &str) -> String {
+    with_members(ADULT, &format!(r#", "norm_adjustments": [{json}]"#))
+}
+
+#[test]
+fn norm_adjustment_errors() {
+    assert_eq!(
+        err(&adjustment(r#"{"amount": 0, "reason": "Skäl"}"#)),
+        "norm_adjustments[0].amount must not be 0 (positive raises the norm, negative lowers it)"
+    );
+    for amount in ["1000000001", "-1000000001"] {
+        assert_eq!(
+            err(&adjustment(&format!(
+                r#"{{"amount": {amount}, "reason": "Skäl"}}"#
+            ))),
+            "norm_adjustments[0].amount must be between -1000000000 and 1000000000"
+        );
+    }
+    assert_eq!(
+        err(&adjustment(r#"{"member": "z", "amount": 100, "reason": "Skäl"}"#)),
+        r#"norm_adjustments[0].member "z" is not a member"#
+    );
+    // JSON escapes: the reason holds a real line break or control character
+    for empty in ["", "   ", "\\n"] {
+        assert_eq!(
+            err(&adjustment(&format!(r#"{{"amount": 100, "reason": "{empty}"}}"#))),
+            "norm_adjustments[0].reason must not be empty"
+        );
+    }
+    for control in [
+        "rad ett\\nrad två",
+        "a\\tb",
+        "a\\u0000b",
+        "a\\u007fb",
+        "a\\u0085b",
+    ] {
+        assert_eq!(
+            err(&adjustment(&format!(
+                r#"{{"amount": 100, "reason": "{control}"}}"#
+            ))),
+            "norm_adjustments[0].reason must not contain control characters (such as line breaks or tabs)"
+        );
+    }
+    // 300 characters pass (counted as characters, not bytes: "ä" is two bytes), 301 do not
+    let book = RuleBook::standard();
+    let at_limit = "ä".repeat(300);
+    let ok = norm::parse_request(&adjustment(&format!(
+        r#"{{"amount": 100, "reason": "{at_limit}"}}"#
+    )))
+    .and_then(|req| norm::calculate(&book, &req));
+    assert!(ok.is_ok(), "{ok:?}");
+    assert_eq!(
+        err(&adjustment(&format!(
+            r#"{{"amount": 100, "reason": "{at_limit}ä"}}"#
+        ))),
+        "norm_adjustments[0].reason must be at most 300 characters"
+    );
+    // the second entry is named by its index
+    assert_eq!(
+        err(&with_members(
+            ADULT,
+            r#", "norm_adjustments": [{"amount": 100, "reason": "Skäl"}, {"amount": 0, "reason": "Skäl"}]"#
+        )),
+        "norm_adjustments[1].amount must not be 0 (positive raises the norm, negative lowers it)"
+    );
+    let many: Vec<&str> = std::iter::repeat_n(r#"{"amount": 1, "reason": "Skäl"}"#, 21).collect();
+    assert_eq!(
+        err(&with_members(
+            ADULT,
+            &format!(r#", "norm_adjustments": [{}]"#, many.join(","))
+        )),
+        "norm_adjustments must have at most 20 entries"
+    );
+    // 2026-03: adult_single 3940 + common_1 1280 = 5220; lowered by 6000 it would be −780
+    assert_eq!(
+        err(&adjustment(r#"{"amount": -6000, "reason": "Skäl"}"#)),
+        "norm_adjustments would make the norm negative (5220 kr before the adjustments, -780 kr after)"
+    );
+    let e = err(&adjustment(r#"{"amount": 100}"#));
+    assert!(
+        e.starts_with("norm_adjustments[0]") && e.contains("missing field `reason`"),
+        "{e}"
+    );
+    let e = err(&adjustment(r#"{"amount": 100, "reason": "Skäl", "why": "x"}"#));
+    assert!(
+        e.starts_with("norm_adjustments[0]") && e.contains("unknown field `why`"),
+        "{e}"
+    );
+    let e = err(&adjustment(r#"{"amount": 1.5, "reason": "Skäl"}"#));
+    assert!(e.starts_with("norm_adjustments[0].amount is invalid"), "{e}");
 }
 
 #[test]

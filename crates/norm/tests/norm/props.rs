@@ -1,7 +1,7 @@
 //! Property tests: the invariants of the calculation over generated households.
 
-use norm::contract::{CalcRequest, CostsIn, IncomeIn, IncomeKind, MemberIn, Role};
-use norm::{Household, Month, RuleBook};
+use norm::contract::{CalcRequest, CostsIn, IncomeIn, IncomeKind, MemberIn, NormAdjustmentIn, Role};
+use norm::{Date, Household, Month, RuleBook};
 use proptest::prelude::*;
 
 use super::golden::assert_consistent;
@@ -24,6 +24,13 @@ const KINDS: [IncomeKind; 17] = [
     IncomeKind::DisabilityCompensation,
     IncomeKind::ExemptGrant,
     IncomeKind::OtherExempt,
+];
+
+const REASONS: [&str; 4] = [
+    "Fördyrad kost enligt läkarintyg",
+    "Särskilda skäl \"enligt beslut\"",
+    "a\\b",
+    "  Kost  ",
 ];
 
 fn adult(i: usize, age: i64, mwa: i64, from_back: Option<i32>, month: Month) -> MemberIn {
@@ -58,7 +65,15 @@ prop_compose! {
         adults in prop::collection::vec((18i64..=90, 0i64..=40, prop::option::of(0i32..=40)), 1..=3),
         couple in any::<bool>(),
         children in prop::collection::vec((0i64..=20, any::<bool>()), 0..=9),
-        shared in prop::option::of(2i64..=9),
+        shared in prop::option::of(1i64..=4),
+        // a decision date up to 40 months before or after the month (so across the law change of 2025-07-01)
+        decided in prop::option::of((-40i32..=40, 1u8..=28)),
+        // lowerings stay small: the smallest norm generated (one adult sharing a community of 5 in 2021:
+        // 3160 + 1860 ÷ 5) is far above 3 × 1000
+        adjustments in prop::collection::vec(
+            (prop::option::of(0usize..12), prop_oneof![-1000i64..=-1, 1i64..=2000], 0usize..4),
+            0..=3,
+        ),
         costs in (0i64..=15_000, 0i64..=800, 0i64..=400, 0i64..=1500, 0i64..=600),
         incomes in prop::collection::vec((0usize..17, 0i64..=30_000, prop::option::of(0usize..12), 0i64..=80_000), 0..=6),
         assets in prop_oneof![Just(0i64), 0i64..=20_000],
@@ -68,7 +83,6 @@ prop_compose! {
             .enumerate()
             .map(|(i, (age, mwa, from))| adult(i, *age, *mwa, *from, month))
             .collect();
-        let alone = members.len() == 1 && children.is_empty();
         members.extend(children.iter().enumerate().map(|(i, (age, lunch))| child(i, *age, *lunch)));
         let n_adults = adults.len();
         let incomes = incomes
@@ -89,14 +103,31 @@ prop_compose! {
                 }
             })
             .collect();
+        let decided_on = decided.map(|(k, day)| {
+            let m = month.plus(k).unwrap();
+            Date::new(m.year(), m.month(), day).unwrap()
+        });
+        let norm_adjustments: Vec<NormAdjustmentIn> = adjustments
+            .into_iter()
+            .map(|(who, amount, r)| NormAdjustmentIn {
+                member: who.map(|w| members[w % members.len()].id.clone()),
+                amount,
+                // free text: quotes and backslashes must be escaped like serde_json does
+                reason: REASONS[r].to_owned(),
+            })
+            .collect();
+        // any household may share a larger household community
+        let shared_household_size = shared.map(|k| members.len() as i64 + k);
         CalcRequest {
             month,
             members,
             couple: match n_adults { 2 => Some(couple), 1 => Some(false).filter(|_| couple), _ => None },
-            shared_household_size: shared.filter(|_| alone),
+            shared_household_size,
             costs: CostsIn { rent: costs.0, electricity: costs.1, home_insurance: costs.2, work_travel: costs.3, union_fees: costs.4 },
             incomes,
             assets,
+            decided_on,
+            norm_adjustments,
         }
     }
 }
@@ -191,6 +222,35 @@ proptest! {
         for couple in [Some(true), Some(false)] {
             with_adult.couple = if adults == 2 { couple } else { None };
             prop_assert!(calc(&book, &with_adult).norm >= before);
+        }
+    }
+
+    #[test]
+    fn the_decision_date_changes_only_the_legal_bases(req in request()) {
+        let book = RuleBook::standard();
+        let r = calc(&book, &req);
+        let mut by_default = req.clone();
+        by_default.decided_on = None;
+        let d = calc(&book, &by_default);
+        // the same figures, lines and findings, whatever the day
+        prop_assert_eq!((r.norm, r.reasonable_costs, r.counted_income, r.assets, r.assistance),
+            (d.norm, d.reasonable_costs, d.counted_income, d.assets, d.assistance));
+        prop_assert_eq!(&r.rule_table, &d.rule_table);
+        let texts = |x: &norm::contract::CalcResponse| {
+            x.lines.iter().map(|l| (l.part.clone(), l.text.clone(), l.amount)).collect::<Vec<_>>()
+        };
+        prop_assert_eq!(texts(&r), texts(&d));
+        prop_assert_eq!(&r.findings, &d.findings);
+        // the first day of the month is the default, exactly
+        let mut first = req.clone();
+        first.decided_on = Some(Date::first_of(req.month));
+        prop_assert_eq!(&calc(&book, &first), &d);
+        // every line quotes the law in force on the decision day
+        let day = req.decided_on.unwrap_or(Date::first_of(req.month));
+        let new_law = day >= Date::new(2025, 7, 1).unwrap();
+        prop_assert_eq!(&r.rule_set, if new_law { "sol-2025-400" } else { "sol-2001-453" });
+        for l in &r.lines {
+            prop_assert!(l.basis.starts_with(if new_law { "SoL 12:" } else { "SoL 4:" }), "{:?}", l);
         }
     }
 }

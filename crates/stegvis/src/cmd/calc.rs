@@ -20,7 +20,8 @@ pub struct CalcArgs {
     #[arg(long, value_name = "FILE.jsonl")]
     batch: Option<PathBuf>,
     /// Calculate under this rule set instead of the one in force for the month (e.g. `sol-2001-453`,
-    /// `sol-2025-400`).
+    /// `sol-2025-400`). An input whose `decided_on` falls under another law than its month still quotes the law
+    /// of that day.
     #[arg(long, value_name = "NAME")]
     rule_set: Option<String>,
     /// Municipal guidelines (JSON, e.g. rent ceilings by household size) to apply.

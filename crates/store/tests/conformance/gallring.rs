@@ -222,6 +222,8 @@ fn request(month: Month, members: Vec<MemberIn>) -> CalcRequest {
         costs: Default::default(),
         incomes: vec![],
         assets: 0,
+        decided_on: None,
+        norm_adjustments: Vec::new(),
     }
 }
 

@@ -11,7 +11,7 @@ use app::Actor;
 use app::access::permissions;
 use app::domain::decision::{DecisionItem, FrozenCalculation};
 use app::norm::contract::{
-    CalcRequest, CalcResponse, CostsIn, IncomeIn, IncomeKind, LineOut, MemberIn, Role,
+    CalcRequest, CalcResponse, CostsIn, IncomeIn, IncomeKind, LineOut, MemberIn, NormAdjustmentIn, Role,
 };
 use app::views::{ApplicationView, DecisionView, HouseholdOverview, MemberView, QueueItem};
 
@@ -238,6 +238,25 @@ pub struct CalcRequestDto {
     pub incomes: Vec<IncomeInDto>,
     #[serde(default)]
     pub assets: i64,
+    /// `YYYY-MM-DD`, the day the decision is made (default: the first day of `month`): the law in force that day
+    /// gives the legal bases quoted; the amounts follow `month`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "2026-03-04")]
+    pub decided_on: Option<String>,
+    /// The norm raised or lowered for special reasons (SoL 12:7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub norm_adjustments: Vec<NormAdjustmentInDto>,
+}
+
+/// One raise (positive amount) or lowering (negative) of the norm for special reasons, whole kronor, never 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NormAdjustmentInDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    pub amount: i64,
+    /// At most 300 characters, one line.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -345,6 +364,8 @@ impl From<CalcRequest> for CalcRequestDto {
             costs,
             incomes,
             assets,
+            decided_on,
+            norm_adjustments,
         } = r;
         let CostsIn {
             rent,
@@ -367,6 +388,21 @@ impl From<CalcRequest> for CalcRequestDto {
             },
             incomes: incomes.into_iter().map(IncomeInDto::from).collect(),
             assets,
+            decided_on: decided_on.map(|d| d.to_string()),
+            norm_adjustments: norm_adjustments
+                .into_iter()
+                .map(
+                    |NormAdjustmentIn {
+                         member,
+                         amount,
+                         reason,
+                     }| NormAdjustmentInDto {
+                        member,
+                        amount,
+                        reason,
+                    },
+                )
+                .collect(),
         }
     }
 }
@@ -506,7 +542,9 @@ mod tests {
           "incomes": [{"member": "a", "kind": "salary", "amount": 12000},
                       {"member": "c", "kind": "salary", "amount": 500, "earned_earlier_this_year": 0},
                       {"kind": "other_exempt", "amount": 5}],
-          "assets": 40}"#;
+          "assets": 40, "decided_on": "2026-03-04",
+          "norm_adjustments": [{"member": "c", "amount": 450, "reason": "Fördyrad kost"},
+                               {"amount": -300, "reason": "Fri lunch"}]}"#;
         let engine: CalcRequest = serde_json::from_str(json)?;
         let mirror: CalcRequestDto = serde_json::from_str(json)?;
         assert_eq!(CalcRequestDto::from(engine.clone()), mirror);
