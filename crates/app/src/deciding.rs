@@ -110,7 +110,12 @@ impl App {
         let page = format!("ansokan/{id}");
         let ctx = self.checked(actor, id, &page, Permission::ReadCase).await?;
         let application = self.store.application(&ctx, id).await?;
-        let record = self.store.investigation(&ctx, id).await?;
+        let mut record = self.store.investigation(&ctx, id).await?;
+        // The page shows the calculation as a decision made today would quote it.
+        let today = norm_date(ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date())?;
+        if let Some(d) = record.declared.as_mut() {
+            d.decided_on = Some(today);
+        }
         let corrections: Vec<Correction> = record.corrections.iter().map(|c| c.correction.clone()).collect();
         let established = record
             .declared
@@ -205,6 +210,12 @@ impl App {
             reason: "ansökan saknar uppgifter att beräkna".to_owned(),
         })?;
         let corrections: Vec<Correction> = record.corrections.into_iter().map(|c| c.correction).collect();
+        // Both calculations quote the law in force on the decision date (the amounts follow the month).
+        let on = norm_date(decided_on)?;
+        let declared = CalcRequest {
+            decided_on: Some(on),
+            ..declared
+        };
         let established = investigation::establish(&declared, &corrections);
         let changes = investigation::changes(&declared, &corrections);
         let before = self
@@ -266,6 +277,21 @@ impl App {
         self.enforce(&ctx, page, check).await?;
         Ok(ctx)
     }
+}
+
+/// A civil date as the engine's contract takes it.
+fn norm_date(d: Date) -> Result<norm::Date, AppError> {
+    let (y, m, day) = (
+        u16::try_from(d.year()).ok(),
+        u8::try_from(d.month()).ok(),
+        u8::try_from(d.day()).ok(),
+    );
+    y.zip(m)
+        .zip(day)
+        .and_then(|((y, m), day)| norm::Date::new(y, m, day).ok())
+        .ok_or(AppError::Internal(
+            "the decision date is outside the engine's range".to_owned(),
+        ))
 }
 
 /// A domain refusal as a form error on its field.
@@ -341,6 +367,7 @@ fn whole_decision(
                 investigation::Fact::Lunch { .. }
                     | investigation::Fact::Couple
                     | investigation::Fact::SharedHouseholdSize
+                    | investigation::Fact::NormAdjustment { .. }
             )
         })
         .map(change_reason)

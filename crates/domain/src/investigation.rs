@@ -9,7 +9,7 @@
 use std::fmt;
 
 use norm::Month;
-use norm::contract::{CalcRequest, IncomeIn, IncomeKind, Role};
+use norm::contract::{CalcRequest, IncomeIn, IncomeKind, NormAdjustmentIn, Role};
 use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
@@ -41,6 +41,12 @@ pub enum Fact {
     Couple,
     /// The number of persons in a larger household community the household lives in (or none).
     SharedHouseholdSize,
+    /// The norm raised (positive) or lowered (negative) for special reasons (SoL 12:7 second paragraph), for a
+    /// member or the household; the correction's reason is the special reason quoted on the calculation's line.
+    NormAdjustment {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
+    },
 }
 
 /// The costs the calculation accepts.
@@ -107,6 +113,8 @@ pub enum FactValue {
     Yes(bool),
     Month(Option<Month>),
     Count(i64),
+    /// Whole kronor, signed: a raise or a lowering (0: none).
+    Adjustment(i64),
 }
 
 impl fmt::Display for FactValue {
@@ -118,6 +126,7 @@ impl fmt::Display for FactValue {
             FactValue::Month(Some(m)) => write!(f, "{m}"),
             FactValue::Month(None) => write!(f, "–"),
             FactValue::Count(n) => write!(f, "{n}"),
+            FactValue::Adjustment(k) => write!(f, "{k:+} kr"),
         }
     }
 }
@@ -221,6 +230,7 @@ impl Correction {
                 | (Fact::JobbstimulansFrom { .. }, FactValue::Month(_))
                 | (Fact::MonthsWithAssistance { .. }, FactValue::Count(_))
                 | (Fact::SharedHouseholdSize, FactValue::Count(_))
+                | (Fact::NormAdjustment { .. }, FactValue::Adjustment(_))
         );
         if !fits {
             return Err(DomainError::Invalid {
@@ -228,7 +238,20 @@ impl Correction {
                 reason: "värdet passar inte uppgiften",
             });
         }
+        if matches!(self.fact, Fact::NormAdjustment { .. })
+            && (self.reason.chars().count() > 300 || self.reason.chars().any(char::is_control))
+        {
+            // The reason is quoted on the calculation's line: one line, as the engine takes it.
+            return Err(DomainError::Invalid {
+                field: "reason",
+                reason: "skälet för en höjd eller sänkt norm står på beräkningens rad: en rad, högst 300 tecken",
+            });
+        }
         match self.value {
+            FactValue::Adjustment(k) if !(-1_000_000..=1_000_000).contains(&k) => Err(DomainError::Amount {
+                field: "value",
+                reason: "ange en höjning eller sänkning mellan -1 000 000 och 1 000 000 kronor",
+            }),
             FactValue::Kronor(k) if !(0..=10_000_000).contains(&k) => Err(DomainError::Amount {
                 field: "value",
                 reason: "ange ett belopp mellan 0 och 10 000 000 kronor",
@@ -246,7 +269,7 @@ impl Fact {
     /// The member the fact is about, if any.
     pub fn member(&self) -> Option<&str> {
         match self {
-            Fact::Income { member, .. } => member.as_deref(),
+            Fact::Income { member, .. } | Fact::NormAdjustment { member } => member.as_deref(),
             Fact::EarnedEarlierThisYear { member }
             | Fact::Lunch { member }
             | Fact::JobbstimulansFrom { member }
@@ -322,12 +345,30 @@ impl Fact {
             }
             Fact::Couple => FactValue::Yes(r.couple.unwrap_or(false)),
             Fact::SharedHouseholdSize => FactValue::Count(r.shared_household_size.unwrap_or(0)),
+            Fact::NormAdjustment { member: who } => FactValue::Adjustment(
+                r.norm_adjustments
+                    .iter()
+                    .filter(|a| a.member == *who)
+                    .map(|a| a.amount)
+                    .fold(0_i64, i64::saturating_add),
+            ),
         }
     }
 
-    /// Sets the fact in an input. The value has been checked to fit ([`Correction::validate`]).
-    fn set(&self, r: &mut CalcRequest, value: &FactValue) {
+    /// Sets the fact in an input. The value has been checked to fit ([`Correction::validate`]); `reason` is the
+    /// correction's, which a norm adjustment quotes.
+    fn set(&self, r: &mut CalcRequest, value: &FactValue, reason: &str) {
         match (self, value) {
+            (Fact::NormAdjustment { member }, FactValue::Adjustment(k)) => {
+                r.norm_adjustments.retain(|a| a.member != *member);
+                if *k != 0 {
+                    r.norm_adjustments.push(NormAdjustmentIn {
+                        member: member.clone(),
+                        amount: *k,
+                        reason: reason.to_owned(),
+                    });
+                }
+            }
             (Fact::Cost { cost }, FactValue::Kronor(k)) => *cost.slot(r) = *k,
             (Fact::Income { member, kind }, FactValue::Kronor(k)) => {
                 let earlier = r
@@ -395,7 +436,7 @@ impl Fact {
 pub fn establish(declared: &CalcRequest, corrections: &[Correction]) -> CalcRequest {
     let mut r = declared.clone();
     for c in corrections {
-        c.fact.set(&mut r, &c.value);
+        c.fact.set(&mut r, &c.value, &c.reason);
     }
     r
 }
@@ -461,6 +502,8 @@ mod tests {
                 earned_earlier_this_year: None,
             }],
             assets: 0,
+            decided_on: None,
+            norm_adjustments: Vec::new(),
         }
     }
 
@@ -551,6 +594,43 @@ mod tests {
         let ch = changes(&d, &corrections);
         assert_eq!(ch.len(), 1);
         assert_eq!(ch[0].fact, allowance);
+    }
+
+    #[test]
+    fn a_raised_norm_is_an_adjustment_with_the_corrections_reason() {
+        let d = declared();
+        let raise = Correction {
+            fact: Fact::NormAdjustment {
+                member: Some("a".into()),
+            },
+            value: FactValue::Adjustment(450),
+            reason: "Fördyrad kost enligt läkarintyg".into(),
+            source: FactSource::Attachment,
+            source_detail: "Läkarintyg 1 mars".into(),
+        }
+        .validate(&d)
+        .unwrap();
+        let e = establish(&d, std::slice::from_ref(&raise));
+        assert_eq!(e.norm_adjustments.len(), 1);
+        assert_eq!(e.norm_adjustments[0].amount, 450);
+        assert_eq!(e.norm_adjustments[0].reason, "Fördyrad kost enligt läkarintyg");
+        // Set to 0 later: no adjustment, and no change against the declaration.
+        let undo = Correction {
+            value: FactValue::Adjustment(0),
+            ..raise.clone()
+        };
+        assert!(
+            establish(&d, &[raise.clone(), undo.clone()])
+                .norm_adjustments
+                .is_empty()
+        );
+        assert!(changes(&d, &[raise.clone(), undo]).is_empty());
+        // The reason goes on the calculation's line: one line, 300 characters.
+        let long = Correction {
+            reason: "x".repeat(301),
+            ..raise
+        };
+        assert!(long.validate(&d).is_err());
     }
 
     #[test]

@@ -404,6 +404,7 @@ fn correction_of(f: &CorrectForm, declared: Option<&CalcRequest>) -> Result<Corr
         "assets" => Fact::Assets,
         "couple" => Fact::Couple,
         "shared_household_size" => Fact::SharedHouseholdSize,
+        "norm_adjustment" => Fact::NormAdjustment { member },
         "lunch" => Fact::Lunch {
             member: needs_member()?,
         },
@@ -446,6 +447,16 @@ fn correction_of(f: &CorrectForm, declared: Option<&CalcRequest>) -> Result<Corr
                     )
                 })?))
             }
+        }
+        Fact::NormAdjustment { .. } => {
+            let (sign, digits) = match v.strip_prefix('-').or_else(|| v.strip_prefix('−')) {
+                Some(rest) => (-1, rest),
+                None => (1, v.strip_prefix('+').unwrap_or(&v)),
+            };
+            FactValue::Adjustment(parse_kronor(digits).map(|k| sign * k).ok_or(bad(
+                "value",
+                "skriv höjningen som 450 eller sänkningen som -300 kronor",
+            ))?)
         }
         Fact::MonthsWithAssistance { .. } | Fact::SharedHouseholdSize => FactValue::Count(
             v.parse::<i64>()
@@ -604,6 +615,8 @@ pub(crate) fn fact_label(fact: &Fact, r: &CalcRequest, d: &DecisionTexts) -> Str
         Fact::MonthsWithAssistance { member } => format!("{} ({})", d.fact_months, who(member)),
         Fact::Couple => d.fact_couple.to_owned(),
         Fact::SharedHouseholdSize => d.fact_shared.to_owned(),
+        Fact::NormAdjustment { member: Some(m) } => format!("{} ({})", d.fact_norm_adjustment, who(m)),
+        Fact::NormAdjustment { member: None } => d.fact_norm_adjustment.to_owned(),
     }
 }
 
@@ -615,6 +628,8 @@ pub(crate) fn value_text(v: &FactValue, d: &DecisionTexts) -> String {
         FactValue::Month(Some(m)) => m.to_string(),
         FactValue::Month(None) => d.none.to_owned(),
         FactValue::Count(n) => n.to_string(),
+        FactValue::Adjustment(k) if *k < 0 => format!("−{}", kronor(-k)),
+        FactValue::Adjustment(k) => format!("+{}", kronor(*k)),
     }
 }
 
@@ -648,6 +663,16 @@ fn facts_of(declared: &CalcRequest, established: &CalcRequest) -> Vec<Fact> {
         facts.push(Fact::Couple);
     }
     facts.push(Fact::SharedHouseholdSize);
+    for r in [declared, established] {
+        for a in &r.norm_adjustments {
+            let f = Fact::NormAdjustment {
+                member: a.member.clone(),
+            };
+            if !facts.contains(&f) {
+                facts.push(f);
+            }
+        }
+    }
     facts
 }
 
@@ -758,6 +783,7 @@ fn page(case: &ApplicationCase, signed: &SignedIn, lang: PageLang, here: String)
             ("jobbstimulans_from", d.fact_jobbstimulans),
             ("couple", d.fact_couple),
             ("shared_household_size", d.fact_shared),
+            ("norm_adjustment", d.fact_norm_adjustment),
         ]
         .into_iter()
         .map(|(v, l)| (v.to_owned(), l.to_owned(), false)),

@@ -37,6 +37,8 @@ fn single(benefit: i64) -> CalcRequest {
             earned_earlier_this_year: None,
         }],
         assets: 0,
+        decided_on: None,
+        norm_adjustments: Vec::new(),
     }
 }
 
