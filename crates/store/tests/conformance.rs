@@ -1513,3 +1513,5 @@ mod gallring;
 mod intake;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
+#[path = "conformance/reconsideration.rs"]
+mod reconsideration;
