@@ -29,7 +29,7 @@ pub fn decision_letter(letter: &DecisionLetter, lang: Lang) -> Result<LetterPdf,
     let d = &letter.decision;
     let decided = d.decided_at.to_zoned(TimeZone::UTC);
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
-    let mut blocks = content(letter, t);
+    let mut blocks = content(letter, lang);
     for block in &mut blocks {
         printable(block, &fonts);
     }
@@ -109,7 +109,8 @@ fn column(share: f32, align: Align) -> Column {
 }
 
 /// The letter's text in reading order, from the decision as the application core gave it.
-fn content(letter: &DecisionLetter, t: &'static Texts) -> Vec<Block> {
+fn content(letter: &DecisionLetter, lang: Lang) -> Vec<Block> {
+    let t = lang.texts();
     let d = &letter.decision;
     let decided_on = d.decided_at.to_zoned(TimeZone::UTC).date();
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
@@ -132,6 +133,17 @@ fn content(letter: &DecisionLetter, t: &'static Texts) -> Vec<Block> {
         facts.push(format!("{}: {month}", t.month));
     }
     blocks.push(paragraph(facts.join("\n")));
+    // A decision that replaced another says which, and why (omprövning, the court's judgment).
+    if let Some(change) = &d.change {
+        let (lead, sections) = crate::appeal_pages::letter_lines(change, lang);
+        blocks.push(strong(lead));
+        for (title, text) in sections {
+            if !title.is_empty() {
+                blocks.push(heading(2, title));
+            }
+            blocks.push(paragraph(text));
+        }
+    }
     if !letter.addressees.is_empty() {
         blocks.push(heading(2, t.letter_concerns));
         let people: Vec<String> = letter
