@@ -46,6 +46,16 @@ pub struct ReconsiderRequest {
     pub appeal: Option<(AppealId, AppealMet)>,
 }
 
+/// Never prints the reasons (free text must not reach logs).
+impl std::fmt::Debug for ReconsiderRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReconsiderRequest")
+            .field("expected_version", &self.expected_version)
+            .field("appeal", &self.appeal)
+            .finish_non_exhaustive()
+    }
+}
+
 impl App {
     /// The decision with what reconsidering it needs (an audited read; `Decide` is required, as for the change).
     pub async fn reconsideration_case(

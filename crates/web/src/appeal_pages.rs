@@ -1032,4 +1032,39 @@ mod tests {
         assert_eq!(parse_kronor("12,50").err().map(|p| p(&SV)), Some(SV.error_amount));
         assert_eq!(parse_kronor("").err().map(|p| p(&SV)), Some(SV.error_amount));
     }
+
+    #[test]
+    fn the_letter_says_what_a_decision_replaces_and_why() {
+        let court = ChangeView {
+            kind: ChangeKind::Judgment,
+            replaces: DecisionId(7),
+            appeal: Some(AppealId(3)),
+            reasons: "Hela hyran är skälig".into(),
+            ground: None,
+            ground_statement: None,
+            court: Some((CourtOutcome::Bifall, Some(jiff::civil::date(2026, 4, 15)))),
+        };
+        let (lead, sections) = letter_lines(&court, Lang::Sv);
+        assert_eq!(
+            lead,
+            "Detta beslut ersätter beslut 7 och verkställer förvaltningsrättens dom 2026-04-15 (bifall)."
+        );
+        assert_eq!(
+            sections,
+            [("Skäl för ändringen".to_owned(), "Hela hyran är skälig".to_owned())]
+        );
+        let lower = ChangeView {
+            kind: ChangeKind::Reconsideration,
+            ground: Some(DisadvantageGround::WrongInformation),
+            ground_statement: Some("Uppgav fel hyra".into()),
+            court: None,
+            ..court
+        };
+        let (lead, sections) = letter_lines(&lower, Lang::En);
+        assert!(lead.starts_with("This decision replaces decision 7 after reconsideration"));
+        assert_eq!(
+            sections.last().map(|s| s.1.as_str()),
+            Some("The decision is changed to your disadvantage on the ground of FL 39 § första stycket 3: Uppgav fel hyra")
+        );
+    }
 }

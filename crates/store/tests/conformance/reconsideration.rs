@@ -144,6 +144,7 @@ async fn the_board_reconsiders_its_own_decision(s: &SqlStore) {
     assert_eq!(all_counts(s).await, before);
 
     let (d2, appeal) = s.reconsider(&a, &raise(6200, Outcome::Bifall)).await.unwrap();
+    assert!(actions(s).await.ends_with(&["decision.create".into(), "decision.reconsider".into()]));
     assert!(appeal.is_none());
     assert_eq!(d2.replaces, Some(d1));
     // The item keeps its legal basis; 6,200 granted in full.
@@ -157,7 +158,6 @@ async fn the_board_reconsiders_its_own_decision(s: &SqlStore) {
         (ChangeKind::Reconsideration, d1, None, None)
     );
     assert_eq!(c.reasons, "Hyresavtalet visar att hela hyran är skälig");
-    assert!(actions(s).await.ends_with(&["decision.create".into(), "decision.reconsider".into()]));
     // The replaced decision cannot be reconsidered again.
     assert!(matches!(
         s.reconsider(&a, &raise(6100, Outcome::DelvisBifall)).await,
@@ -332,6 +332,7 @@ async fn the_courts_judgment_is_recorded_once_and_carried_out(s: &SqlStore) {
         )
         .await
         .unwrap();
+    assert!(actions(s).await.ends_with(&["decision.create".into(), "appeal.carry_out".into()]));
     assert_eq!((d2.replaces, appeal.new_decision), (Some(d1), Some(d2.id)));
     let c = s.decision(&a, d2.id).await.unwrap().change.unwrap();
     assert_eq!(
@@ -342,7 +343,6 @@ async fn the_courts_judgment_is_recorded_once_and_carried_out(s: &SqlStore) {
             Some((CourtOutcome::Bifall, Some(date(2026, 3, 20))))
         )
     );
-    assert!(actions(s).await.ends_with(&["decision.create".into(), "appeal.carry_out".into()]));
     // Once only; and no longer in the queue.
     assert!(matches!(
         s.carry_out_judgment(&later, ap, v + 1, vec![item(Outcome::Bifall, 6200, 6200)], "x")
