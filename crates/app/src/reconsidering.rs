@@ -7,8 +7,8 @@ use domain::appeal::{AppealMet, Change};
 use domain::decision::DecisionItem;
 use domain::{AppealId, DecisionId, DomainError};
 use store::{
-    AppealCase, AppealView, ApplicationView, DecisionView, Intake, Judgment, Reconsider, Reconsideration, Store,
-    StoreError, Worklists,
+    AppealCase, AppealView, ApplicationView, DecisionView, Intake, Judgment, Reconsider, Reconsideration,
+    Store, StoreError, Worklists,
 };
 
 use crate::access::{Actor, Permission};
@@ -101,9 +101,7 @@ impl App {
 
     /// The appeal's page: the appeal, the decisions, what was forwarded, the judgment (an audited read).
     pub async fn appeal_case(&self, actor: &Actor, appeal: AppealId) -> Result<AppealCase, AppError> {
-        let ctx = self
-            .appeal_checked(actor, appeal, Permission::ReadCase)
-            .await?;
+        let ctx = self.appeal_checked(actor, appeal, Permission::ReadCase).await?;
         Ok(self.store.appeal_case(&ctx, appeal).await?)
     }
 
@@ -114,9 +112,7 @@ impl App {
         appeal: AppealId,
         judgment: &Judgment,
     ) -> Result<AppealView, AppError> {
-        let ctx = self
-            .appeal_checked(actor, appeal, Permission::Decide)
-            .await?;
+        let ctx = self.appeal_checked(actor, appeal, Permission::Decide).await?;
         self.store
             .record_judgment(&ctx, appeal, judgment)
             .await
@@ -139,9 +135,7 @@ impl App {
         items: Vec<DecisionItem>,
         reasons: &str,
     ) -> Result<(DecisionView, AppealView), AppError> {
-        let ctx = self
-            .appeal_checked(actor, appeal, Permission::Decide)
-            .await?;
+        let ctx = self.appeal_checked(actor, appeal, Permission::Decide).await?;
         self.store
             .carry_out_judgment(&ctx, appeal, expected_version, items, reasons)
             .await

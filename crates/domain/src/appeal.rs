@@ -394,7 +394,10 @@ impl Change {
                 reason: "skriv skälen för ändringen",
             });
         }
-        let ground = match (&self.ground, to_disadvantage && self.kind == ChangeKind::Reconsideration) {
+        let ground = match (
+            &self.ground,
+            to_disadvantage && self.kind == ChangeKind::Reconsideration,
+        ) {
             (_, false) => None,
             (None, true) => {
                 return Err(DomainError::Invalid {
@@ -570,10 +573,15 @@ mod tests {
         assert!(AppealStatus::Judged(CourtOutcome::Aterforvisat).needs_new_decision());
         assert!("".parse::<CourtOutcome>().is_err());
         // A judgment only once, and only on a forwarded appeal.
-        let judged = AppealStatus::ForwardedToCourt.judge(CourtOutcome::Bifall).unwrap();
+        let judged = AppealStatus::ForwardedToCourt
+            .judge(CourtOutcome::Bifall)
+            .unwrap();
         assert!(judged.judge(CourtOutcome::Avslag).is_err());
         assert!(AppealStatus::InTime.judge(CourtOutcome::Bifall).is_err());
-        assert_eq!(AppealStatus::InTime.reconsider_in_part(), Ok(AppealStatus::InTime));
+        assert_eq!(
+            AppealStatus::InTime.reconsider_in_part(),
+            Ok(AppealStatus::InTime)
+        );
         assert!(AppealStatus::ForwardedToCourt.reconsider_in_part().is_err());
     }
 
@@ -593,7 +601,10 @@ mod tests {
         use crate::decision::Outcome::*;
         let old = [item(5_000, DelvisBifall), item(0, Avslag)];
         assert!(!is_to_disadvantage(&old, &[item(6_200, Bifall), item(0, Avslag)]));
-        assert!(is_to_disadvantage(&old, &[item(4_000, DelvisBifall), item(0, Avslag)]));
+        assert!(is_to_disadvantage(
+            &old,
+            &[item(4_000, DelvisBifall), item(0, Avslag)]
+        ));
         // One item up, one down by more: lower for the item that went down.
         assert!(is_to_disadvantage(
             &[item(5_000, DelvisBifall), item(1_000, DelvisBifall)],
@@ -601,7 +612,10 @@ mod tests {
         ));
         assert!(is_to_disadvantage(&old, &old[..1]));
         assert!(!changes_anything(&old, &old));
-        assert!(changes_anything(&old, &[item(5_000, DelvisBifall), item(1, DelvisBifall)]));
+        assert!(changes_anything(
+            &old,
+            &[item(5_000, DelvisBifall), item(1, DelvisBifall)]
+        ));
     }
 
     #[test]
@@ -623,14 +637,23 @@ mod tests {
         );
         let ok = change(
             " Hyran var lägre ",
-            Some((DisadvantageGround::WrongInformation, "Uppgav 7 000 kr, avtalet säger 5 000 kr")),
+            Some((
+                DisadvantageGround::WrongInformation,
+                "Uppgav 7 000 kr, avtalet säger 5 000 kr",
+            )),
         )
         .checked(true)
         .unwrap();
         assert_eq!(ok.reasons, "Hyran var lägre");
         assert!(ok.ground.is_some());
         // In the person's favour no ground is kept; a court's judgment needs none.
-        assert!(change("Skäl", Some((DisadvantageGround::Reservation, "x"))).checked(false).unwrap().ground.is_none());
+        assert!(
+            change("Skäl", Some((DisadvantageGround::Reservation, "x")))
+                .checked(false)
+                .unwrap()
+                .ground
+                .is_none()
+        );
         let court = Change {
             kind: ChangeKind::Judgment,
             ..change("Förvaltningsrättens dom", None)
@@ -656,7 +679,11 @@ mod tests {
         for f in TEXT_FIELDS {
             let limit = f.max_chars.to_string();
             let spaced = format!("{} {:03}", f.max_chars / 1000, f.max_chars % 1000);
-            assert!(f.too_long.contains(&limit) || f.too_long.contains(&spaced), "{}", f.field);
+            assert!(
+                f.too_long.contains(&limit) || f.too_long.contains(&spaced),
+                "{}",
+                f.field
+            );
         }
     }
 }

@@ -263,12 +263,12 @@ impl Intake for SqlStore {
             crate::records::appeal_columns("")
         );
         sqlx::query(&sql)
-        .bind(decision.get())
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(appeal_from_row)
-        .collect()
+            .bind(decision.get())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(appeal_from_row)
+            .collect()
     }
 
     async fn application_access(&self, application: ApplicationId) -> Result<HouseholdAccess> {

@@ -161,14 +161,18 @@ pub trait Reconsideration: Send + Sync {
         reasons: &str,
     ) -> impl Future<Output = Result<(DecisionView, AppealView)>> + Send;
     /// The appeal with its decisions, forwarded documents and judgment (an audited read).
-    fn appeal_case(&self, actor: &Actor, appeal: AppealId) -> impl Future<Output = Result<AppealCase>> + Send;
+    fn appeal_case(&self, actor: &Actor, appeal: AppealId)
+    -> impl Future<Output = Result<AppealCase>> + Send;
 }
 
 fn invalid(field: &'static str, reason: &'static str) -> StoreError {
     DomainError::Invalid { field, reason }.into()
 }
 
-pub(crate) async fn load_change(conn: &mut AnyConnection, decision: DecisionId) -> Result<Option<ChangeView>> {
+pub(crate) async fn load_change(
+    conn: &mut AnyConnection,
+    decision: DecisionId,
+) -> Result<Option<ChangeView>> {
     let Some(r) = sqlx::query(
         "SELECT c.kind, c.replaces, c.appeal_id, c.reasons, c.ground, c.ground_statement, ap.status, ap.judged_on \
          FROM decision_changes c LEFT JOIN appeals ap ON ap.id = c.appeal_id WHERE c.decision_id = $1",
@@ -241,7 +245,11 @@ async fn waiting_appeal(conn: &mut AnyConnection, decision: DecisionId) -> Resul
     Ok(row.map(|r| r.try_get("id")).transpose()?.map(AppealId))
 }
 
-async fn reconsider(s: &SqlStore, actor: &Actor, r: &Reconsider) -> Result<(DecisionView, Option<AppealView>)> {
+async fn reconsider(
+    s: &SqlStore,
+    actor: &Actor,
+    r: &Reconsider,
+) -> Result<(DecisionView, Option<AppealView>)> {
     // What can be checked without the database first.
     NewDecision {
         items: r.items.clone(),
@@ -253,7 +261,9 @@ async fn reconsider(s: &SqlStore, actor: &Actor, r: &Reconsider) -> Result<(Deci
     let old = load_decision(tx.conn(), r.decision).await?;
     let app = load_application(tx.conn(), old.application).await?;
     if app.current_decision != Some(old.id) {
-        return Err(StoreError::Conflict("beslutet har redan ersatts av ett annat beslut"));
+        return Err(StoreError::Conflict(
+            "beslutet har redan ersatts av ett annat beslut",
+        ));
     }
     if !changes_anything(&old.items, &r.items) {
         return Err(invalid(
@@ -295,7 +305,14 @@ async fn reconsider(s: &SqlStore, actor: &Actor, r: &Reconsider) -> Result<(Deci
         replaces: Some(old.id),
     };
     let new = decide_in_tx(&mut tx, actor, old.application, r.expected_version, &d).await?;
-    insert_change(&mut tx, new.id, old.id, &change, appeal.as_ref().map(|(a, ..)| a.id)).await?;
+    insert_change(
+        &mut tx,
+        new.id,
+        old.id,
+        &change,
+        appeal.as_ref().map(|(a, ..)| a.id),
+    )
+    .await?;
     tx.audit(
         actor,
         "decision.reconsider",
@@ -511,7 +528,12 @@ impl Reconsideration for SqlStore {
         reconsider(self, actor, r).await
     }
 
-    async fn record_judgment(&self, actor: &Actor, appeal: AppealId, judgment: &Judgment) -> Result<AppealView> {
+    async fn record_judgment(
+        &self,
+        actor: &Actor,
+        appeal: AppealId,
+        judgment: &Judgment,
+    ) -> Result<AppealView> {
         record_judgment(self, actor, appeal, judgment).await
     }
 

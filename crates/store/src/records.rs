@@ -623,21 +623,29 @@ pub(crate) fn appeal_from_row(row: &impl Columns) -> Result<AppealView> {
         status: parse::<AppealStatus>(&row.text("status")?)?,
         new_decision: row.opt_int("new_decision_id")?.map(DecisionId),
         against_decision: row.opt_int("against_decision_id")?.map(DecisionId),
-        forwarded_on: row.opt_text("forwarded_on")?.as_deref().map(parse_date).transpose()?,
-        judged_on: row.opt_text("judged_on")?.as_deref().map(parse_date).transpose()?,
+        forwarded_on: row
+            .opt_text("forwarded_on")?
+            .as_deref()
+            .map(parse_date)
+            .transpose()?,
+        judged_on: row
+            .opt_text("judged_on")?
+            .as_deref()
+            .map(parse_date)
+            .transpose()?,
     })
 }
 
 pub(crate) async fn load_appeal(conn: &mut AnyConnection, id: AppealId) -> Result<AppealView> {
     let sql = format!("SELECT {} FROM appeals WHERE id = $1", appeal_columns(""));
     let row = sqlx::query(&sql)
-    .bind(id.get())
-    .fetch_optional(conn)
-    .await?
-    .ok_or(StoreError::NotFound {
-        what: "överklagande",
-        id: id.get(),
-    })?;
+        .bind(id.get())
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "överklagande",
+            id: id.get(),
+        })?;
     appeal_from_row(&row)
 }
 
@@ -696,13 +704,13 @@ pub(crate) async fn receive_appeal_in_tx(
         appeal_columns("")
     );
     let row = sqlx::query(&sql)
-    .bind(decision.get())
-    .bind(date_text(received_on))
-    .bind(date_text(served))
-    .bind(status.as_str())
-    .bind(grounds.map(str::to_owned))
-    .fetch_one(tx.conn())
-    .await?;
+        .bind(decision.get())
+        .bind(date_text(received_on))
+        .bind(date_text(served))
+        .bind(status.as_str())
+        .bind(grounds.map(str::to_owned))
+        .fetch_one(tx.conn())
+        .await?;
     let appeal = appeal_from_row(&row)?;
     tx.audit(
         actor,
@@ -786,13 +794,15 @@ pub(crate) async fn forward_appeal(s: &SqlStore, actor: &Actor, id: AppealId) ->
         documents.push((ForwardedKind::Attachment, r.try_get("id")?));
     }
     for (no, (kind, ref_id)) in (1_i64..).zip(&documents) {
-        sqlx::query("INSERT INTO appeal_documents (appeal_id, item_no, kind, ref_id) VALUES ($1, $2, $3, $4)")
-            .bind(id.get())
-            .bind(no)
-            .bind(kind.as_str())
-            .bind(*ref_id)
-            .execute(tx.conn())
-            .await?;
+        sqlx::query(
+            "INSERT INTO appeal_documents (appeal_id, item_no, kind, ref_id) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.get())
+        .bind(no)
+        .bind(kind.as_str())
+        .bind(*ref_id)
+        .execute(tx.conn())
+        .await?;
     }
     let today = actor.at.to_zoned(jiff::tz::TimeZone::UTC).date();
     sqlx::query("UPDATE appeals SET status = $1, forwarded_on = $2 WHERE id = $3")

@@ -450,7 +450,9 @@ fn parse_kronor(text: &str) -> Result<Money, Problem> {
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
         .collect();
-    let n: i64 = cleaned.parse().map_err(|_| (|ct: &'static CourtTexts| ct.error_amount) as Problem)?;
+    let n: i64 = cleaned
+        .parse()
+        .map_err(|_| (|ct: &'static CourtTexts| ct.error_amount) as Problem)?;
     if n < 0 {
         return Err(|ct| ct.error_negative);
     }
@@ -513,7 +515,16 @@ pub async fn reconsider_form(
     signed: Signed,
     Path(id): Path<i64>,
 ) -> Response {
-    reconsider_page(&state, &signed, lang, id, None, ChangeForm::default(), StatusCode::OK).await
+    reconsider_page(
+        &state,
+        &signed,
+        lang,
+        id,
+        None,
+        ChangeForm::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn reconsider_page(
@@ -597,7 +608,8 @@ pub async fn reconsider(
         g => match g.parse::<DisadvantageGround>() {
             Ok(g) => Some((g, form.ground_statement.clone())),
             Err(_) => {
-                form.errors.push(("ground".to_owned(), ct.error_outcome.to_owned()));
+                form.errors
+                    .push(("ground".to_owned(), ct.error_outcome.to_owned()));
                 None
             }
         },
@@ -608,7 +620,16 @@ pub async fn reconsider(
     };
     let version = field(&pairs, "version").parse::<i64>().unwrap_or(-1);
     if !form.errors.is_empty() {
-        return reconsider_page(&state, &signed, lang, id, Some(inputs), form, StatusCode::BAD_REQUEST).await;
+        return reconsider_page(
+            &state,
+            &signed,
+            lang,
+            id,
+            Some(inputs),
+            form,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     }
     let request = ReconsiderRequest {
         expected_version: version,
@@ -624,12 +645,30 @@ pub async fn reconsider(
         Ok((new, _)) => Redirect::to(&format!("/beslut/{}", new.id)).into_response(),
         Err(AppError::Invalid { field, reason }) => {
             form.errors.push((field.to_owned(), reason));
-            reconsider_page(&state, &signed, lang, id, Some(inputs), form, StatusCode::BAD_REQUEST).await
+            reconsider_page(
+                &state,
+                &signed,
+                lang,
+                id,
+                Some(inputs),
+                form,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
         Err(AppError::Conflict(_)) => {
             form.errors
                 .push(("items".to_owned(), ct.error_conflict.to_owned()));
-            reconsider_page(&state, &signed, lang, id, Some(inputs), form, StatusCode::CONFLICT).await
+            reconsider_page(
+                &state,
+                &signed,
+                lang,
+                id,
+                Some(inputs),
+                form,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), &here),
     }
@@ -701,7 +740,16 @@ pub async fn appeal(
     signed: Signed,
     Path(id): Path<i64>,
 ) -> Response {
-    appeal_page(&state, &signed, lang, id, None, AppealForms::default(), StatusCode::OK).await
+    appeal_page(
+        &state,
+        &signed,
+        lang,
+        id,
+        None,
+        AppealForms::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn appeal_page(
@@ -844,11 +892,13 @@ pub async fn record_judgment(
     };
     let outcome = form.outcome.parse::<CourtOutcome>().ok();
     if outcome.is_none() {
-        form.errors.push(("outcome".to_owned(), ct.error_outcome.to_owned()));
+        form.errors
+            .push(("outcome".to_owned(), ct.error_outcome.to_owned()));
     }
     let judged_on = form.judged_on.parse::<Date>().ok();
     if judged_on.is_none() {
-        form.errors.push(("judged_on".to_owned(), ct.error_date.to_owned()));
+        form.errors
+            .push(("judged_on".to_owned(), ct.error_date.to_owned()));
     }
     if form.court_reasons.trim().is_empty() {
         form.errors
@@ -919,7 +969,16 @@ pub async fn carry_out(
             .push(("change_reasons".to_owned(), ct.error_reasons.to_owned()));
     }
     if !form.errors.is_empty() {
-        return appeal_page(&state, &signed, lang, id, Some(inputs), form, StatusCode::BAD_REQUEST).await;
+        return appeal_page(
+            &state,
+            &signed,
+            lang,
+            id,
+            Some(inputs),
+            form,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     }
     let version = field(&pairs, "version").parse::<i64>().unwrap_or(-1);
     match state
@@ -930,12 +989,30 @@ pub async fn carry_out(
         Ok((new, _)) => Redirect::to(&format!("/beslut/{}", new.id)).into_response(),
         Err(AppError::Invalid { field, reason }) => {
             form.errors.push((field.to_owned(), reason));
-            appeal_page(&state, &signed, lang, id, Some(inputs), form, StatusCode::BAD_REQUEST).await
+            appeal_page(
+                &state,
+                &signed,
+                lang,
+                id,
+                Some(inputs),
+                form,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
         Err(AppError::Conflict(_)) => {
             form.errors
                 .push(("items".to_owned(), ct.error_conflict.to_owned()));
-            appeal_page(&state, &signed, lang, id, Some(inputs), form, StatusCode::CONFLICT).await
+            appeal_page(
+                &state,
+                &signed,
+                lang,
+                id,
+                Some(inputs),
+                form,
+                StatusCode::CONFLICT,
+            )
+            .await
         }
         Err(e) => app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), &here),
     }
@@ -1064,7 +1141,9 @@ mod tests {
         assert!(lead.starts_with("This decision replaces decision 7 after reconsideration"));
         assert_eq!(
             sections.last().map(|s| s.1.as_str()),
-            Some("The decision is changed to your disadvantage on the ground of FL 39 § första stycket 3: Uppgav fel hyra")
+            Some(
+                "The decision is changed to your disadvantage on the ground of FL 39 § första stycket 3: Uppgav fel hyra"
+            )
         );
     }
 }

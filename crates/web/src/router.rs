@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
 use crate::{
-    api, appeal_pages, application_pages, apply_pages, auth_pages, case_pages, decision_pages, document_pages, eid_pages,
-    lang, oidc, oidc_pages, payment_pages, review_pages, security,
+    api, appeal_pages, application_pages, apply_pages, auth_pages, case_pages, decision_pages,
+    document_pages, eid_pages, lang, oidc, oidc_pages, payment_pages, review_pages, security,
 };
 
 #[derive(Debug)]

@@ -60,7 +60,13 @@ async fn setup() -> (App, SqlStore, UnitId, UnitId, DecisionId, i64, AppealId) {
     let p = s
         .register_person(
             &a,
-            NewPerson::parse("19800517-1239", "Alva Ek", ProtectedIdentity::None, date(2026, 3, 2)).unwrap(),
+            NewPerson::parse(
+                "19800517-1239",
+                "Alva Ek",
+                ProtectedIdentity::None,
+                date(2026, 3, 2),
+            )
+            .unwrap(),
         )
         .await
         .unwrap();
@@ -145,7 +151,11 @@ async fn only_a_caseworker_of_the_unit_reconsiders_and_records_judgments() {
     ));
     assert_eq!(n(&s, "SELECT COUNT(*) FROM decisions").await, decisions);
     assert_eq!(
-        n(&s, "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'").await,
+        n(
+            &s,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'"
+        )
+        .await,
         3
     );
 
@@ -153,7 +163,11 @@ async fn only_a_caseworker_of_the_unit_reconsiders_and_records_judgments() {
     let case = app.appeal_case(&coach, ap).await.unwrap();
     assert_eq!(case.appealed.id, d);
     assert_eq!(
-        n(&s, "SELECT COUNT(*) FROM audit_log WHERE action = 'appeal.read' AND actor = 'account:2'").await,
+        n(
+            &s,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'appeal.read' AND actor = 'account:2'"
+        )
+        .await,
         1
     );
 
@@ -164,7 +178,10 @@ async fn only_a_caseworker_of_the_unit_reconsiders_and_records_judgments() {
         .reconsider(&kim, d, request(v, 5600, Some((ap, AppealMet::Partly))))
         .await
         .unwrap();
-    assert_eq!((d2.replaces, appeal.unwrap().against_decision), (Some(d), Some(d2.id)));
+    assert_eq!(
+        (d2.replaces, appeal.unwrap().against_decision),
+        (Some(d), Some(d2.id))
+    );
     assert_eq!(
         n(
             &s,
@@ -194,7 +211,16 @@ async fn only_a_caseworker_of_the_unit_reconsiders_and_records_judgments() {
         .record_judgment(&kim, ap, &judgment(date(2026, 3, 11)))
         .await
         .unwrap_err();
-    assert!(matches!(e, AppError::Invalid { field: "judged_on", .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            AppError::Invalid {
+                field: "judged_on",
+                ..
+            }
+        ),
+        "{e}"
+    );
     app.record_judgment(&kim, ap, &judgment(date(2026, 3, 10)))
         .await
         .unwrap();
@@ -204,13 +230,23 @@ async fn only_a_caseworker_of_the_unit_reconsiders_and_records_judgments() {
         .unwrap_err();
     assert!(matches!(e, AppError::Invalid { field: "outcome", .. }), "{e}");
     assert_eq!(
-        n(&s, "SELECT COUNT(*) FROM audit_log WHERE action = 'appeal.judgment'").await,
+        n(
+            &s,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'appeal.judgment'"
+        )
+        .await,
         1
     );
 
     // Carrying it out: the coach is refused, the caseworker makes the new decision.
     let e = app
-        .carry_out_judgment(&coach, ap, v + 1, vec![item(Outcome::Bifall, 6200)], "Enligt domen")
+        .carry_out_judgment(
+            &coach,
+            ap,
+            v + 1,
+            vec![item(Outcome::Bifall, 6200)],
+            "Enligt domen",
+        )
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::Denied(Denied::Role)), "{e}");
@@ -220,11 +256,19 @@ async fn only_a_caseworker_of_the_unit_reconsiders_and_records_judgments() {
         .unwrap();
     assert_eq!(d3.replaces, Some(d2.id));
     assert_eq!(
-        n(&s, "SELECT COUNT(*) FROM audit_log WHERE action = 'appeal.carry_out' AND actor = 'account:1'").await,
+        n(
+            &s,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'appeal.carry_out' AND actor = 'account:1'"
+        )
+        .await,
         1
     );
     assert_eq!(
-        n(&s, "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'").await,
+        n(
+            &s,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'"
+        )
+        .await,
         6
     );
 }

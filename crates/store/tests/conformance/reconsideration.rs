@@ -137,14 +137,24 @@ async fn the_board_reconsiders_its_own_decision(s: &SqlStore) {
         expected_version: v - 1,
         ..raise(6200, Outcome::Bifall)
     };
-    assert!(matches!(s.reconsider(&a, &stale).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        s.reconsider(&a, &stale).await,
+        Err(StoreError::Conflict(_))
+    ));
     // Lower (5,000 → 4,000) is to the person's disadvantage: only on a ground of FL 39 §, stated.
     let lower = raise(4000, Outcome::DelvisBifall);
-    assert_eq!(invalid_field(s.reconsider(&a, &lower).await.unwrap_err()), "ground");
+    assert_eq!(
+        invalid_field(s.reconsider(&a, &lower).await.unwrap_err()),
+        "ground"
+    );
     assert_eq!(all_counts(s).await, before);
 
     let (d2, appeal) = s.reconsider(&a, &raise(6200, Outcome::Bifall)).await.unwrap();
-    assert!(actions(s).await.ends_with(&["decision.create".into(), "decision.reconsider".into()]));
+    assert!(
+        actions(s)
+            .await
+            .ends_with(&["decision.create".into(), "decision.reconsider".into()])
+    );
     assert!(appeal.is_none());
     assert_eq!(d2.replaces, Some(d1));
     // The item keeps its legal basis; 6,200 granted in full.
@@ -210,7 +220,10 @@ async fn an_appeal_met_in_full_lapses_and_in_part_goes_on(s: &SqlStore) {
         (appeal.status, appeal.against_decision, appeal.target()),
         (AppealStatus::InTime, Some(d2.id), d2.id)
     );
-    assert_eq!(s.decision(&a, d2.id).await.unwrap().change.unwrap().appeal, Some(ap));
+    assert_eq!(
+        s.decision(&a, d2.id).await.unwrap().change.unwrap().appeal,
+        Some(ap)
+    );
     // The appeal is listed on the new decision too, and still waits in the queue to be forwarded.
     use store::Intake;
     assert!(s.appeals_of(d2.id).await.unwrap().iter().any(|x| x.id == ap));
@@ -253,7 +266,11 @@ async fn an_appeal_met_in_full_lapses_and_in_part_goes_on(s: &SqlStore) {
         Err(StoreError::Domain(DomainError::IllegalTransition { .. }))
     ));
     let acts = actions(s).await;
-    assert!(acts.ends_with(&["decision.create".into(), "decision.reconsider".into(), "appeal.reconsider".into()]));
+    assert!(acts.ends_with(&[
+        "decision.create".into(),
+        "decision.reconsider".into(),
+        "appeal.reconsider".into()
+    ]));
 }
 
 async fn forwarded(s: &SqlStore, a: &Actor, serial: u16) -> (UnitId, DecisionId, i64, AppealId) {
@@ -299,7 +316,10 @@ async fn the_courts_judgment_is_recorded_once_and_carried_out(s: &SqlStore) {
         .unwrap();
     assert_eq!(
         (judged.status, judged.judged_on),
-        (AppealStatus::Judged(CourtOutcome::Bifall), Some(date(2026, 3, 20)))
+        (
+            AppealStatus::Judged(CourtOutcome::Bifall),
+            Some(date(2026, 3, 20))
+        )
     );
     // A second judgment on the same appeal is refused and changes nothing.
     let before = all_counts(s).await;
@@ -316,11 +336,19 @@ async fn the_courts_judgment_is_recorded_once_and_carried_out(s: &SqlStore) {
     // Carried out: the court set 6,200 (bifall). Unchanged amounts or a negative one are refused.
     let same = vec![item(Outcome::DelvisBifall, 6200, 5000)];
     assert_eq!(
-        invalid_field(s.carry_out_judgment(&later, ap, v, same, "Enligt domen").await.unwrap_err()),
+        invalid_field(
+            s.carry_out_judgment(&later, ap, v, same, "Enligt domen")
+                .await
+                .unwrap_err()
+        ),
         "items"
     );
     let negative = vec![item(Outcome::DelvisBifall, 6200, -1)];
-    assert!(s.carry_out_judgment(&later, ap, v, negative, "Enligt domen").await.is_err());
+    assert!(
+        s.carry_out_judgment(&later, ap, v, negative, "Enligt domen")
+            .await
+            .is_err()
+    );
     assert_eq!(all_counts(s).await, before);
     let (d2, appeal) = s
         .carry_out_judgment(
@@ -332,7 +360,11 @@ async fn the_courts_judgment_is_recorded_once_and_carried_out(s: &SqlStore) {
         )
         .await
         .unwrap();
-    assert!(actions(s).await.ends_with(&["decision.create".into(), "appeal.carry_out".into()]));
+    assert!(
+        actions(s)
+            .await
+            .ends_with(&["decision.create".into(), "appeal.carry_out".into()])
+    );
     assert_eq!((d2.replaces, appeal.new_decision), (Some(d1), Some(d2.id)));
     let c = s.decision(&a, d2.id).await.unwrap().change.unwrap();
     assert_eq!(
@@ -367,10 +399,17 @@ async fn the_courts_judgment_is_recorded_once_and_carried_out(s: &SqlStore) {
 
     // Återförvisning: the case goes back to the caseworker, who decides again (the same amounts are allowed).
     let (unit3, f1, x, ap3) = forwarded(s, &a, 33).await;
-    s.record_judgment(&later, ap3, &judgment(CourtOutcome::Aterforvisat, date(2026, 4, 30)))
+    s.record_judgment(
+        &later,
+        ap3,
+        &judgment(CourtOutcome::Aterforvisat, date(2026, 4, 30)),
+    )
+    .await
+    .unwrap();
+    let queue = s
+        .work_queue(&later, &[unit3], 50, date(2026, 5, 4))
         .await
         .unwrap();
-    let queue = s.work_queue(&later, &[unit3], 50, date(2026, 5, 4)).await.unwrap();
     assert!(queue.appeals.iter().any(|q| q.appeal.id == ap3));
     let (f2, _) = s
         .carry_out_judgment(
@@ -390,7 +429,11 @@ async fn a_replacing_decision_pays_only_what_is_due_beyond_what_was_paid(s: &Sql
     let (unit, d1, v, ap) = forwarded(s, &a, 41).await;
     // 5,000 paid on the appealed decision.
     let run = s
-        .create_payment_run(&a, date(2026, 3, 25), &s.payable_decisions(&[unit]).await.unwrap())
+        .create_payment_run(
+            &a,
+            date(2026, 3, 25),
+            &s.payable_decisions(&[unit]).await.unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(run.total_payable().unwrap(), kr(5000));
@@ -403,7 +446,13 @@ async fn a_replacing_decision_pays_only_what_is_due_beyond_what_was_paid(s: &Sql
         .await
         .unwrap();
     let (d2, _) = s
-        .carry_out_judgment(&later, ap, v + 1, vec![item(Outcome::Bifall, 6200, 6200)], "Enligt domen")
+        .carry_out_judgment(
+            &later,
+            ap,
+            v + 1,
+            vec![item(Outcome::Bifall, 6200, 6200)],
+            "Enligt domen",
+        )
         .await
         .unwrap();
     assert_eq!(s.payable_decisions(&[unit]).await.unwrap(), [d2.id]);
@@ -412,7 +461,10 @@ async fn a_replacing_decision_pays_only_what_is_due_beyond_what_was_paid(s: &Sql
         .await
         .unwrap();
     assert_eq!(run2.payments.len(), 1);
-    assert_eq!((run2.payments[0].decision, run2.payments[0].amount), (d2.id, kr(1200)));
+    assert_eq!(
+        (run2.payments[0].decision, run2.payments[0].amount),
+        (d2.id, kr(1200))
+    );
     s.approve_batch(&later, run2.id, None).await.unwrap();
     s.export_batch(&later, run2.id).await.unwrap();
     assert!(s.payable_decisions(&[unit]).await.unwrap().is_empty());
@@ -421,7 +473,10 @@ async fn a_replacing_decision_pays_only_what_is_due_beyond_what_was_paid(s: &Sql
     let again = s.add_to_batch(&later, b, d2.id).await.unwrap();
     assert_eq!(again.iter().map(|p| p.amount).collect::<Vec<_>>(), [kr(1200)]);
     assert_eq!(again[0].batch, run2.id, "the existing payment, not a new one");
-    assert!(matches!(s.add_to_batch(&later, b, d1).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        s.add_to_batch(&later, b, d1).await,
+        Err(StoreError::Conflict(_))
+    ));
     let paid = count(
         s,
         &format!(

@@ -7,10 +7,23 @@ use crate::support::*;
 /// form again with its errors is itself an audited read.)
 async fn snapshot(store: &SqlStore) -> Vec<i64> {
     let mut out = vec![];
-    for t in ["decisions", "decision_items", "decision_changes", "appeals", "appeal_documents", "payments"] {
+    for t in [
+        "decisions",
+        "decision_items",
+        "decision_changes",
+        "appeals",
+        "appeal_documents",
+        "payments",
+    ] {
         out.push(rows(store, t).await);
     }
-    out.push(rows(store, "appeals WHERE judged_on IS NOT NULL OR new_decision_id IS NOT NULL").await);
+    out.push(
+        rows(
+            store,
+            "appeals WHERE judged_on IS NOT NULL OR new_decision_id IS NOT NULL",
+        )
+        .await,
+    );
     out
 }
 
@@ -24,11 +37,18 @@ async fn reconsidering_a_decision_refuses_bad_input_and_then_replaces_it() {
     assert!(page.body.contains("Ompröva beslut") && page.body.contains("name=\"granted-1\""));
     let csrf = page.hidden("csrf_token");
     let version = page.hidden("version");
-    let base = format!("csrf_token={csrf}&version={version}&outcome-1=delvis_bifall&reasons-1=Hyran+s%C3%A4nks");
+    let base =
+        format!("csrf_token={csrf}&version={version}&outcome-1=delvis_bifall&reasons-1=Hyran+s%C3%A4nks");
 
     // A negative amount and no reasons for the change: both shown next to their fields, nothing written.
     let before = snapshot(&f.store).await;
-    let r = post(&f.router, &path, &kim, &format!("{base}&granted-1=-5&change_reasons=")).await;
+    let r = post(
+        &f.router,
+        &path,
+        &kim,
+        &format!("{base}&granted-1=-5&change_reasons="),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("id=\"granted-1-error\"") && r.body.contains("Beloppet får inte vara negativt"));
     assert!(r.body.contains("id=\"change_reasons-error\"") && r.body.contains("Skriv en motivering"));
@@ -38,10 +58,20 @@ async fn reconsidering_a_decision_refuses_bad_input_and_then_replaces_it() {
     let lower = format!("{base}&granted-1=1000&change_reasons=Hyran+%C3%A4r+l%C3%A4gre");
     let r = post(&f.router, &path, &kim, &lower).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("id=\"ground-error\"") && r.body.contains("39 § förvaltningslagen"), "{}", r.body);
+    assert!(
+        r.body.contains("id=\"ground-error\"") && r.body.contains("39 § förvaltningslagen"),
+        "{}",
+        r.body
+    );
     assert_eq!(snapshot(&f.store).await, before);
     // A ground without saying how it applies.
-    let r = post(&f.router, &path, &kim, &format!("{lower}&ground=oriktiga_uppgifter&ground_statement=")).await;
+    let r = post(
+        &f.router,
+        &path,
+        &kim,
+        &format!("{lower}&ground=oriktiga_uppgifter&ground_statement="),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("id=\"ground_statement-error\""));
     assert_eq!(snapshot(&f.store).await, before);
@@ -77,10 +107,18 @@ async fn the_courts_judgment_is_checked_recorded_once_and_carried_out() {
     let path = format!("/overklagande/{}", appeal.id);
     let page = get(&f.router, &path, &kim).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("Ompröva beslutet") && page.body.contains("Överlämna till förvaltningsrätten"));
+    assert!(
+        page.body.contains("Ompröva beslutet") && page.body.contains("Överlämna till förvaltningsrätten")
+    );
     let csrf = page.hidden("csrf_token");
     // Forwarded on 2026-03-02 (the fixture's clock) with the documents.
-    let r = post(&f.router, &format!("{path}/overlamna"), &kim, &format!("csrf_token={csrf}")).await;
+    let r = post(
+        &f.router,
+        &format!("{path}/overlamna"),
+        &kim,
+        &format!("csrf_token={csrf}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = get(&f.router, &path, &kim).await;
     assert!(page.body.contains("Handlingar som skickades med"));
@@ -93,25 +131,65 @@ async fn the_courts_judgment_is_checked_recorded_once_and_carried_out() {
         format!("csrf_token={csrf}&outcome={outcome}&judged_on={on}&court_reasons={reasons}")
     };
     for (form, field, message) in [
-        (judge("bifall", "2026-03-01", "Sk%C3%A4lig+hyra"), "judged_on", "före överlämnandet"),
-        (judge("bifall", "2026-04-21", "Sk%C3%A4lig+hyra"), "judged_on", "framtiden"),
-        (judge("bifall", "15%2F4+2026", "Sk%C3%A4lig+hyra"), "judged_on", "ÅÅÅÅ-MM-DD"),
-        (judge("bifall", "2026-04-15", "+"), "court_reasons", "Skriv en motivering"),
-        (judge("", "2026-04-15", "Sk%C3%A4lig+hyra"), "outcome", "Välj utfall"),
+        (
+            judge("bifall", "2026-03-01", "Sk%C3%A4lig+hyra"),
+            "judged_on",
+            "före överlämnandet",
+        ),
+        (
+            judge("bifall", "2026-04-21", "Sk%C3%A4lig+hyra"),
+            "judged_on",
+            "framtiden",
+        ),
+        (
+            judge("bifall", "15%2F4+2026", "Sk%C3%A4lig+hyra"),
+            "judged_on",
+            "ÅÅÅÅ-MM-DD",
+        ),
+        (
+            judge("bifall", "2026-04-15", "+"),
+            "court_reasons",
+            "Skriv en motivering",
+        ),
+        (
+            judge("", "2026-04-15", "Sk%C3%A4lig+hyra"),
+            "outcome",
+            "Välj utfall",
+        ),
     ] {
         let r = post(&f.router, &format!("{path}/dom"), &kim, &form).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{form}");
-        assert!(r.body.contains(&format!("id=\"{field}-error\"")), "{form}: {}", r.body);
+        assert!(
+            r.body.contains(&format!("id=\"{field}-error\"")),
+            "{form}: {}",
+            r.body
+        );
         assert!(r.body.contains(message), "{form}: {message}");
         assert_eq!(snapshot(&f.store).await, before, "{form}");
     }
-    let r = post(&f.router, &format!("{path}/dom"), &kim, &judge("bifall", "2026-04-15", "Sk%C3%A4lig+hyra")).await;
+    let r = post(
+        &f.router,
+        &format!("{path}/dom"),
+        &kim,
+        &judge("bifall", "2026-04-15", "Sk%C3%A4lig+hyra"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // A second judgment on the same appeal: a message, nothing changed.
     let before = snapshot(&f.store).await;
-    let r = post(&f.router, &format!("{path}/dom"), &kim, &judge("avslag", "2026-04-16", "Annat")).await;
+    let r = post(
+        &f.router,
+        &format!("{path}/dom"),
+        &kim,
+        &judge("avslag", "2026-04-16", "Annat"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("en dom kan bara registreras en gång"), "{}", r.body);
+    assert!(
+        r.body.contains("en dom kan bara registreras en gång"),
+        "{}",
+        r.body
+    );
     assert_eq!(snapshot(&f.store).await, before);
 
     // The queue lists the judgment to carry out.
