@@ -12,7 +12,7 @@ use jiff::civil::date;
 use jiff::tz::TimeZone;
 
 use crate::decision_pages::{calc_parts, outcome_label};
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Lang;
 use layout::{A4, Align, Block, Column, Frame, Row, Table};
 
 /// A rendered letter and the file name to offer it under.

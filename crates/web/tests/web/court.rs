@@ -124,8 +124,20 @@ async fn the_courts_judgment_is_checked_recorded_once_and_carried_out() {
     assert!(page.body.contains("Handlingar som skickades med"));
     assert!(page.body.contains(&format!("Beslut {}", f.decision)) && page.body.contains("Överklagandet"));
 
+    let fwd: Option<String> = sqlx::Row::try_get(
+        &sqlx::query("SELECT forwarded_on FROM appeals")
+            .fetch_one(f.store.pool())
+            .await
+            .unwrap(),
+        "forwarded_on",
+    )
+    .unwrap();
+    assert_eq!(fwd.as_deref(), Some("2026-03-02"));
     // The judgment is recorded on 2026-04-20.
     f.clock.set("2026-04-20T10:00:00Z".parse().unwrap());
+    // Weeks later: a new session.
+    let kim = session(&f.router, "kim").await;
+    let csrf = get(&f.router, &path, &kim).await.hidden("csrf_token");
     let before = snapshot(&f.store).await;
     let judge = |outcome: &str, on: &str, reasons: &str| {
         format!("csrf_token={csrf}&outcome={outcome}&judged_on={on}&court_reasons={reasons}")
