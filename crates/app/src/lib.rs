@@ -18,6 +18,7 @@ pub mod documents;
 pub mod external_auth;
 pub mod letters;
 pub mod paying;
+pub mod reconsidering;
 pub mod review;
 pub mod seed;
 pub mod service;
@@ -39,4 +40,6 @@ pub mod views {
         DecisionView, DocumentInfo, FollowUpView, HouseholdOverview, MemberView, QueueItem, SubjectRef,
         WorkQueue,
     };
+    // Omprövning and the förvaltningsrätt (`reconsidering`).
+    pub use store::{AppealCase, AppealView, ChangeView, ForwardedDocument, Judgment};
 }

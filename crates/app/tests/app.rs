@@ -8,6 +8,8 @@
 
 #[path = "app/applicant.rs"]
 mod applicant;
+#[path = "app/reconsidering.rs"]
+mod reconsidering;
 
 use std::sync::Arc;
 

@@ -57,6 +57,7 @@ pub(crate) const DECISION_NAMES: [&str; 9] = [
 ];
 const PAYMENT_NAMES: [&str; 6] = ["id", "decision_id", "batch_id", "amount", "status", "pay_date"];
 const WHO_NAMES: [&str; 2] = ["who", "name"];
+const CHANGE_NAMES: [&str; 2] = ["decision_id", "kind"];
 
 /// The lists of the case file, in the order [`open_case_file`] takes them apart (over the row sets of [`SHARED`]).
 fn lists() -> Vec<List<'static>> {
@@ -145,6 +146,11 @@ fn lists() -> Vec<List<'static>> {
                      WHERE id IN (SELECT CAST(substr(w, 9) AS BIGINT) FROM who WHERE w LIKE 'account:%')"
                 .to_owned(),
         },
+        List {
+            names: &CHANGE_NAMES,
+            select: "SELECT c.decision_id, c.kind FROM hd JOIN decision_changes c ON c.decision_id = hd.id"
+                .to_owned(),
+        },
     ]
 }
 
@@ -219,7 +225,8 @@ pub(crate) async fn open_case_file(
         journal,
         follow_ups,
         names,
-    ]: [Vec<PackedRow<'_>>; 11] = file
+        changes,
+    ]: [Vec<PackedRow<'_>>; 12] = file
         .lists
         .try_into()
         .map_err(|_| StoreError::corrupt("fel antal listor"))?;
@@ -299,6 +306,16 @@ pub(crate) async fn open_case_file(
         .iter()
         .map(|r| Ok((r.text("who")?, r.text("name")?)))
         .collect::<Result<BTreeMap<_, _>>>()?;
+    let mut changes = changes
+        .iter()
+        .map(|r| {
+            Ok((
+                DecisionId(r.int("decision_id")?),
+                parse::<domain::appeal::ChangeKind>(&r.text("kind")?)?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    changes.sort_by_key(|(d, _)| *d);
 
     let ids: BTreeSet<PersonId> = persons.iter().map(|p| p.id).collect();
     let protected = persons.iter().any(|p| p.protection.is_protected());
@@ -324,6 +341,7 @@ pub(crate) async fn open_case_file(
         journal,
         follow_ups,
         names,
+        changes,
         on,
     })
 }

@@ -257,16 +257,18 @@ impl Intake for SqlStore {
     }
 
     async fn appeals_of(&self, decision: DecisionId) -> Result<Vec<AppealView>> {
-        sqlx::query(
-            "SELECT id, decision_id, received_on, served_on, status, new_decision_id FROM appeals \
-             WHERE decision_id = $1 ORDER BY id",
-        )
-        .bind(decision.get())
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(appeal_from_row)
-        .collect()
+        // An appeal reconsidered in part is against the new decision too.
+        let sql = format!(
+            "SELECT {} FROM appeals WHERE decision_id = $1 OR against_decision_id = $1 ORDER BY id",
+            crate::records::appeal_columns("")
+        );
+        sqlx::query(&sql)
+            .bind(decision.get())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(appeal_from_row)
+            .collect()
     }
 
     async fn application_access(&self, application: ApplicationId) -> Result<HouseholdAccess> {

@@ -33,6 +33,7 @@ mod packed;
 mod payment_runs;
 mod people;
 mod read_log;
+mod reconsideration;
 mod records;
 mod sql;
 mod store_impl;
@@ -77,6 +78,7 @@ pub use intake::Intake;
 pub use investigation::{CorrectionView, InvestigationRecord, Investigations};
 pub use model::*;
 pub use payment_runs::{BatchSummary, PaymentRuns};
+pub use reconsideration::{AppealCase, ChangeView, ForwardedDocument, Judgment, Reconsider, Reconsideration};
 pub use sql::{Backend, SqlStore, StoreConfig, read_log_path};
 pub use worklists::{AppealItem, FollowUpItem, HouseholdAccess, QueueItem, WorkQueue, Worklists};
 

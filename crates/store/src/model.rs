@@ -145,6 +145,8 @@ pub struct HouseholdOverview {
     /// Display names of the staff and accounts named as `decided_by`, `written_by` or `created_by` above (keyed
     /// by the stored `staff:12` / `account:3` form).
     pub names: BTreeMap<String, String>,
+    /// Why a decision replaced another (omprövning, the court's judgment), by decision, in id order.
+    pub changes: Vec<(DecisionId, domain::appeal::ChangeKind)>,
     pub on: Date,
 }
 
@@ -219,6 +221,9 @@ pub struct DecisionView {
     pub decided_at: Timestamp,
     pub served_on: Option<Date>,
     pub calculation: Option<FrozenCalculation>,
+    /// Why this decision replaced another (omprövning, the court's judgment); `None` for a first decision and for
+    /// a plain correction. Read by the decision use case (`Store::decision`), not by the payment paths.
+    pub change: Option<crate::reconsideration::ChangeView>,
 }
 
 /// One household's decision in a month's bulk run ([`crate::Store::decide_month`]).
@@ -268,6 +273,19 @@ pub struct AppealView {
     pub served_on: Date,
     pub status: AppealStatus,
     pub new_decision: Option<DecisionId>,
+    /// After a reconsideration that met the appeal in part: the new decision the appeal now is against.
+    pub against_decision: Option<DecisionId>,
+    /// The day it was forwarded to the förvaltningsrätt.
+    pub forwarded_on: Option<Date>,
+    /// The day of the court's judgment.
+    pub judged_on: Option<Date>,
+}
+
+impl AppealView {
+    /// The decision the appeal is against now: the appealed one, or the one that replaced it in part.
+    pub fn target(&self) -> DecisionId {
+        self.against_decision.unwrap_or(self.decision)
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize)]

@@ -29,7 +29,10 @@ pub struct BatchSummary {
 }
 
 pub trait PaymentRuns: Send + Sync {
-    /// Current decisions with a granted amount and no live payment, for households in `units`.
+    /// Current decisions with a granted amount and no live payment, for households in `units`, that still have
+    /// something to pay: a total above what the application's earlier decisions already paid (a decision that
+    /// replaced a paid one pays only the difference, and one that lowered the amount pays nothing and is not listed;
+    /// reclaiming the excess is a separate återkrav).
     fn payable_decisions(&self, units: &[UnitId]) -> impl Future<Output = Result<Vec<DecisionId>>> + Send;
     /// Creates a batch and adds the decisions to it in one transaction: a run is created whole or not at all.
     fn create_payment_run(
@@ -79,6 +82,9 @@ impl PaymentRuns for SqlStore {
              JOIN decisions d ON d.id = a.current_decision_id \
              WHERE a.status = 'decided' AND d.total_granted > 0 AND h.unit_id IN ({unit_list}) \
              AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.decision_id = d.id AND p.status <> 'stopped') \
+             AND d.total_granted > (SELECT COALESCE(SUM(p.amount), 0) FROM payments p \
+             JOIN decisions e ON e.id = p.decision_id \
+             WHERE e.application_id = d.application_id AND p.status <> 'stopped') \
              ORDER BY a.received_on, a.id"
         );
         sqlx::query(&sql)

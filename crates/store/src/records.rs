@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::appeal::{AppealStatus, CourtOutcome};
+use domain::appeal::{AppealStatus, CourtOutcome, ForwardedKind};
 use domain::application::{ApplicationEvent, ApplicationStatus};
 use domain::decision::{DecisionItem, NewDecision, Outcome, Purpose};
 use domain::recovery::{self, ClaimEvent};
@@ -541,6 +541,7 @@ pub(crate) async fn load_decision(conn: &mut AnyConnection, id: DecisionId) -> R
             .map(serde_json::from_str)
             .transpose()
             .map_err(StoreError::corrupt)?,
+        change: None,
     })
 }
 
@@ -575,7 +576,8 @@ pub(crate) async fn serve_decision(
 
 pub(crate) async fn decision(s: &SqlStore, actor: &Actor, id: DecisionId) -> Result<DecisionView> {
     let mut tx = s.begin().await?;
-    let d = load_decision(tx.conn(), id).await?;
+    let mut d = load_decision(tx.conn(), id).await?;
+    d.change = crate::reconsideration::load_change(tx.conn(), id).await?;
     tx.audit(
         actor,
         "decision.read",
@@ -603,14 +605,26 @@ pub(crate) async fn application(s: &SqlStore, actor: &Actor, id: ApplicationId) 
 
 // --- appeals ----------------------------------------------------------------------------------------------------
 
-pub(crate) const APPEAL_NAMES: [&str; 6] = [
+pub(crate) const APPEAL_NAMES: [&str; 9] = [
     "id",
     "decision_id",
     "received_on",
     "served_on",
     "status",
     "new_decision_id",
+    "against_decision_id",
+    "forwarded_on",
+    "judged_on",
 ];
+
+/// [`APPEAL_NAMES`] as a column list, with a table alias such as `ap.` (or none).
+pub(crate) fn appeal_columns(prefix: &str) -> String {
+    APPEAL_NAMES
+        .iter()
+        .map(|n| format!("{prefix}{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 pub(crate) fn appeal_from_row(row: &impl Columns) -> Result<AppealView> {
     Ok(AppealView {
@@ -620,20 +634,30 @@ pub(crate) fn appeal_from_row(row: &impl Columns) -> Result<AppealView> {
         served_on: parse_date(&row.text("served_on")?)?,
         status: parse::<AppealStatus>(&row.text("status")?)?,
         new_decision: row.opt_int("new_decision_id")?.map(DecisionId),
+        against_decision: row.opt_int("against_decision_id")?.map(DecisionId),
+        forwarded_on: row
+            .opt_text("forwarded_on")?
+            .as_deref()
+            .map(parse_date)
+            .transpose()?,
+        judged_on: row
+            .opt_text("judged_on")?
+            .as_deref()
+            .map(parse_date)
+            .transpose()?,
     })
 }
 
-async fn load_appeal(conn: &mut AnyConnection, id: AppealId) -> Result<AppealView> {
-    let row = sqlx::query(
-        "SELECT id, decision_id, received_on, served_on, status, new_decision_id FROM appeals WHERE id = $1",
-    )
-    .bind(id.get())
-    .fetch_optional(conn)
-    .await?
-    .ok_or(StoreError::NotFound {
-        what: "överklagande",
-        id: id.get(),
-    })?;
+pub(crate) async fn load_appeal(conn: &mut AnyConnection, id: AppealId) -> Result<AppealView> {
+    let sql = format!("SELECT {} FROM appeals WHERE id = $1", appeal_columns(""));
+    let row = sqlx::query(&sql)
+        .bind(id.get())
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "överklagande",
+            id: id.get(),
+        })?;
     appeal_from_row(&row)
 }
 
@@ -686,17 +710,19 @@ pub(crate) async fn receive_appeal_in_tx(
         .into());
     }
     let status = AppealStatus::Received.check_time(served, received_on)?;
-    let row = sqlx::query(
+    let sql = format!(
         "INSERT INTO appeals (decision_id, received_on, served_on, status, grounds) VALUES ($1, $2, $3, $4, $5) \
-         RETURNING id, decision_id, received_on, served_on, status, new_decision_id",
-    )
-    .bind(decision.get())
-    .bind(date_text(received_on))
-    .bind(date_text(served))
-    .bind(status.as_str())
-    .bind(grounds.map(str::to_owned))
-    .fetch_one(tx.conn())
-    .await?;
+         RETURNING {}",
+        appeal_columns("")
+    );
+    let row = sqlx::query(&sql)
+        .bind(decision.get())
+        .bind(date_text(received_on))
+        .bind(date_text(served))
+        .bind(status.as_str())
+        .bind(grounds.map(str::to_owned))
+        .fetch_one(tx.conn())
+        .await?;
     let appeal = appeal_from_row(&row)?;
     tx.audit(
         actor,
@@ -759,15 +785,54 @@ pub(crate) async fn reconsider_appeal(
     Ok(appeal)
 }
 
+/// Forwards the appeal to the förvaltningsrätt "with the documents" (FL 46 §): records the day and which documents
+/// went with it: the appealed decision, the decision it now is against after a reconsideration in part, the appeal,
+/// and the attachments of the application.
 pub(crate) async fn forward_appeal(s: &SqlStore, actor: &Actor, id: AppealId) -> Result<AppealView> {
     let mut tx = s.begin().await?;
     let mut appeal = load_appeal(tx.conn(), id).await?;
     let status = appeal.status.forward()?;
-    set_appeal(&mut tx, id, status, None).await?;
-    tx.audit(actor, "appeal.forward", None, json!({ "appeal": id }))
+    let appealed = load_decision(tx.conn(), appeal.decision).await?;
+    let mut documents = vec![(ForwardedKind::Decision, appeal.decision.get())];
+    if let Some(against) = appeal.against_decision {
+        documents.push((ForwardedKind::Decision, against.get()));
+    }
+    documents.push((ForwardedKind::Appeal, id.get()));
+    for r in sqlx::query("SELECT id FROM documents WHERE application_id = $1 ORDER BY id")
+        .bind(appealed.application.get())
+        .fetch_all(tx.conn())
+        .await?
+    {
+        documents.push((ForwardedKind::Attachment, r.try_get("id")?));
+    }
+    for (no, (kind, ref_id)) in (1_i64..).zip(&documents) {
+        sqlx::query(
+            "INSERT INTO appeal_documents (appeal_id, item_no, kind, ref_id) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.get())
+        .bind(no)
+        .bind(kind.as_str())
+        .bind(*ref_id)
+        .execute(tx.conn())
         .await?;
+    }
+    let today = actor.at.to_zoned(jiff::tz::TimeZone::UTC).date();
+    sqlx::query("UPDATE appeals SET status = $1, forwarded_on = $2 WHERE id = $3")
+        .bind(status.as_str())
+        .bind(date_text(today))
+        .bind(id.get())
+        .execute(tx.conn())
+        .await?;
+    tx.audit(
+        actor,
+        "appeal.forward",
+        None,
+        json!({ "appeal": id, "documents": documents.len() }),
+    )
+    .await?;
     tx.commit().await?;
     appeal.status = status;
+    appeal.forwarded_on = Some(today);
     Ok(appeal)
 }
 

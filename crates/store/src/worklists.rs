@@ -231,13 +231,17 @@ impl Worklists for SqlStore {
             });
         }
         // Appeals waiting for the board: the time check, then reconsider or forward to the court.
+        // Judgments to carry out too: the court changed the decision or sent the case back, and the board has not
+        // yet made the new decision.
         let sql = format!(
-            "SELECT ap.id, ap.decision_id, ap.received_on, ap.served_on, ap.status, ap.new_decision_id, \
-             a.household_id, a.month FROM appeals ap \
+            "SELECT {}, a.household_id, a.month FROM appeals ap \
              JOIN decisions d ON d.id = ap.decision_id JOIN applications a ON a.id = d.application_id \
              JOIN households h ON h.id = a.household_id \
-             WHERE ap.status IN ('received', 'in_time') AND h.unit_id IN ({unit_list}) \
-             ORDER BY ap.received_on, ap.id LIMIT $1"
+             WHERE (ap.status IN ('received', 'in_time') OR (ap.status IN ({}) AND ap.new_decision_id IS NULL)) \
+             AND h.unit_id IN ({unit_list}) \
+             ORDER BY ap.received_on, ap.id LIMIT $1",
+            crate::records::appeal_columns("ap."),
+            crate::reconsideration::TO_CARRY_OUT
         );
         for r in sqlx::query(&sql).bind(limit.max(0)).fetch_all(&mut *conn).await? {
             let month: String = r.try_get("month")?;

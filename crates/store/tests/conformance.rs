@@ -1525,3 +1525,5 @@ mod gallring;
 mod intake;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
+#[path = "conformance/reconsideration.rs"]
+mod reconsideration;

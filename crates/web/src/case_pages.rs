@@ -69,6 +69,10 @@ pub struct FollowUpQueueRow {
 #[derive(Debug)]
 pub struct AppealQueueRow {
     pub id: i64,
+    /// A judgment the board has to carry out (or a case to decide again after återförvisning).
+    pub to_carry_out: bool,
+    /// ... after återförvisning: the case is to be decided again.
+    pub decide_again: bool,
     pub decision: i64,
     pub month: String,
     pub household: i64,
@@ -113,6 +117,7 @@ async fn queue_page(
     match state.app.work_queue(actor).await {
         Ok(q) => {
             let mut rows = queue_rows(q, today, t);
+            crate::appeal_pages::queue_statuses(&mut rows.appeals, lang.0);
             if actor.require(Permission::Decide).is_err() {
                 for a in &mut rows.appeals {
                     a.can_forward = false;
@@ -138,7 +143,7 @@ async fn queue_page(
 }
 
 /// The rows of the queue's three sections.
-struct QueueRows {
+pub(crate) struct QueueRows {
     rows: Vec<QueueRow>,
     follow_ups: Vec<FollowUpQueueRow>,
     appeals: Vec<AppealQueueRow>,
@@ -184,6 +189,11 @@ fn queue_rows(q: WorkQueue, today: Date, t: &'static Texts) -> QueueRows {
                 let by = forward_by(a.appeal.received_on);
                 AppealQueueRow {
                     id: a.appeal.id.get(),
+                    to_carry_out: matches!(a.appeal.status, app::domain::appeal::AppealStatus::Judged(_)),
+                    decide_again: a.appeal.status
+                        == app::domain::appeal::AppealStatus::Judged(
+                            app::domain::appeal::CourtOutcome::Aterforvisat,
+                        ),
                     decision: a.appeal.decision.get(),
                     month: a.month.to_string(),
                     household: a.household.get(),
@@ -288,6 +298,9 @@ pub struct HouseholdPage {
     /// (person id, name) for the journal form's choice.
     pub note_persons: Vec<(i64, String)>,
     pub form: HouseholdForms,
+    /// Omprövning and the court: every decision, how it was replaced, its appeals (`appeal_pages`).
+    pub ct: &'static crate::appeal_pages::CourtTexts,
+    pub decision_rows: Vec<crate::appeal_pages::DecisionRow>,
 }
 
 /// What was typed into the household page's forms, and the problems with it (field id, message).
@@ -340,6 +353,7 @@ async fn household_page(
     match state.app.household(actor, HouseholdId(id)).await {
         Ok(h) => {
             let page = household_view(&h, lang, today(state), form);
+            let can_decide = actor.require(Permission::Decide).is_ok();
             render(
                 status,
                 &HouseholdPage {
@@ -347,6 +361,7 @@ async fn household_page(
                     here,
                     csrf_token: signed.signed_in.csrf_token.clone(),
                     can_edit: actor.require(Permission::EditCase).is_ok(),
+                    decision_rows: crate::appeal_pages::decision_rows(&h, lang.0, can_decide),
                     ..page
                 },
             )
@@ -455,6 +470,8 @@ fn household_view(h: &HouseholdOverview, lang: PageLang, today: Date, form: Hous
             .collect(),
         note_persons,
         form,
+        ct: crate::appeal_pages::court_texts(lang.0),
+        decision_rows: Vec::new(),
     }
 }
 

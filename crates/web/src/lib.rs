@@ -4,6 +4,7 @@
 //! template; permission checks and audit records happen in the application core, not here.
 
 pub mod api;
+pub mod appeal_pages;
 pub mod application_pages;
 pub mod apply_pages;
 pub mod auth_pages;

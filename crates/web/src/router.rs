@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::{StartPage, error_page, render};
 use crate::{
-    api, application_pages, apply_pages, auth_pages, case_pages, decision_pages, document_pages, eid_pages,
-    lang, oidc, oidc_pages, payment_pages, review_pages, security,
+    api, appeal_pages, application_pages, apply_pages, auth_pages, case_pages, decision_pages,
+    document_pages, eid_pages, lang, oidc, oidc_pages, payment_pages, review_pages, security,
 };
 
 #[derive(Debug)]
@@ -57,6 +57,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/hushall/{id}/journal", post(case_pages::add_note))
         .route("/bevakning/{id}/klar", post(case_pages::complete_follow_up))
         .route("/overklagande/{id}/overlamna", post(case_pages::forward_appeal))
+        .route("/overklagande/{id}", get(appeal_pages::appeal))
+        .route("/overklagande/{id}/dom", post(appeal_pages::record_judgment))
+        .route("/overklagande/{id}/verkstall", post(appeal_pages::carry_out))
+        .route(
+            "/beslut/{id}/omprova",
+            get(appeal_pages::reconsider_form).post(appeal_pages::reconsider),
+        )
         .route("/ansokan/{id}", get(application_pages::show))
         .route("/ansokan/{id}/utred", post(application_pages::start))
         .route("/ansokan/{id}/beslut", post(application_pages::decide))

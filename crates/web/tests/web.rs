@@ -23,6 +23,8 @@ mod applying;
 mod attachments;
 #[path = "web/casework.rs"]
 mod casework;
+#[path = "web/court.rs"]
+mod court;
 #[path = "web/deciding.rs"]
 mod deciding;
 #[path = "web/eid.rs"]

@@ -13,7 +13,7 @@ use jiff::tz::TimeZone;
 
 use crate::decision_pages::{calc_parts, outcome_label};
 use crate::decision_texts::DecisionTexts;
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Lang;
 use app::norm::Money;
 use layout::{A4, Align, Block, Column, Frame, Row, Table};
 
@@ -31,7 +31,7 @@ pub fn decision_letter(letter: &DecisionLetter, lang: Lang) -> Result<LetterPdf,
     let d = &letter.decision;
     let decided = d.decided_at.to_zoned(TimeZone::UTC);
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
-    let mut blocks = content(letter, t, DecisionTexts::of(lang));
+    let mut blocks = content(letter, lang);
     for block in &mut blocks {
         printable(block, &fonts);
     }
@@ -111,7 +111,9 @@ fn column(share: f32, align: Align) -> Column {
 }
 
 /// The letter's text in reading order, from the decision as the application core gave it.
-fn content(letter: &DecisionLetter, t: &'static Texts, dt: &'static DecisionTexts) -> Vec<Block> {
+fn content(letter: &DecisionLetter, lang: Lang) -> Vec<Block> {
+    let t = lang.texts();
+    let dt = DecisionTexts::of(lang);
     let d = &letter.decision;
     let decided_on = d.decided_at.to_zoned(TimeZone::UTC).date();
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
@@ -134,6 +136,17 @@ fn content(letter: &DecisionLetter, t: &'static Texts, dt: &'static DecisionText
         facts.push(format!("{}: {month}", t.month));
     }
     blocks.push(paragraph(facts.join("\n")));
+    // A decision that replaced another says which, and why (omprövning, the court's judgment).
+    if let Some(change) = &d.change {
+        let (lead, sections) = crate::appeal_pages::letter_lines(change, lang);
+        blocks.push(strong(lead));
+        for (title, text) in sections {
+            if !title.is_empty() {
+                blocks.push(heading(2, title));
+            }
+            blocks.push(paragraph(text));
+        }
+    }
     if !letter.addressees.is_empty() {
         blocks.push(heading(2, t.letter_concerns));
         let people: Vec<String> = letter
