@@ -587,6 +587,7 @@ mod tests {
 
     fn item(granted: i64, outcome: crate::decision::Outcome) -> DecisionItem {
         DecisionItem {
+            purpose: crate::decision::Purpose::Forsorjningsstod,
             what: "Försörjningsstöd".into(),
             outcome,
             applied: Money::from_kronor(6_200).unwrap(),

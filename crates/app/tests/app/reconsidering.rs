@@ -21,6 +21,7 @@ fn kr(n: i64) -> Money {
 
 fn item(outcome: Outcome, granted: i64) -> DecisionItem {
     DecisionItem {
+        purpose: Default::default(),
         what: "Försörjningsstöd mars 2026".into(),
         outcome,
         applied: kr(6200),
@@ -85,6 +86,7 @@ async fn setup() -> (App, SqlStore, UnitId, UnitId, DecisionId, i64, AppealId) {
             app.id,
             app.version,
             NewDecision {
+                deductions: Default::default(),
                 items: vec![item(Outcome::DelvisBifall, 5000)],
                 calculation: None,
                 replaces: None,

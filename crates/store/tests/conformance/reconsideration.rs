@@ -23,6 +23,7 @@ use super::support::{actor, backends, count, counts, household, kr};
 
 fn item(outcome: Outcome, applied: i64, granted: i64) -> DecisionItem {
     DecisionItem {
+        purpose: Default::default(),
         what: "Försörjningsstöd mars 2026".into(),
         outcome,
         applied: kr(applied),
@@ -74,6 +75,7 @@ async fn decided(s: &SqlStore, a: &Actor, serial: u16) -> (UnitId, DecisionId, i
             app.id,
             app.version,
             NewDecision {
+                deductions: Default::default(),
                 items: vec![item(Outcome::DelvisBifall, 6200, 5000)],
                 calculation: None,
                 replaces: None,
