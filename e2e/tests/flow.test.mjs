@@ -67,11 +67,32 @@ test('apply, decide, pay with two people, read the decision', async () => {
   assert.match(await attachment.locator('a').getAttribute('href'), /^\/dokument\/\d+$/);
   assert.deepEqual(await seriousViolations(caseworker), []);
   await caseworker.click('button:has-text("Påbörja utredning")');
-  await caseworker.check('input[name=outcome][value=bifall]');
+  // The investigation: a salary the applicant did not declare, established from the employer's statement.
+  await caseworker.selectOption('#fact', 'income');
+  await caseworker.selectOption('#member', '0');
+  await caseworker.selectOption('#income_kind', 'salary');
+  await caseworker.fill('#value', '2 000 kr');
+  await caseworker.fill('#reason', 'Lön för november enligt arbetsgivarens intyg.');
+  await caseworker.selectOption('#source', 'register');
+  await caseworker.fill('#source_detail', 'Arbetsgivarintyg 1 december');
+  await caseworker.click('button:has-text("Spara uppgiften")');
+  const facts = await caseworker.textContent('main');
+  assert.match(facts, /\(ändrad\)/);
+  assert.match(facts, /arbetsgivarens intyg/);
   assert.deepEqual(await seriousViolations(caseworker), []);
+  // The whole decision: as calculated, plus dental care (livsföring i övrigt).
+  await caseworker.check('input[name=outcome][value=bifall]');
+  await caseworker.selectOption('#purpose_1', 'tandvard');
+  await caseworker.fill('#what_1', 'Akut tandvård enligt kostnadsförslag');
+  await caseworker.fill('#applied_1', '1 800');
+  await caseworker.fill('#granted_1', '1 800');
+  await caseworker.fill('#item_reasons_1', 'Akut behandling är en del av skälig levnadsnivå.');
   await caseworker.click('button:has-text("Besluta")');
   assert.match(new URL(caseworker.url()).pathname, /^\/beslut\/\d+$/);
-  assert.match(await caseworker.textContent('main'), /Så räknades beloppet fram/);
+  const decided = await caseworker.textContent('main');
+  assert.match(decided, /Så räknades beloppet fram/);
+  assert.match(decided, /Akut tandvård enligt kostnadsförslag/);
+  assert.match(decided, /Uppgifter som ändrats i utredningen/);
 
   // 3. The caseworker prepares the payment run; above the limit they may not approve it themselves.
   await caseworker.click('nav >> text=Utbetalningar');
@@ -98,6 +119,12 @@ test('apply, decide, pay with two people, read the decision', async () => {
   assert.match(text, /Hyra/);
   assert.match(text, /Så överklagar du/);
   assert.deepEqual(await seriousViolations(applicant), []);
+  // The letter, as the applicant downloads it.
+  const letterHref = await applicant.locator('a[href$="/brev.pdf"]').getAttribute('href');
+  const letter = await applicant.request.get(server.url + letterHref);
+  assert.equal(letter.status(), 200);
+  assert.equal(letter.headers()['content-type'], 'application/pdf');
+  assert.ok((await letter.body()).subarray(0, 5).toString() === '%PDF-');
 
   // 6. …and appeals it in the e-service, within the three weeks.
   await applicant.fill('#grounds', 'Hyran ska godtas i sin helhet.');
