@@ -8,6 +8,8 @@
 
 #[path = "app/applicant.rs"]
 mod applicant;
+#[path = "app/golden.rs"]
+mod golden;
 
 use std::sync::Arc;
 

@@ -12,6 +12,7 @@
 //! Time is an input: every use case takes a [`domain::Actor`] with the instant it happens at.
 
 mod accounts;
+mod application_basis;
 mod applicant_view;
 mod audit;
 mod audit_search;
@@ -57,6 +58,7 @@ use norm::{Money, Month};
 pub use accounts::{
     Account, AccountId, AccountStore, Attempt, Failures, NewAccount, Session, SignInHistory, token_hash,
 };
+pub use application_basis::{ApplicationBases, ApplicationBasis, AssistanceHistory};
 pub use applicant_view::{
     ApplicantMonth, ApplicantScope, ApplicantView, ApplicantViews, MembershipAccess, MonthMember,
 };
