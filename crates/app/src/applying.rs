@@ -306,10 +306,11 @@ impl App {
         }
         let request = declaration(&basis, person, &form)?;
         // The engine checks every figure (negative amounts, ages, couples) before anything is stored.
-        self.calculate_for_decision(&request).map_err(|e| AppError::Invalid {
-            field: "incomes",
-            reason: e.to_string(),
-        })?;
+        self.calculate_for_decision(&request)
+            .map_err(|e| AppError::Invalid {
+                field: "incomes",
+                reason: e.to_string(),
+            })?;
         let documents: Vec<NewDocument> = form
             .attachments
             .into_iter()
@@ -389,7 +390,10 @@ pub fn declaration(
     let no_facts = MemberFacts::default();
     let facts = |i: usize| form.members.get(i).unwrap_or(&no_facts);
     if form.members.len() > basis.members.len() {
-        return Err(invalid("members", "hushållet har ändrats; ladda om sidan och fyll i igen"));
+        return Err(invalid(
+            "members",
+            "hushållet har ändrats; ladda om sidan och fyll i igen",
+        ));
     }
     let roles: Vec<(Role, bool)> = basis
         .members
@@ -400,7 +404,9 @@ pub fn declaration(
         return Err(invalid("hushall", "du finns inte registrerad i hushållet"));
     }
     if let Some(p) = form.partner
-        && !roles.get(p).is_some_and(|(role, is_me)| *role == Role::Adult && !is_me)
+        && !roles
+            .get(p)
+            .is_some_and(|(role, is_me)| *role == Role::Adult && !is_me)
     {
         return Err(invalid("partner", "välj en annan vuxen i hushållet, eller ingen"));
     }
@@ -434,15 +440,13 @@ pub fn declaration(
         }
         let id = member_id(m.person.id);
         let age = i64::from(m.person.pnr.age_on(first));
-        let earns = f
-            .incomes
-            .iter()
-            .any(|(k, a)| *k == IncomeKind::Salary && *a > 0);
+        let earns = f.incomes.iter().any(|(k, a)| *k == IncomeKind::Salary && *a > 0);
         let (months_with_assistance, jobbstimulans_from) = match m.role {
             Role::Adult => {
                 let history = basis.history.get(&m.person.id);
                 let months = consecutive_months(history.map(|h| &h.paid_months), form.month);
-                let carried = history.and_then(|h| h.jobbstimulans_starts.range(..form.month).map(|(_, s)| *s).max());
+                let carried =
+                    history.and_then(|h| h.jobbstimulans_starts.range(..form.month).map(|(_, s)| *s).max());
                 (months, jobbstimulans_start(form.month, months, carried, earns))
             }
             Role::Child => (0, None),
@@ -792,23 +796,35 @@ mod tests {
     fn months_with_assistance_count_only_the_run_right_before_the_month() {
         let m = month(2026, 3);
         assert_eq!(consecutive_months(None, m), 0);
-        assert_eq!(consecutive_months(Some(&paid(month(2025, 1), month(2026, 2))), m), 14);
+        assert_eq!(
+            consecutive_months(Some(&paid(month(2025, 1), month(2026, 2))), m),
+            14
+        );
         // A gap in January: February alone.
         let mut gap = paid(month(2025, 6), month(2026, 2));
         gap.remove(&month(2026, 1));
         assert_eq!(consecutive_months(Some(&gap), m), 1);
         // Nothing in February: none, however long the run before.
-        assert_eq!(consecutive_months(Some(&paid(month(2025, 1), month(2026, 1))), m), 0);
+        assert_eq!(
+            consecutive_months(Some(&paid(month(2025, 1), month(2026, 1))), m),
+            0
+        );
     }
 
     #[test]
     fn the_jobbstimulans_window_ends_after_24_months() {
         // Started in 2024-04: 2026-03 is month 24 (months_until = 23), still within.
         let from = month(2024, 4);
-        assert_eq!(jobbstimulans_start(month(2026, 3), 0, Some(from), true), Some(from));
+        assert_eq!(
+            jobbstimulans_start(month(2026, 3), 0, Some(from), true),
+            Some(from)
+        );
         assert!(norm::rules::jobbstimulans_applies(month(2026, 3), 0, Some(from)));
         // 2026-04 is month 25: ended; the start is still declared so that the engine counts six new months.
-        assert_eq!(jobbstimulans_start(month(2026, 4), 3, Some(from), true), Some(from));
+        assert_eq!(
+            jobbstimulans_start(month(2026, 4), 3, Some(from), true),
+            Some(from)
+        );
         assert!(!norm::rules::jobbstimulans_applies(month(2026, 4), 3, Some(from)));
         // Six new consecutive months after the end (2026-04 .. 2026-09 paid): a new period starts in 2026-10.
         assert_eq!(
@@ -816,10 +832,16 @@ mod tests {
             Some(month(2026, 10))
         );
         // Without a salary it does not start; the old start stays.
-        assert_eq!(jobbstimulans_start(month(2026, 10), 6, Some(from), false), Some(from));
+        assert_eq!(
+            jobbstimulans_start(month(2026, 10), 6, Some(from), false),
+            Some(from)
+        );
         // Never started: five months are not enough, six are (with a salary).
         assert_eq!(jobbstimulans_start(month(2026, 3), 5, None, true), None);
-        assert_eq!(jobbstimulans_start(month(2026, 3), 6, None, true), Some(month(2026, 3)));
+        assert_eq!(
+            jobbstimulans_start(month(2026, 3), 6, None, true),
+            Some(month(2026, 3))
+        );
         assert_eq!(jobbstimulans_start(month(2026, 3), 6, None, false), None);
         // The clock runs without assistance: started 2025-01, no months since, still within in 2026-03.
         assert_eq!(

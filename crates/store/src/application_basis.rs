@@ -100,7 +100,9 @@ impl ApplicationBases for SqlStore {
                 continue;
             }
             let value: String = r.try_get("value_json")?;
-            let FactValue::Member { role, .. } = serde_json::from_str::<FactValue>(&value).map_err(StoreError::corrupt)? else {
+            let FactValue::Member { role, .. } =
+                serde_json::from_str::<FactValue>(&value).map_err(StoreError::corrupt)?
+            else {
                 continue;
             };
             let person = person_from_row(r)?;

@@ -12,8 +12,8 @@
 //! Time is an input: every use case takes a [`domain::Actor`] with the instant it happens at.
 
 mod accounts;
-mod application_basis;
 mod applicant_view;
+mod application_basis;
 mod audit;
 mod audit_search;
 pub mod bench;
@@ -58,10 +58,10 @@ use norm::{Money, Month};
 pub use accounts::{
     Account, AccountId, AccountStore, Attempt, Failures, NewAccount, Session, SignInHistory, token_hash,
 };
-pub use application_basis::{ApplicationBases, ApplicationBasis, AssistanceHistory};
 pub use applicant_view::{
     ApplicantMonth, ApplicantScope, ApplicantView, ApplicantViews, MembershipAccess, MonthMember,
 };
+pub use application_basis::{ApplicationBases, ApplicationBasis, AssistanceHistory};
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use case_file::SealedCaseFile;
 pub use checkpoint::{

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use app::AppError;
 use app::applying::{
-    ApplicationForm, ApplicationStart, Attachment, AttachmentProblem, FormMember, MemberFacts, assistance_household,
-    attachment_problems,
+    ApplicationForm, ApplicationStart, Attachment, AttachmentProblem, FormMember, MemberFacts,
+    assistance_household, attachment_problems,
 };
 use app::domain::document::{DocumentKind, MAX_ATTACHMENTS, MAX_DOCUMENT_BYTES};
 use app::norm::Month;
@@ -382,7 +382,8 @@ impl Reader<'_> {
     fn amount(&mut self, name: &str) -> i64 {
         let raw = self.fields.get(name).map(String::as_str).unwrap_or_default();
         if raw.chars().count() > MAX_AMOUNT_CHARS {
-            self.errors.push((name.to_owned(), self.t.error_amount_too_large.to_owned()));
+            self.errors
+                .push((name.to_owned(), self.t.error_amount_too_large.to_owned()));
             return 0;
         }
         let v = self.given(name);
@@ -390,13 +391,15 @@ impl Reader<'_> {
             return 0;
         }
         if !v.bytes().all(|b| b.is_ascii_digit()) {
-            self.errors.push((name.to_owned(), self.t.error_amount.to_owned()));
+            self.errors
+                .push((name.to_owned(), self.t.error_amount.to_owned()));
             return 0;
         }
         match v.parse::<i64>() {
             Ok(n) if n <= MAX_AMOUNT => n,
             _ => {
-                self.errors.push((name.to_owned(), self.t.error_amount_too_large.to_owned()));
+                self.errors
+                    .push((name.to_owned(), self.t.error_amount_too_large.to_owned()));
                 0
             }
         }
@@ -433,7 +436,14 @@ fn read_declaration(
     let partner = match r.given("partner").as_str() {
         "" | "0" => None,
         v => match v.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) {
-            Some(i) if start.members.get(i).is_some_and(|m| m.role == Role::Adult && !m.me) => Some(i),
+            Some(i)
+                if start
+                    .members
+                    .get(i)
+                    .is_some_and(|m| m.role == Role::Adult && !m.me) =>
+            {
+                Some(i)
+            }
             _ => {
                 r.errors.push(("partner".to_owned(), t.error_partner.to_owned()));
                 None
@@ -624,8 +634,7 @@ fn page(
                     .iter()
                     .map(|(name, kind)| field(member_field(n, name), income_label(*kind, t)))
                     .chain(
-                        (m.role == Role::Child)
-                            .then(|| field(member_field(n, "earlier"), t.apply_earlier)),
+                        (m.role == Role::Child).then(|| field(member_field(n, "earlier"), t.apply_earlier)),
                     )
                     .collect(),
             }

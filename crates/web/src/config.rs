@@ -987,7 +987,8 @@ mod tests {
             (Some(4500), Some(7200), Some(9300), Some(9300))
         );
         assert_eq!(
-            c.guidelines.rent_ceiling(app::norm::Month::new(2025, 12).unwrap(), 1),
+            c.guidelines
+                .rent_ceiling(app::norm::Month::new(2025, 12).unwrap(), 1),
             None,
             "before the guideline's first month"
         );
@@ -1003,7 +1004,10 @@ mod tests {
             )
         };
         let msg = bad(&one("R", "2026-01", "", "[]"));
-        assert!(msg.contains("guidelines") && msg.contains("must not be empty"), "{msg}");
+        assert!(
+            msg.contains("guidelines") && msg.contains("must not be empty"),
+            "{msg}"
+        );
         let msg = bad(&one("R", "2026-01", "", "[5000, -1]"));
         assert!(msg.contains("non-negative"), "{msg}");
         let msg = bad(&one("R", "2026-05", "until = \"2026-01\"\n", "[5000]"));

@@ -90,8 +90,9 @@ async fn bad_amounts_get_a_message_next_to_the_field_and_store_nothing() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}={value}");
         // The message sits next to the field (its own span, the input pointing at it) and in the summary.
         assert!(
-            r.body.contains(&format!("<span class=\"field-error\" id=\"{field}-error\">{message}"))
-                && r.body.contains(&format!("aria-describedby=\"{field}-error\""))
+            r.body.contains(&format!(
+                "<span class=\"field-error\" id=\"{field}-error\">{message}"
+            )) && r.body.contains(&format!("aria-describedby=\"{field}-error\""))
                 && r.body.contains(&format!("<a href=\"#{field}\">{message}")),
             "{field}={value}: {}",
             r.body
