@@ -78,6 +78,9 @@ pub struct App {
     pub(crate) store: SqlStore,
     pub clock: Arc<dyn Clock>,
     pub policy: Policy,
+    /// The municipality's guidelines (rent ceilings by household size); none unless configured
+    /// ([`App::with_guidelines`]).
+    pub(crate) guidelines: Arc<norm::Guidelines>,
 }
 
 /// A fresh session: the cookie token and the CSRF token bound to it.
@@ -98,7 +101,12 @@ impl App {
     /// The application over a store, a clock and the server's policy. The store stays inside: callers hold their own
     /// handle only where they own the process (the binary's commands, tests that arrange data).
     pub fn new(store: SqlStore, clock: Arc<dyn Clock>, policy: Policy) -> App {
-        App { store, clock, policy }
+        App {
+            store,
+            clock,
+            policy,
+            guidelines: Arc::new(norm::Guidelines::none()),
+        }
     }
 
     /// The audit context for an action by `actor` on `page`, now.

@@ -10,6 +10,8 @@
 mod applicant;
 #[path = "app/reconsidering.rs"]
 mod reconsidering;
+#[path = "app/golden.rs"]
+mod golden;
 
 use std::sync::Arc;
 

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod applicant_view;
+mod application_basis;
 mod audit;
 mod audit_search;
 pub mod bench;
@@ -62,6 +63,7 @@ pub use accounts::{
 pub use applicant_view::{
     ApplicantMonth, ApplicantScope, ApplicantView, ApplicantViews, MembershipAccess, MonthMember,
 };
+pub use application_basis::{ApplicationBases, ApplicationBasis, AssistanceHistory};
 pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
 pub use case_file::SealedCaseFile;
 pub use checkpoint::{

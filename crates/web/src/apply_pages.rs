@@ -11,7 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use app::AppError;
-use app::applying::{ApplicationForm, Attachment, AttachmentProblem, attachment_problems, months_open};
+use app::applying::{
+    ApplicationForm, ApplicationStart, Attachment, AttachmentProblem, FormMember, MemberFacts,
+    assistance_household, attachment_problems,
+};
 use app::domain::document::{DocumentKind, MAX_ATTACHMENTS, MAX_DOCUMENT_BYTES};
 use app::norm::Month;
 use app::norm::contract::{CostsIn, IncomeKind, Role};
@@ -25,10 +28,30 @@ use crate::session::Signed;
 
 #[derive(Debug)]
 pub struct AmountField {
-    pub name: &'static str,
+    pub name: String,
     pub label: &'static str,
     pub value: String,
-    pub error: Option<&'static str>,
+    pub error: Option<String>,
+}
+
+/// A checkbox of a member's section.
+#[derive(Debug)]
+pub struct Check {
+    pub name: String,
+    pub checked: bool,
+}
+
+/// One member's part of the form: their name (masked when protected) and role, never an id.
+#[derive(Debug)]
+pub struct MemberSection {
+    /// The section's anchor (`m2`): the member's place in the list.
+    pub id: String,
+    pub heading: String,
+    /// A child, when the applicant may apply without them (other adults live in the household).
+    pub supported: Option<Check>,
+    /// A child aged 0-6: lunch outside the home five days a week.
+    pub lunch: Option<Check>,
+    pub fields: Vec<AmountField>,
 }
 
 /// One file input with its kind.
@@ -51,13 +74,20 @@ pub struct ApplyPage {
     pub csrf_token: String,
     /// (name, role)
     pub members: Vec<(String, &'static str)>,
-    pub two_adults: bool,
+    /// (value, name) of the other adults the applicant may name as their partner.
+    pub partners: Vec<(String, String)>,
+    /// The value chosen ("" for none).
+    pub partner: String,
+    pub partner_error: Option<String>,
     pub months: Vec<String>,
     pub month: String,
     pub month_error: Option<String>,
-    pub couple: bool,
+    pub sections: Vec<MemberSection>,
     pub cost_fields: Vec<AmountField>,
+    /// The household's incomes (not any one member's).
     pub income_fields: Vec<AmountField>,
+    pub incomes_error: Option<String>,
+    pub assets: AmountField,
     pub slots: Vec<AttachmentSlot>,
     /// (value, label) of the kinds an applicant sends.
     pub kinds: Vec<(&'static str, &'static str)>,
@@ -65,7 +95,7 @@ pub struct ApplyPage {
     pub attachments_error: Option<String>,
     /// Files were sent but the page is shown again: the browser does not keep them.
     pub choose_again: bool,
-    pub errors: Vec<(&'static str, String)>,
+    pub errors: Vec<(String, String)>,
 }
 
 /// The form's file inputs and their kind selects, one pair per attachment the domain allows.
@@ -250,18 +280,44 @@ const COSTS: [&str; 5] = [
     "work_travel",
     "union_fees",
 ];
-const INCOMES: [(&str, IncomeKind); 10] = [
-    ("salary", IncomeKind::Salary),
-    ("unemployment_benefit", IncomeKind::UnemploymentBenefit),
-    ("sickness_benefit", IncomeKind::SicknessBenefit),
-    ("parental_benefit", IncomeKind::ParentalBenefit),
+
+/// Incomes that belong to the household rather than to one member.
+const HOUSEHOLD_INCOMES: [(&str, IncomeKind); 3] = [
     ("child_allowance", IncomeKind::ChildAllowance),
     ("housing_allowance", IncomeKind::HousingAllowance),
     ("maintenance_support", IncomeKind::MaintenanceSupport),
+];
+
+/// An adult's own incomes: every other kind of the calc contract.
+const ADULT_INCOMES: [(&str, IncomeKind); 14] = [
+    ("salary", IncomeKind::Salary),
+    ("unemployment_benefit", IncomeKind::UnemploymentBenefit),
+    ("activity_support", IncomeKind::ActivitySupport),
+    ("sickness_benefit", IncomeKind::SicknessBenefit),
+    ("parental_benefit", IncomeKind::ParentalBenefit),
+    ("sickness_compensation", IncomeKind::SicknessCompensation),
+    ("establishment_benefit", IncomeKind::EstablishmentBenefit),
     ("student_aid", IncomeKind::StudentAid),
     ("pension", IncomeKind::Pension),
+    ("tax_refund", IncomeKind::TaxRefund),
     ("other_counted", IncomeKind::OtherCounted),
+    ("disability_compensation", IncomeKind::DisabilityCompensation),
+    ("exempt_grant", IncomeKind::ExemptGrant),
+    ("other_exempt", IncomeKind::OtherExempt),
 ];
+
+/// A child's own incomes (the child's salary has a rule of its own; studiehjälp counts as student aid).
+const CHILD_INCOMES: [(&str, IncomeKind); 4] = [
+    ("salary", IncomeKind::Salary),
+    ("student_aid", IncomeKind::StudentAid),
+    ("other_counted", IncomeKind::OtherCounted),
+    ("other_exempt", IncomeKind::OtherExempt),
+];
+
+/// The most characters an amount field takes (spaces included) before it is refused as over-long.
+const MAX_AMOUNT_CHARS: usize = 20;
+/// The largest amount accepted, whole kronor.
+const MAX_AMOUNT: i64 = 999_999_999;
 
 fn cost_label(name: &str, t: &'static Texts) -> &'static str {
     match name {
@@ -277,28 +333,193 @@ fn income_label(kind: IncomeKind, t: &'static Texts) -> &'static str {
     match kind {
         IncomeKind::Salary => t.income_salary,
         IncomeKind::UnemploymentBenefit => t.income_unemployment,
+        IncomeKind::ActivitySupport => t.income_activity_support,
         IncomeKind::SicknessBenefit => t.income_sickness,
         IncomeKind::ParentalBenefit => t.income_parental,
+        IncomeKind::SicknessCompensation => t.income_sickness_compensation,
         IncomeKind::ChildAllowance => t.income_child_allowance,
         IncomeKind::HousingAllowance => t.income_housing,
         IncomeKind::MaintenanceSupport => t.income_maintenance,
         IncomeKind::StudentAid => t.income_student,
+        IncomeKind::EstablishmentBenefit => t.income_establishment,
         IncomeKind::Pension => t.income_pension,
-        _ => t.income_other,
+        IncomeKind::TaxRefund => t.income_tax_refund,
+        IncomeKind::OtherCounted => t.income_other,
+        IncomeKind::DisabilityCompensation => t.income_disability,
+        IncomeKind::ExemptGrant => t.income_exempt_grant,
+        IncomeKind::OtherExempt => t.income_other_exempt,
     }
 }
 
+/// A member's fields are named by their place in the list (`m2_salary`), never by an id.
+fn member_field(n: usize, name: &str) -> String {
+    format!("m{n}_{name}")
+}
+
+fn member_incomes(role: Role) -> &'static [(&'static str, IncomeKind)] {
+    match role {
+        Role::Adult => &ADULT_INCOMES,
+        Role::Child => &CHILD_INCOMES,
+    }
+}
+
+/// The form's posted values, read field by field with a message next to each bad one.
+struct Reader<'a> {
+    fields: &'a BTreeMap<String, String>,
+    t: &'static Texts,
+    errors: Vec<(String, String)>,
+}
+
+impl Reader<'_> {
+    fn given(&self, name: &str) -> String {
+        self.fields
+            .get(name)
+            .map(|v| v.trim().replace([' ', '\u{a0}', '\u{202f}'], ""))
+            .unwrap_or_default()
+    }
+
+    /// Whole kronor, 0 when empty; a negative, non-numeric, over-long or too large value is refused.
+    fn amount(&mut self, name: &str) -> i64 {
+        let raw = self.fields.get(name).map(String::as_str).unwrap_or_default();
+        if raw.chars().count() > MAX_AMOUNT_CHARS {
+            self.errors
+                .push((name.to_owned(), self.t.error_amount_too_large.to_owned()));
+            return 0;
+        }
+        let v = self.given(name);
+        if v.is_empty() {
+            return 0;
+        }
+        if !v.bytes().all(|b| b.is_ascii_digit()) {
+            self.errors
+                .push((name.to_owned(), self.t.error_amount.to_owned()));
+            return 0;
+        }
+        match v.parse::<i64>() {
+            Ok(n) if n <= MAX_AMOUNT => n,
+            _ => {
+                self.errors
+                    .push((name.to_owned(), self.t.error_amount_too_large.to_owned()));
+                0
+            }
+        }
+    }
+
+    fn checked(&self, name: &str) -> bool {
+        self.fields.contains_key(name)
+    }
+}
+
+/// The posted form as the use case takes it (without the attachments), and each bad field with its message.
+fn read_declaration(
+    fields: &BTreeMap<String, String>,
+    start: &ApplicationStart,
+    t: &'static Texts,
+) -> (Option<Month>, ApplicationForm, Vec<(String, String)>) {
+    let mut r = Reader {
+        fields,
+        t,
+        errors: Vec::new(),
+    };
+    let costs = CostsIn {
+        rent: r.amount("rent"),
+        electricity: r.amount("electricity"),
+        home_insurance: r.amount("home_insurance"),
+        work_travel: r.amount("work_travel"),
+        union_fees: r.amount("union_fees"),
+    };
+    let assets = r.amount("assets");
+    let household_incomes = HOUSEHOLD_INCOMES
+        .iter()
+        .map(|(name, kind)| (*kind, r.amount(name)))
+        .collect();
+    let partner = match r.given("partner").as_str() {
+        "" | "0" => None,
+        v => match v.parse::<usize>().ok().and_then(|n| n.checked_sub(1)) {
+            Some(i)
+                if start
+                    .members
+                    .get(i)
+                    .is_some_and(|m| m.role == Role::Adult && !m.me) =>
+            {
+                Some(i)
+            }
+            _ => {
+                r.errors.push(("partner".to_owned(), t.error_partner.to_owned()));
+                None
+            }
+        },
+    };
+    let mut members = Vec::new();
+    for (i, m) in start.members.iter().enumerate() {
+        let n = i + 1;
+        let incomes: Vec<(IncomeKind, i64)> = member_incomes(m.role)
+            .iter()
+            .map(|(name, kind)| (*kind, r.amount(&member_field(n, name))))
+            .collect();
+        let earned_earlier_this_year = match m.role {
+            Role::Child => r.amount(&member_field(n, "earlier")),
+            Role::Adult => 0,
+        };
+        members.push(MemberFacts {
+            incomes,
+            earned_earlier_this_year,
+            lunch_outside_home: m.lunch_question && r.checked(&member_field(n, "lunch")),
+            supported: r.checked(&member_field(n, "supported")),
+        });
+    }
+    // Incomes of someone outside the applicant's assistance household: the message goes next to their first field.
+    let roles: Vec<(Role, bool)> = start.members.iter().map(|m| (m.role, m.me)).collect();
+    let included = assistance_household(&roles, partner, &|i| {
+        members.get(i).is_some_and(|f: &MemberFacts| f.supported)
+    });
+    for (i, (m, f)) in start.members.iter().zip(&members).enumerate() {
+        if included.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let first = member_incomes(m.role)
+            .iter()
+            .zip(&f.incomes)
+            .find(|(_, (_, a))| *a != 0)
+            .map(|((name, _), _)| member_field(i + 1, name))
+            .or_else(|| (f.earned_earlier_this_year != 0).then(|| member_field(i + 1, "earlier")));
+        if let Some(field) = first
+            && !r.errors.iter().any(|(f, _)| *f == field)
+        {
+            r.errors.push((field, t.error_not_in_application.to_owned()));
+        }
+    }
+    let month = r.given("month").parse::<Month>().ok();
+    if month.is_none() {
+        r.errors.push(("month".to_owned(), t.error_month.to_owned()));
+    }
+    let form = ApplicationForm {
+        month: month.unwrap_or(Month::MIN),
+        partner,
+        members,
+        household_incomes,
+        costs,
+        assets,
+        attachments: Vec::new(),
+    };
+    (month, form, r.errors)
+}
+
 pub async fn form(State(state): State<Arc<AppState>>, lang: PageLang, signed: Signed) -> Response {
+    let user = Some(NavUser::new(&signed.signed_in, lang.0));
+    let start = match state.app.application_start(&signed.signed_in.actor).await {
+        Ok(s) => s,
+        Err(e) => return app_error(e, lang, user, "/ansok"),
+    };
     page(
-        &state,
         &signed,
         lang,
+        &start,
         &BTreeMap::new(),
         Vec::new(),
         false,
         StatusCode::OK,
     )
-    .await
 }
 
 pub async fn submit(
@@ -314,70 +535,40 @@ pub async fn submit(
     };
     let posted = read_form(multipart).await;
     let fields = &posted.fields;
-    let given = |k: &str| {
-        fields
-            .get(k)
-            .map(|v| v.trim().replace([' ', '\u{a0}', '\u{202f}'], ""))
-            .unwrap_or_default()
-    };
     if let Err(refused) = signed.check_csrf(fields.get("csrf_token").map(String::as_str).unwrap_or_default())
     {
         return refused.into_response();
     }
-    let mut errors: Vec<(&'static str, String)> = Vec::new();
-    let mut amount = |name: &'static str| -> i64 {
-        let v = given(name);
-        if v.is_empty() {
-            return 0;
-        }
-        match v.parse::<i64>() {
-            Ok(n) if n >= 0 => n,
-            _ => {
-                errors.push((name, t.error_amount.to_owned()));
-                0
-            }
-        }
+    let user = || Some(NavUser::new(&signed.signed_in, lang.0));
+    let start = match state.app.application_start(&signed.signed_in.actor).await {
+        Ok(s) => s,
+        Err(e) => return app_error(e, lang, user(), "/ansok"),
     };
-    let costs = CostsIn {
-        rent: amount("rent"),
-        electricity: amount("electricity"),
-        home_insurance: amount("home_insurance"),
-        work_travel: amount("work_travel"),
-        union_fees: amount("union_fees"),
-    };
-    let incomes: Vec<(IncomeKind, i64)> = INCOMES.iter().map(|(name, kind)| (*kind, amount(name))).collect();
-    let month = given("month").parse::<Month>();
-    if month.is_err() {
-        errors.push(("month", t.error_month.to_owned()));
-    }
+    let (month, mut form, mut errors) = read_declaration(fields, &start, t);
     let (attachments, attachment_errors) = attachments_of(&posted, t);
-    errors.extend(attachment_errors);
+    errors.extend(attachment_errors.into_iter().map(|(f, m)| (f.to_owned(), m)));
     match posted.cut_off {
         Some(StatusCode::PAYLOAD_TOO_LARGE) => {
-            errors.push((ATTACHMENTS, t.error_attachments_too_large.to_owned()))
+            errors.push((ATTACHMENTS.to_owned(), t.error_attachments_too_large.to_owned()))
         }
-        Some(_) => errors.push((ATTACHMENTS, t.error_form_unreadable.to_owned())),
+        Some(_) => errors.push((ATTACHMENTS.to_owned(), t.error_form_unreadable.to_owned())),
         None => {}
     }
-    if let (true, Ok(month)) = (errors.is_empty(), month) {
-        let form = ApplicationForm {
-            month,
-            couple: fields.contains_key("couple"),
-            costs,
-            incomes,
-            attachments,
-        };
+    if errors.is_empty() && month.is_some() {
+        form.attachments = attachments;
         match state.app.apply_online(&signed.signed_in.actor, form).await {
             Ok(_) => return Redirect::to("/mina-sidor").into_response(),
             Err(AppError::Invalid { field, reason }) => errors.push((
                 match field {
                     "month" => "month",
                     ATTACHMENTS => ATTACHMENTS,
+                    "partner" => "partner",
                     _ => "incomes",
-                },
+                }
+                .to_owned(),
                 reason,
             )),
-            Err(e) => return app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), "/ansok"),
+            Err(e) => return app_error(e, lang, user(), "/ansok"),
         }
     }
     let choose_again = !posted.files.is_empty() || posted.cut_off.is_some();
@@ -385,71 +576,110 @@ pub async fn submit(
         Some(StatusCode::PAYLOAD_TOO_LARGE) => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::BAD_REQUEST,
     };
-    page(&state, &signed, lang, fields, errors, choose_again, status).await
+    page(&signed, lang, &start, fields, errors, choose_again, status)
 }
 
-async fn page(
-    state: &AppState,
+fn page(
     signed: &Signed,
     lang: PageLang,
+    start: &ApplicationStart,
     fields: &BTreeMap<String, String>,
-    errors: Vec<(&'static str, String)>,
+    errors: Vec<(String, String)>,
     choose_again: bool,
     status: StatusCode,
 ) -> Response {
     let t = lang.texts();
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
-    let household = match state.app.my_household(&signed.signed_in.actor).await {
-        Ok(h) => h,
-        Err(e) => return app_error(e, lang, user, "/ansok"),
-    };
-    let today = state.app.clock.now().to_zoned(jiff::tz::TimeZone::UTC).date();
-    let months: Vec<String> = months_open(today).iter().map(ToString::to_string).collect();
-    let error_for = |name: &str| errors.iter().find(|(f, _)| *f == name).map(|_| t.error_amount);
+    let months: Vec<String> = start.months.iter().map(ToString::to_string).collect();
+    let error_for = |name: &str| errors.iter().find(|(f, _)| f == name).map(|(_, m)| m.clone());
     let value = |name: &str| fields.get(name).cloned().unwrap_or_default();
+    let field = |name: String, label: &'static str| AmountField {
+        value: value(&name),
+        error: error_for(&name),
+        name,
+        label,
+    };
+    let partner = fields.get("partner").cloned().unwrap_or_default();
+    let adults: Vec<(usize, &FormMember)> = start
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.role == Role::Adult && !m.me)
+        .map(|(i, m)| (i + 1, m))
+        .collect();
+    let asks_support = start.asks_support(None);
+    let sections: Vec<MemberSection> = start
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let n = i + 1;
+            let role = if m.role == Role::Adult { t.adult } else { t.child };
+            MemberSection {
+                id: format!("m{n}"),
+                heading: if m.me {
+                    format!("{} ({}, {})", m.name, t.apply_me, role)
+                } else {
+                    format!("{} ({role}, {} år)", m.name, m.age)
+                },
+                supported: (m.role == Role::Child && asks_support).then(|| Check {
+                    name: member_field(n, "supported"),
+                    checked: fields.contains_key(&member_field(n, "supported")),
+                }),
+                lunch: m.lunch_question.then(|| Check {
+                    name: member_field(n, "lunch"),
+                    checked: fields.contains_key(&member_field(n, "lunch")),
+                }),
+                fields: member_incomes(m.role)
+                    .iter()
+                    .map(|(name, kind)| field(member_field(n, name), income_label(*kind, t)))
+                    .chain(
+                        (m.role == Role::Child).then(|| field(member_field(n, "earlier"), t.apply_earlier)),
+                    )
+                    .collect(),
+            }
+        })
+        .collect();
     let page = ApplyPage {
         lang: lang.0,
         t,
         user,
         here: "/ansok".to_owned(),
         csrf_token: signed.signed_in.csrf_token.clone(),
-        members: household
+        members: start
             .members
             .iter()
             .map(|m| {
                 (
-                    m.person.name.clone(),
+                    m.name.clone(),
                     if m.role == Role::Adult { t.adult } else { t.child },
                 )
             })
             .collect(),
-        two_adults: household.members.iter().filter(|m| m.role == Role::Adult).count() == 2,
+        partners: adults
+            .iter()
+            .map(|(n, m)| (n.to_string(), m.name.clone()))
+            .collect(),
+        partner,
+        partner_error: error_for("partner"),
         month: fields
             .get("month")
             .cloned()
             .or_else(|| months.first().cloned())
             .unwrap_or_default(),
         months,
-        month_error: errors.iter().find(|(f, _)| *f == "month").map(|(_, m)| m.clone()),
-        couple: fields.contains_key("couple"),
+        month_error: error_for("month"),
+        sections,
         cost_fields: COSTS
             .iter()
-            .map(|n| AmountField {
-                name: n,
-                label: cost_label(n, t),
-                value: value(n),
-                error: error_for(n),
-            })
+            .map(|n| field((*n).to_owned(), cost_label(n, t)))
             .collect(),
-        income_fields: INCOMES
+        income_fields: HOUSEHOLD_INCOMES
             .iter()
-            .map(|(n, k)| AmountField {
-                name: n,
-                label: income_label(*k, t),
-                value: value(n),
-                error: error_for(n),
-            })
+            .map(|(n, k)| field((*n).to_owned(), income_label(*k, t)))
             .collect(),
+        incomes_error: error_for("incomes"),
+        assets: field("assets".to_owned(), t.apply_assets_label),
         slots: SLOTS
             .iter()
             .enumerate()
@@ -461,17 +691,14 @@ async fn page(
                     .get(*kind)
                     .cloned()
                     .unwrap_or_else(|| DocumentKind::Underlag.as_str().to_owned()),
-                error: errors.iter().find(|(f, _)| f == file).map(|(_, m)| m.clone()),
+                error: error_for(file),
             })
             .collect(),
         kinds: vec![
             (DocumentKind::Underlag.as_str(), t.kind_underlag),
             (DocumentKind::Intyg.as_str(), t.kind_intyg),
         ],
-        attachments_error: errors
-            .iter()
-            .find(|(f, _)| *f == ATTACHMENTS)
-            .map(|(_, m)| m.clone()),
+        attachments_error: error_for(ATTACHMENTS),
         choose_again,
         errors,
     };

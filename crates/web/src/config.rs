@@ -52,6 +52,9 @@ pub struct Config {
     /// Sign-in for applicants with e-legitimation through the municipality's e-identification broker. Off when
     /// absent; then applicants can sign in only in demo mode (with the demo's passwords).
     pub eid: Option<EidConfig>,
+    /// The municipality's guidelines for economic assistance (`[guidelines]`): rent ceilings by household size,
+    /// dated. None by default: every rent is then taken at its actual amount.
+    pub guidelines: app::norm::Guidelines,
 }
 
 /// The `[eid]` section: the municipality's e-identification broker (BankID, Freja eID, ...) speaking OpenID Connect,
@@ -336,6 +339,7 @@ impl Default for Config {
             sqlite_cache_kib: 2048,
             sqlite_mmap_mib: 256,
             eid: None,
+            guidelines: app::norm::Guidelines::none(),
         }
     }
 }
@@ -367,6 +371,7 @@ impl fmt::Debug for Config {
             .field("sqlite_cache_kib", &self.sqlite_cache_kib)
             .field("sqlite_mmap_mib", &self.sqlite_mmap_mib)
             .field("eid", &self.eid)
+            .field("guidelines", &self.guidelines)
             .finish()
     }
 }
@@ -600,7 +605,49 @@ impl Config {
         if let Some(eid) = &self.eid {
             eid.validate()?;
         }
+        validate_guidelines(&self.guidelines)?;
         Ok(())
+    }
+}
+
+/// Most household sizes a rent ceiling lists (the last entry covers every larger household).
+const MAX_CEILING_SIZES: usize = 20;
+
+/// The `[guidelines]` section: the engine's own checks (amounts, overlapping periods) and a name a decision can
+/// quote.
+fn validate_guidelines(g: &app::norm::Guidelines) -> Result<(), ConfigError> {
+    g.validate().map_err(|e| ConfigError::Invalid {
+        field: "guidelines",
+        reason: e.0,
+    })?;
+    for (i, c) in g.rent_ceilings.iter().enumerate() {
+        if c.name.trim().is_empty() || c.name.chars().count() > 200 || c.name.chars().any(char::is_control) {
+            return Err(ConfigError::Invalid {
+                field: "guidelines.rent_ceilings.name",
+                reason: format!("rent_ceilings[{i}].name must be 1-200 characters on one line"),
+            });
+        }
+        if c.by_size_kronor.len() > MAX_CEILING_SIZES {
+            return Err(ConfigError::Invalid {
+                field: "guidelines.rent_ceilings.by_size_kronor",
+                reason: format!("rent_ceilings[{i}].by_size_kronor lists at most {MAX_CEILING_SIZES} sizes"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The demo's guidelines. ILLUSTRATIVE amounts, not any municipality's decision: rent ceilings of 4,500-9,300 kr by
+/// household size are common in municipal guidelines (../shared/domain/README.md, §3).
+pub fn demo_guidelines() -> app::norm::Guidelines {
+    app::norm::Guidelines {
+        rent_ceilings: vec![app::norm::RentCeiling {
+            name: "Riktlinjer för ekonomiskt bistånd (demo, påhittade belopp)".to_owned(),
+            from: app::norm::Month::MIN,
+            until: None,
+            // 1, 2, 3, 4 and 5 or more persons.
+            by_size_kronor: vec![4_500, 6_000, 7_200, 8_300, 9_300],
+        }],
     }
 }
 
@@ -914,5 +961,71 @@ mod tests {
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("secret"), "{shown}");
+    }
+
+    /// The `[guidelines]` section of the example, uncommented.
+    fn example_guidelines_section() -> String {
+        let text = include_str!("../../../stegvis.example.toml");
+        let start = text.find("# [[guidelines.rent_ceilings]]").unwrap();
+        text[start..]
+            .lines()
+            .filter(|l| !l.starts_with("##"))
+            .map(|l| l.strip_prefix("# ").unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn guidelines_are_read_from_the_file_and_checked_at_start() {
+        let c = Config::from_toml(&example_guidelines_section()).unwrap();
+        c.validate().unwrap();
+        let month = app::norm::Month::new(2026, 3).unwrap();
+        // The example's ceilings: 4,500 kr for one person, 7,200 kr for three, 9,300 kr for five and more.
+        let ceiling = |n| c.guidelines.rent_ceiling(month, n).map(|(_, m)| m.ore() / 100);
+        assert_eq!(
+            (ceiling(1), ceiling(3), ceiling(5), ceiling(9)),
+            (Some(4500), Some(7200), Some(9300), Some(9300))
+        );
+        assert_eq!(
+            c.guidelines
+                .rent_ceiling(app::norm::Month::new(2025, 12).unwrap(), 1),
+            None,
+            "before the guideline's first month"
+        );
+        assert!(format!("{c:?}").contains("Riktlinjer"));
+
+        let bad = |toml: &str| {
+            let err = Config::from_toml(toml).unwrap().validate().unwrap_err();
+            err.to_string()
+        };
+        let one = |name: &str, from: &str, until: &str, sizes: &str| {
+            format!(
+                "[[guidelines.rent_ceilings]]\nname = \"{name}\"\nfrom = \"{from}\"\n{until}by_size_kronor = {sizes}\n"
+            )
+        };
+        let msg = bad(&one("R", "2026-01", "", "[]"));
+        assert!(
+            msg.contains("guidelines") && msg.contains("must not be empty"),
+            "{msg}"
+        );
+        let msg = bad(&one("R", "2026-01", "", "[5000, -1]"));
+        assert!(msg.contains("non-negative"), "{msg}");
+        let msg = bad(&one("R", "2026-05", "until = \"2026-01\"\n", "[5000]"));
+        assert!(msg.contains("until is before from"), "{msg}");
+        let msg = bad(&format!(
+            "{}{}",
+            one("A", "2026-01", "", "[5000]"),
+            one("B", "2026-06", "", "[5000]")
+        ));
+        assert!(msg.contains("overlap"), "{msg}");
+        let msg = bad(&one(" ", "2026-01", "", "[5000]"));
+        assert!(msg.contains("guidelines.rent_ceilings.name"), "{msg}");
+        let msg = bad(&one("R", "2026-01", "", &format!("{:?}", vec![5000; 21])));
+        assert!(msg.contains("at most 20"), "{msg}");
+        // A month that is not a month, and an unknown key, are refused when the file is read.
+        assert!(Config::from_toml(&one("R", "2026-13", "", "[5000]")).is_err());
+        assert!(Config::from_toml("[[guidelines.rent_ceilings]]\nname = \"R\"\nfrom = \"2026-01\"\nby_size_kronor = [1]\nceiling = 3\n").is_err());
+        // The demo's illustrative ceilings pass the same checks.
+        validate_guidelines(&demo_guidelines()).unwrap();
     }
 }

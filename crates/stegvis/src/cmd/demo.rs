@@ -52,6 +52,8 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         demo_mode: true,
         audit_checkpoint_dir: Some(checkpoint_dir),
         audit_checkpoint_key: Some(checkpoint_key),
+        // Illustrative rent ceilings, so the demo shows how a guideline meets a high rent.
+        guidelines: web::config::demo_guidelines(),
         ..web::Config::default()
     };
     serve::serve(config).map(|()| ExitCode::SUCCESS)

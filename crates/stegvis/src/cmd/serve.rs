@@ -40,7 +40,8 @@ pub fn serve(config: Config) -> Result<()> {
         })
             .await
             .context("cannot open the database")?;
-        let app = app::App::new(store, super::clock::from_env()?, config.policy());
+        let app = app::App::new(store, super::clock::from_env()?, config.policy())
+            .with_guidelines(config.guidelines.clone());
         let every = Duration::from_secs(u64::from(config.audit_checkpoint_minutes) * 60);
         let checkpoints = match &anchor {
             // A checkpoint directory that cannot be written stops the start, rather than running unanchored.

@@ -56,3 +56,99 @@ async fn an_applicant_applies_online_and_the_caseworker_sees_the_declaration() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn bad_amounts_get_a_message_next_to_the_field_and_store_nothing() {
+    let f = fixture().await;
+    let ann = session(&f.router, "ann").await;
+    let page = get(&f.router, "/ansok", &ann).await;
+    // The member is listed by name, with their own income fields named by place in the list, never by an id.
+    assert!(
+        page.body.contains("Alva Ek (du, Vuxen)") && page.body.contains("name=\"m1_salary\""),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("\"P1\"") && !page.body.contains("person_id"));
+    let csrf = page.hidden("csrf_token");
+    let before = (applications(&f.store).await, rows(&f.store, "audit_log").await);
+    let long = "1".repeat(25);
+    for (field, value, message) in [
+        ("m1_salary", "-100", "Ange beloppet i hela kronor"),
+        ("m1_salary", "tretusen", "Ange beloppet i hela kronor"),
+        ("m1_salary", "12,5", "Ange beloppet i hela kronor"),
+        ("assets", "1234567890", "Beloppet är för stort"),
+        ("rent", long.as_str(), "Beloppet är för stort"),
+        ("m1_unemployment_benefit", "1e5", "Ange beloppet i hela kronor"),
+    ] {
+        let r = post_form_multipart(
+            &f.router,
+            "/ansok",
+            &ann,
+            &format!("csrf_token={csrf}&month=2026-04&rent=5000&{field}={value}"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}={value}");
+        // The message sits next to the field (its own span, the input pointing at it) and in the summary.
+        assert!(
+            r.body.contains(&format!(
+                "<span class=\"field-error\" id=\"{field}-error\">{message}"
+            )) && r.body.contains(&format!("aria-describedby=\"{field}-error\""))
+                && r.body.contains(&format!("<a href=\"#{field}\">{message}")),
+            "{field}={value}: {}",
+            r.body
+        );
+        assert_eq!(
+            (applications(&f.store).await, rows(&f.store, "audit_log").await),
+            before,
+            "{field}={value}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn each_members_income_reaches_the_declaration() {
+    let f = fixture().await;
+    let ann = session(&f.router, "ann").await;
+    let csrf = get(&f.router, "/ansok", &ann).await.hidden("csrf_token");
+    let r = post_form_multipart(
+        &f.router,
+        "/ansok",
+        &ann,
+        &format!(
+            "csrf_token={csrf}&month=2026-04&rent=5000&home_insurance=150&work_travel=300&union_fees=200\
+             &assets=1000&m1_salary=4+000&m1_exempt_grant=500&housing_allowance=700"
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let row = sqlx::query("SELECT request_json FROM applications WHERE month = '2026-04'")
+        .fetch_one(f.store.pool())
+        .await
+        .unwrap();
+    let json: String = sqlx::Row::try_get(&row, "request_json").unwrap();
+    let request: app::norm::contract::CalcRequest = serde_json::from_str(&json).unwrap();
+    let id = request.members[0].id.clone();
+    assert_eq!(request.members.len(), 1);
+    assert_eq!(
+        request
+            .incomes
+            .iter()
+            .map(|i| (i.member.clone(), i.kind, i.amount))
+            .collect::<Vec<_>>(),
+        [
+            (Some(id.clone()), app::norm::contract::IncomeKind::Salary, 4000),
+            (Some(id), app::norm::contract::IncomeKind::ExemptGrant, 500),
+            (None, app::norm::contract::IncomeKind::HousingAllowance, 700),
+        ]
+    );
+    assert_eq!(
+        (
+            request.costs.rent,
+            request.costs.home_insurance,
+            request.costs.work_travel,
+            request.costs.union_fees,
+            request.assets
+        ),
+        (5000, 150, 300, 200, 1000)
+    );
+}
