@@ -254,7 +254,7 @@ impl App {
 
     /// The engine's calculation with the municipality's guidelines.
     fn calculate_with_guidelines(&self, request: &CalcRequest) -> Result<CalcResponse, norm::InputError> {
-        norm::calculate_with(&RULES, request, &norm::Guidelines::none())
+        norm::calculate_with(&RULES, request, self.guidelines())
     }
 
     /// Checks the permission and the household's unit and grants before anything personal is read; refusals are

@@ -8,10 +8,10 @@
 
 #[path = "app/applicant.rs"]
 mod applicant;
-#[path = "app/reconsidering.rs"]
-mod reconsidering;
 #[path = "app/golden.rs"]
 mod golden;
+#[path = "app/reconsidering.rs"]
+mod reconsidering;
 
 use std::sync::Arc;
 

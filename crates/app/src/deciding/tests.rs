@@ -247,3 +247,36 @@ fn the_legal_basis_follows_the_decision_date() {
             .all(|i| i.legal_basis == "SoL (2001:453) 4 kap. 1 §")
     );
 }
+
+#[test]
+fn a_rent_above_the_guidelines_ceiling_is_partly_refused_with_the_guideline_as_reason() {
+    // The municipality's ceiling for one person is 6,000 kr; the declared rent 8,000 kr.
+    let guidelines = norm::Guidelines {
+        rent_ceilings: vec![norm::RentCeiling {
+            name: "Riktlinjer 2026".into(),
+            from: Month::new(2026, 1).unwrap(),
+            until: None,
+            by_size_kronor: vec![6_000, 7_000],
+        }],
+    };
+    let declared = single(2_000);
+    let before = norm::calculate_with(rules(), &declared, &guidelines).unwrap();
+    let d = whole_decision(
+        &form(Verdict::AsCalculated, ""),
+        &declared,
+        &before,
+        &declared,
+        &before,
+        &[],
+        MARCH,
+    )
+    .unwrap();
+    let rent = &d.items[1];
+    assert_eq!(
+        (rent.purpose, rent.outcome, rent.applied, rent.granted),
+        (Purpose::Boende, Outcome::DelvisBifall, kr(8_000), kr(6_000))
+    );
+    assert!(rent.reasons.contains("riktlinje"), "{}", rent.reasons);
+    // 5,220 + 6,000 + 300 − 2,000 = 9,520.
+    assert_eq!(d.total_granted().unwrap(), kr(9_520));
+}
