@@ -129,10 +129,10 @@ impl App {
         let declared_calculation = record
             .declared
             .as_ref()
-            .map(|r| self.calculate_with_guidelines(r).map_err(|e| e.to_string()));
+            .map(|r| self.calculate_for_decision(r).map_err(|e| e.to_string()));
         let calculation = established
             .as_ref()
-            .map(|r| self.calculate_with_guidelines(r).map_err(|e| e.to_string()));
+            .map(|r| self.calculate_for_decision(r).map_err(|e| e.to_string()));
         let documents = self.store.application_documents(&ctx, id).await?;
         Ok(ApplicationCase {
             application,
@@ -179,7 +179,7 @@ impl App {
         let mut all: Vec<Correction> = record.corrections.into_iter().map(|c| c.correction).collect();
         all.push(correction.clone());
         let established = investigation::establish(&declared, &all);
-        self.calculate_with_guidelines(&established)
+        self.calculate_for_decision(&established)
             .map_err(|e| AppError::Invalid {
                 field: "value",
                 reason: format!("uppgiften går inte att beräkna: {e}"),
@@ -219,13 +219,13 @@ impl App {
         let established = investigation::establish(&declared, &corrections);
         let changes = investigation::changes(&declared, &corrections);
         let before = self
-            .calculate_with_guidelines(&declared)
+            .calculate_for_decision(&declared)
             .map_err(|e| AppError::Invalid {
                 field: "ansokan",
                 reason: e.to_string(),
             })?;
         let response = self
-            .calculate_with_guidelines(&established)
+            .calculate_for_decision(&established)
             .map_err(|e| AppError::Invalid {
                 field: "ansokan",
                 reason: e.to_string(),
@@ -250,11 +250,6 @@ impl App {
             ..decision
         };
         Ok(self.store.decide(&ctx, id, version, decision).await?)
-    }
-
-    /// The engine's calculation with the municipality's guidelines.
-    fn calculate_with_guidelines(&self, request: &CalcRequest) -> Result<CalcResponse, norm::InputError> {
-        norm::calculate_with(&RULES, request, self.guidelines())
     }
 
     /// Checks the permission and the household's unit and grants before anything personal is read; refusals are

@@ -419,10 +419,10 @@ impl Fact {
                     m.months_with_assistance = *n;
                 }
             }
-            (Fact::Couple, FactValue::Yes(b)) => {
-                if r.members.iter().filter(|m| m.role == Role::Adult).count() == 2 {
-                    r.couple = Some(*b);
-                }
+            (Fact::Couple, FactValue::Yes(b))
+                if r.members.iter().filter(|m| m.role == Role::Adult).count() == 2 =>
+            {
+                r.couple = Some(*b);
             }
             (Fact::SharedHouseholdSize, FactValue::Count(n)) => {
                 r.shared_household_size = (*n > 0).then_some(*n);

@@ -900,7 +900,6 @@ async fn a_couple_with_an_adult_child_is_sent_as_the_couple_in_a_community_of_th
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the engine's household community for couples (branch `engine`, issue #11 item 3)"]
 async fn a_couple_with_an_adult_child_is_calculated_in_a_community_of_three() {
     let case = couple_with_adult_child();
     let out = case.run().await;
