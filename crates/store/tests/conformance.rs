@@ -1523,6 +1523,8 @@ mod external_sign_in;
 mod gallring;
 #[path = "conformance/intake.rs"]
 mod intake;
+#[path = "conformance/investigation.rs"]
+mod investigation;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
 #[path = "conformance/reconsideration.rs"]
