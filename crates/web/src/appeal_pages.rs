@@ -643,34 +643,13 @@ pub async fn reconsider(
     };
     match state.app.reconsider(actor, DecisionId(id), request).await {
         Ok((new, _)) => Redirect::to(&format!("/beslut/{}", new.id)).into_response(),
-        Err(AppError::Invalid { field, reason }) => {
-            form.errors.push((field.to_owned(), reason));
-            reconsider_page(
-                &state,
-                &signed,
-                lang,
-                id,
-                Some(inputs),
-                form,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-        Err(AppError::Conflict(_)) => {
-            form.errors
-                .push(("items".to_owned(), ct.error_conflict.to_owned()));
-            reconsider_page(
-                &state,
-                &signed,
-                lang,
-                id,
-                Some(inputs),
-                form,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), &here),
+        Err(e) => match form_refusal(e, "items", ct) {
+            Ok((message, status)) => {
+                form.errors.push(message);
+                reconsider_page(&state, &signed, lang, id, Some(inputs), form, status).await
+            }
+            Err(e) => app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), &here),
+        },
     }
 }
 
@@ -918,21 +897,18 @@ pub async fn record_judgment(
         .await
     {
         Ok(_) => Redirect::to(&format!("/overklagande/{id}")).into_response(),
-        Err(AppError::Invalid { field, reason }) => {
-            form.errors.push((field.to_owned(), reason));
-            appeal_page(&state, &signed, lang, id, None, form, StatusCode::BAD_REQUEST).await
-        }
-        Err(AppError::Conflict(_)) => {
-            form.errors
-                .push(("outcome".to_owned(), ct.error_conflict.to_owned()));
-            appeal_page(&state, &signed, lang, id, None, form, StatusCode::CONFLICT).await
-        }
-        Err(e) => app_error(
-            e,
-            lang,
-            Some(NavUser::new(&signed.signed_in, lang.0)),
-            &format!("/overklagande/{id}"),
-        ),
+        Err(e) => match form_refusal(e, "outcome", ct) {
+            Ok((message, status)) => {
+                form.errors.push(message);
+                appeal_page(&state, &signed, lang, id, None, form, status).await
+            }
+            Err(e) => app_error(
+                e,
+                lang,
+                Some(NavUser::new(&signed.signed_in, lang.0)),
+                &format!("/overklagande/{id}"),
+            ),
+        },
     }
 }
 
@@ -987,34 +963,30 @@ pub async fn carry_out(
         .await
     {
         Ok((new, _)) => Redirect::to(&format!("/beslut/{}", new.id)).into_response(),
-        Err(AppError::Invalid { field, reason }) => {
-            form.errors.push((field.to_owned(), reason));
-            appeal_page(
-                &state,
-                &signed,
-                lang,
-                id,
-                Some(inputs),
-                form,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-        Err(AppError::Conflict(_)) => {
-            form.errors
-                .push(("items".to_owned(), ct.error_conflict.to_owned()));
-            appeal_page(
-                &state,
-                &signed,
-                lang,
-                id,
-                Some(inputs),
-                form,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), &here),
+        Err(e) => match form_refusal(e, "items", ct) {
+            Ok((message, status)) => {
+                form.errors.push(message);
+                appeal_page(&state, &signed, lang, id, Some(inputs), form, status).await
+            }
+            Err(e) => app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), &here),
+        },
+    }
+}
+
+/// A form's refusal as the message for a field and the page's status: a field error (400), or someone else acted
+/// first (409, shown at `conflict_field`); any other error goes to the error page.
+fn form_refusal(
+    e: AppError,
+    conflict_field: &str,
+    ct: &CourtTexts,
+) -> Result<((String, String), StatusCode), AppError> {
+    match e {
+        AppError::Invalid { field, reason } => Ok(((field.to_owned(), reason), StatusCode::BAD_REQUEST)),
+        AppError::Conflict(_) => Ok((
+            (conflict_field.to_owned(), ct.error_conflict.to_owned()),
+            StatusCode::CONFLICT,
+        )),
+        other => Err(other),
     }
 }
 
