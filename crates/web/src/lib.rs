@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod appeal_pages;
+pub mod audit_words;
 pub mod application_pages;
 pub mod apply_pages;
 pub mod auth_pages;
@@ -25,6 +26,8 @@ pub mod review_pages;
 pub mod router;
 pub mod security;
 pub mod session;
+pub mod staff_texts;
+pub mod time;
 
 pub use config::Config;
 pub use router::router;

@@ -108,6 +108,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(api::routes())
         .fallback(not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(styled_rejections))
         .layer(axum::middleware::from_fn(limit_query));
     for layer in security::header_layers() {
         router = router.layer(layer);
@@ -125,6 +126,38 @@ async fn limit_query(lang: PageLang, req: axum::extract::Request, next: axum::mi
         return (StatusCode::BAD_REQUEST, lang.texts().error_query_too_long).into_response();
     }
     next.run(req).await
+}
+
+/// axum answers an extractor's refusal (a `Path`, `Query` or `Form` value that does not parse, a wrong method or
+/// content type) with a short English plain-text body. On a page that becomes the styled error page in the reader's
+/// language, with the same status; the JSON API (`/api/`) keeps its own answers. One layer instead of a wrapper
+/// around every extractor: a handler added later is covered without doing anything. Handlers answer in HTML
+/// (pages) or with their own plain text only for the CSRF refusal (403), which is left as it is.
+async fn styled_rejections(lang: PageLang, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let here = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    if is_plain_rejection(&response) {
+        return error_page(response.status(), lang.0, None, &here);
+    }
+    response
+}
+
+/// A client error (other than 403 and 413, which handlers word themselves) answered in plain text.
+fn is_plain_rejection(response: &Response) -> bool {
+    let status = response.status();
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    let plain = content_type
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    // A wrong method gets an empty answer from axum, with no content type at all.
+    let bare = content_type.is_none() && status == StatusCode::METHOD_NOT_ALLOWED;
+    (plain || bare)
+        && status.is_client_error()
+        && status != StatusCode::FORBIDDEN
+        && status != StatusCode::PAYLOAD_TOO_LARGE
 }
 
 async fn start(State(state): State<Arc<AppState>>, lang: PageLang) -> Response {
