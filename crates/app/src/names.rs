@@ -51,7 +51,11 @@ pub fn doers(actor: &Actor, names: &[ActorName]) -> BTreeMap<String, Doer> {
 pub fn household_people(actor: &Actor, people: &[HouseholdPerson]) -> Vec<Shown> {
     let current: Vec<&HouseholdPerson> = people.iter().filter(|p| p.current).collect();
     // A household whose members have all left is named by everyone who was in it.
-    let named = if current.is_empty() { people.iter().collect() } else { current };
+    let named = if current.is_empty() {
+        people.iter().collect()
+    } else {
+        current
+    };
     named.into_iter().map(|p| shown(actor, &p.person)).collect()
 }
 

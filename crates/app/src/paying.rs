@@ -158,7 +158,11 @@ impl App {
     /// Records that the bank has confirmed an exported run: the money is paid, and so are its applications
     /// (`batch.paid`). Until then an application says decided, not paid. The bank's own answer file comes later;
     /// for now the payment officer (who may approve) records the confirmation.
-    pub async fn confirm_payment_run_paid(&self, actor: &Actor, batch: BatchId) -> Result<BatchView, AppError> {
+    pub async fn confirm_payment_run_paid(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+    ) -> Result<BatchView, AppError> {
         self.require_any(actor, &[Permission::ApprovePayments], "utbetalningar")
             .await?;
         Ok(self

@@ -15,9 +15,9 @@ use store::{
 };
 
 use crate::access::{Actor, Permission};
-use crate::names::{Doer, Shown, doers, household_people, shown};
 use crate::auth::hash_password;
 use crate::checkpoints::CheckpointSource;
+use crate::names::{Doer, Shown, doers, household_people, shown};
 use crate::service::{App, AppError};
 
 /// Shown to administrators instead of an applicant account's display name, which is a person's name: managing

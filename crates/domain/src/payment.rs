@@ -119,11 +119,11 @@ impl FromStr for BatchStatus {
             BatchStatus::Paid,
         ]
         .into_iter()
-            .find(|b| b.as_str() == s)
-            .ok_or(DomainError::Invalid {
-                field: "utbetalningsomgång",
-                reason: "okänd status",
-            })
+        .find(|b| b.as_str() == s)
+        .ok_or(DomainError::Invalid {
+            field: "utbetalningsomgång",
+            reason: "okänd status",
+        })
     }
 }
 

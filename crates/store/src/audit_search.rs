@@ -68,7 +68,11 @@ pub fn detail_households(detail: &str) -> Vec<i64> {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(detail) else {
         return Vec::new();
     };
-    let mut out: Vec<i64> = value.get("household").and_then(serde_json::Value::as_i64).into_iter().collect();
+    let mut out: Vec<i64> = value
+        .get("household")
+        .and_then(serde_json::Value::as_i64)
+        .into_iter()
+        .collect();
     if let Some(list) = value.get("households").and_then(serde_json::Value::as_array) {
         out.extend(list.iter().filter_map(serde_json::Value::as_i64));
     }
@@ -78,9 +82,15 @@ pub fn detail_households(detail: &str) -> Vec<i64> {
 /// The names for these records (see [`LogNames`]).
 async fn log_names(conn: &mut sqlx::AnyConnection, records: &[AuditRecord]) -> Result<LogNames> {
     let actors = actor_names(&mut *conn, records.iter().map(|r| r.actor.as_str())).await?;
-    let persons: BTreeSet<i64> = records.iter().filter_map(|r| r.subject_person.map(PersonId::get)).collect();
+    let persons: BTreeSet<i64> = records
+        .iter()
+        .filter_map(|r| r.subject_person.map(PersonId::get))
+        .collect();
     let persons = person_names(&mut *conn, &persons).await?;
-    let households: BTreeSet<i64> = records.iter().flat_map(|r| detail_households(&r.detail_json)).collect();
+    let households: BTreeSet<i64> = records
+        .iter()
+        .flat_map(|r| detail_households(&r.detail_json))
+        .collect();
     let households = household_people(&mut *conn, &households).await?;
     Ok(LogNames {
         actors,
@@ -312,7 +322,9 @@ impl AuditSearch for SqlStore {
         }
         let mut names = log_names(tx.conn(), &records).await?;
         if !names.persons.iter().any(|p| p.id == person) {
-            names.persons.extend(person_names(tx.conn(), &BTreeSet::from([person.get()])).await?);
+            names
+                .persons
+                .extend(person_names(tx.conn(), &BTreeSet::from([person.get()])).await?);
         }
         for (h, people) in household_people(tx.conn(), &households).await? {
             names.households.entry(h).or_insert(people);

@@ -268,7 +268,11 @@ pub trait Store: Send + Sync {
     fn export_batch(&self, actor: &Actor, batch: BatchId) -> impl Future<Output = Result<BatchView>> + Send;
     /// Records the bank's confirmation of an exported batch: the batch and its applications become paid
     /// (`batch.paid`). Confirming again returns it unchanged; an unexported batch is refused.
-    fn confirm_batch_paid(&self, actor: &Actor, batch: BatchId) -> impl Future<Output = Result<BatchView>> + Send;
+    fn confirm_batch_paid(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+    ) -> impl Future<Output = Result<BatchView>> + Send;
     fn batch(&self, actor: &Actor, batch: BatchId) -> impl Future<Output = Result<BatchView>> + Send;
 
     // --- appeals and återkrav -------------------------------------------------------------------------------------

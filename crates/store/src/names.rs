@@ -57,7 +57,9 @@ pub(crate) async fn actor_names<'a>(
 ) -> Result<Vec<ActorName>> {
     let (mut staff, mut accounts, mut persons) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     for who in whos {
-        let Some((kind, id)) = who.split_once(':') else { continue };
+        let Some((kind, id)) = who.split_once(':') else {
+            continue;
+        };
         let Ok(id) = id.parse::<i64>() else { continue };
         match kind {
             "staff" => staff.insert(id),
@@ -68,7 +70,10 @@ pub(crate) async fn actor_names<'a>(
     }
     let mut out = Vec::new();
     if !staff.is_empty() {
-        let sql = format!("SELECT id, name, role FROM staff WHERE id IN ({})", id_list(&staff));
+        let sql = format!(
+            "SELECT id, name, role FROM staff WHERE id IN ({})",
+            id_list(&staff)
+        );
         for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
             let role: String = r.try_get("role")?;
             out.push(ActorName {
@@ -151,10 +156,11 @@ pub(crate) async fn household_people(
     for r in sqlx::query(&sql).fetch_all(&mut *conn).await? {
         let household = HouseholdId(r.try_get("household_id")?);
         let value: String = r.try_get("value_json")?;
-        let adult = match serde_json::from_str::<domain::fact::FactValue>(&value).map_err(StoreError::corrupt)? {
-            domain::fact::FactValue::Member { role, .. } => role == norm::contract::Role::Adult,
-            _ => false,
-        };
+        let adult =
+            match serde_json::from_str::<domain::fact::FactValue>(&value).map_err(StoreError::corrupt)? {
+                domain::fact::FactValue::Member { role, .. } => role == norm::contract::Role::Adult,
+                _ => false,
+            };
         let current = r.try_get::<i64, _>("current_member")? == 1;
         let person = PersonName {
             id: PersonId(r.try_get("id")?),
@@ -167,7 +173,11 @@ pub(crate) async fn household_people(
             seen.current |= current;
             seen.adult |= adult;
         } else {
-            list.push(HouseholdPerson { person, adult, current });
+            list.push(HouseholdPerson {
+                person,
+                adult,
+                current,
+            });
         }
     }
     for list in out.values_mut() {

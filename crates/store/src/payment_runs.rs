@@ -69,7 +69,11 @@ pub trait PaymentRuns: Send + Sync {
     fn batch_summaries(&self, limit: i64) -> impl Future<Output = Result<Vec<BatchSummary>>> + Send;
     fn batch_summary(&self, batch: BatchId) -> impl Future<Output = Result<BatchSummary>> + Send;
     /// A run's payments with their households' people and purposes (audited as `batch.read` with the households).
-    fn payment_run_lines(&self, actor: &Actor, batch: BatchId) -> impl Future<Output = Result<RunLines>> + Send;
+    fn payment_run_lines(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+    ) -> impl Future<Output = Result<RunLines>> + Send;
     /// The names and roles of the people who prepared, approved and confirmed runs (staff and accounts only: no
     /// personal data of applicants, so no audit record).
     fn run_people_names(&self, whos: &[String]) -> impl Future<Output = Result<Vec<ActorName>>> + Send;

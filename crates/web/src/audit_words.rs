@@ -22,35 +22,95 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
     ("account.create", "Konto skapat", "Account created"),
     ("account.deactivate", "Konto inaktiverat", "Account deactivated"),
     ("account.demo", "Demokonto skapat", "Demo account created"),
-    ("account.external_link", "Extern inloggning kopplad till konto", "External sign-in linked"),
-    ("account.external_unlink", "Extern inloggning borttagen från konto", "External sign-in unlinked"),
-    ("account.units", "Kontots enheter ändrade", "Account's units changed"),
+    (
+        "account.external_link",
+        "Extern inloggning kopplad till konto",
+        "External sign-in linked",
+    ),
+    (
+        "account.external_unlink",
+        "Extern inloggning borttagen från konto",
+        "External sign-in unlinked",
+    ),
+    (
+        "account.units",
+        "Kontots enheter ändrade",
+        "Account's units changed",
+    ),
     ("appeal.carry_out", "Dom verkställd", "Judgment carried out"),
-    ("appeal.forward", "Överklagande överlämnat till förvaltningsrätten", "Appeal forwarded to the court"),
-    ("appeal.judged", "Överklagande avgjort av domstol", "Appeal decided by the court"),
+    (
+        "appeal.forward",
+        "Överklagande överlämnat till förvaltningsrätten",
+        "Appeal forwarded to the court",
+    ),
+    (
+        "appeal.judged",
+        "Överklagande avgjort av domstol",
+        "Appeal decided by the court",
+    ),
     ("appeal.judgment", "Dom registrerad", "Judgment recorded"),
     ("appeal.read", "Överklagande läst", "Appeal read"),
     ("appeal.receive", "Överklagande mottaget", "Appeal received"),
-    ("appeal.reconsider", "Överklagat beslut omprövat", "Appealed decision reconsidered"),
+    (
+        "appeal.reconsider",
+        "Överklagat beslut omprövat",
+        "Appealed decision reconsidered",
+    ),
     ("applicant.read", "Mina sidor lästa", "My pages read"),
     ("application.close", "Ansökan avslutad", "Application closed"),
-    ("application.correct", "Uppgift i ansökan rättad", "Fact in application corrected"),
-    ("application.investigate", "Utredning påbörjad", "Investigation started"),
+    (
+        "application.correct",
+        "Uppgift i ansökan rättad",
+        "Fact in application corrected",
+    ),
+    (
+        "application.investigate",
+        "Utredning påbörjad",
+        "Investigation started",
+    ),
     ("application.read", "Ansökan läst", "Application read"),
     ("application.receive", "Ansökan mottagen", "Application received"),
-    ("application.request", "Sökandens uppgifter sparade", "Applicant's declaration stored"),
-    ("application.withdraw", "Ansökan återkallad", "Application withdrawn"),
-    ("application_form.read", "Underlag för ansökan läst", "Application form basis read"),
-    ("audit.extract", "Loggutdrag för en person", "Log extract for a person"),
+    (
+        "application.request",
+        "Sökandens uppgifter sparade",
+        "Applicant's declaration stored",
+    ),
+    (
+        "application.withdraw",
+        "Ansökan återkallad",
+        "Application withdrawn",
+    ),
+    (
+        "application_form.read",
+        "Underlag för ansökan läst",
+        "Application form basis read",
+    ),
+    (
+        "audit.extract",
+        "Loggutdrag för en person",
+        "Log extract for a person",
+    ),
     ("audit.read", "Logg läst", "Log read"),
     ("audit.search", "Sökning i loggen", "Log searched"),
     ("auth.login", "Inloggning", "Signed in"),
     ("auth.login_failed", "Misslyckad inloggning", "Failed sign-in"),
     ("auth.logout", "Utloggning", "Signed out"),
-    ("batch.approve", "Utbetalningsomgång attesterad", "Payment run approved"),
+    (
+        "batch.approve",
+        "Utbetalningsomgång attesterad",
+        "Payment run approved",
+    ),
     ("batch.create", "Utbetalningsomgång skapad", "Payment run created"),
-    ("batch.export", "Utbetalningsfil skickad till banken", "Payment file sent to the bank"),
-    ("batch.paid", "Utbetalning bekräftad av banken", "Payment confirmed by the bank"),
+    (
+        "batch.export",
+        "Utbetalningsfil skickad till banken",
+        "Payment file sent to the bank",
+    ),
+    (
+        "batch.paid",
+        "Utbetalning bekräftad av banken",
+        "Payment confirmed by the bank",
+    ),
     ("batch.read", "Utbetalningsomgång läst", "Payment run read"),
     ("claim.create", "Återkrav registrerat", "Recovery claim recorded"),
     ("decision.create", "Beslut fattat", "Decision made"),
@@ -64,18 +124,46 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
     ("fact.record", "Uppgift registrerad", "Fact recorded"),
     ("facts.read", "Uppgifter lästa", "Facts read"),
     ("follow_up.create", "Bevakning skapad", "Follow-up created"),
-    ("follow_up.done", "Bevakning klarmarkerad", "Follow-up marked done"),
-    ("gallring.execute", "Gallring genomförd", "Records cleared (gallring)"),
-    ("gallring.report", "Gallringsrapport tagen", "Gallring report made"),
-    ("grant.protected", "Behörighet till person med skyddad identitet given", "Protected-identity grant given"),
+    (
+        "follow_up.done",
+        "Bevakning klarmarkerad",
+        "Follow-up marked done",
+    ),
+    (
+        "gallring.execute",
+        "Gallring genomförd",
+        "Records cleared (gallring)",
+    ),
+    (
+        "gallring.report",
+        "Gallringsrapport tagen",
+        "Gallring report made",
+    ),
+    (
+        "grant.protected",
+        "Behörighet till person med skyddad identitet given",
+        "Protected-identity grant given",
+    ),
     (
         "grant.protected_revoke",
         "Behörighet till person med skyddad identitet återkallad",
         "Protected-identity grant revoked",
     ),
-    ("household.read", "Hushållets akt läst", "Household's case file read"),
-    ("household.register", "Hushåll registrerat", "Household registered"),
-    ("journal.append", "Journalanteckning skriven", "Journal note written"),
+    (
+        "household.read",
+        "Hushållets akt läst",
+        "Household's case file read",
+    ),
+    (
+        "household.register",
+        "Hushåll registrerat",
+        "Household registered",
+    ),
+    (
+        "journal.append",
+        "Journalanteckning skriven",
+        "Journal note written",
+    ),
     ("journal.read", "Journal läst", "Journal read"),
     ("payment.create", "Utbetalning skapad", "Payment created"),
     ("payment.stop", "Utbetalning stoppad", "Payment stopped"),
@@ -90,8 +178,8 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
 pub fn event(code: &str, lang: Lang) -> &'static str {
     let found = EVENTS.iter().find(|(c, _, _)| *c == code);
     match (found, lang) {
-        (Some((_, sv, _)), Lang::Sv) => sv,
-        (Some((_, _, en)), Lang::En) => en,
+        (Some((_, sv, _)), Lang::Sv) => *sv,
+        (Some((_, _, en)), Lang::En) => *en,
         (None, Lang::Sv) => "Annan händelse",
         (None, Lang::En) => "Other event",
     }
@@ -165,14 +253,18 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("kept_live", "Fortfarande aktuella", "Still current"),
     ("change_records", "Ändringsposter", "Change records"),
     ("read_records", "Läsposter", "Read records"),
-    ("log_retention_years", "Loggarnas gallringsfrist (år)", "Log retention (years)"),
+    (
+        "log_retention_years",
+        "Loggarnas gallringsfrist (år)",
+        "Log retention (years)",
+    ),
 ];
 
 fn field_label(key: &str, lang: Lang) -> &'static str {
     let found = FIELDS.iter().find(|(k, _, _)| *k == key);
     match (found, lang) {
-        (Some((_, sv, _)), Lang::Sv) => sv,
-        (Some((_, _, en)), Lang::En) => en,
+        (Some((_, sv, _)), Lang::Sv) => *sv,
+        (Some((_, _, en)), Lang::En) => *en,
         (None, Lang::Sv) => "Övrigt",
         (None, Lang::En) => "Other",
     }
@@ -192,7 +284,9 @@ pub struct Field {
 fn household(h: i64, words: &LogWords, lang: PageLang) -> String {
     let t = lang.texts();
     match words.households.get(&HouseholdId(h)) {
-        Some(people) if !people.is_empty() => people.iter().map(|p| shown(p, t)).collect::<Vec<_>>().join(", "),
+        Some(people) if !people.is_empty() => {
+            people.iter().map(|p| shown(p, t)).collect::<Vec<_>>().join(", ")
+        }
         _ => match lang.0 {
             Lang::Sv => "(hushåll utan namn i registret)".to_owned(),
             Lang::En => "(household with no name on record)".to_owned(),
@@ -323,14 +417,20 @@ mod tests {
         for file in files {
             let text = std::fs::read_to_string(&file).unwrap();
             for line in text.lines() {
-                if line.contains("fail_point(") || line.contains("fail.check(") || line.trim_start().starts_with("//")
+                if line.contains("fail_point(")
+                    || line.contains("fail.check(")
+                    || line.trim_start().starts_with("//")
                 {
                     continue;
                 }
                 for literal in line.split('"').skip(1).step_by(2) {
-                    let Some((a, b)) = literal.split_once('.') else { continue };
-                    let word = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase() || c == b'_');
-                    let file_name = ["pdf", "jsonl", "exe", "png", "txt", "sqlite", "key", "pub"].contains(&b);
+                    let Some((a, b)) = literal.split_once('.') else {
+                        continue;
+                    };
+                    let word =
+                        |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase() || c == b'_');
+                    let file_name =
+                        ["pdf", "jsonl", "exe", "png", "txt", "sqlite", "key", "pub"].contains(&b);
                     let table = a == "readlog";
                     let failpoint = b.starts_with("before_") || b.starts_with("after_");
                     if word(a) && word(b) && !file_name && !table && !failpoint {
@@ -346,7 +446,12 @@ mod tests {
     fn every_event_code_written_has_words() {
         let codes = written_codes();
         // The scan finds the codes: a sample of them, so that a broken scan cannot pass by finding nothing.
-        for sample in ["household.read", "batch.paid", "auth.login_failed", "access.denied"] {
+        for sample in [
+            "household.read",
+            "batch.paid",
+            "auth.login_failed",
+            "access.denied",
+        ] {
             assert!(codes.contains(sample), "the scan should find {sample}");
         }
         let missing: Vec<&String> = codes
@@ -359,9 +464,10 @@ mod tests {
     #[test]
     fn details_read_as_labelled_fields() {
         let mut words = LogWords::default();
-        words
-            .households
-            .insert(HouseholdId(4), vec![Shown::Name("Alva Ek".into()), Shown::Protected]);
+        words.households.insert(
+            HouseholdId(4),
+            vec![Shown::Name("Alva Ek".into()), Shown::Protected],
+        );
         let sv = PageLang(Lang::Sv);
         let f = fields(
             r#"{"batch":7,"household":4,"payments":[1,2,3],"total":1002000,"status":"paid"}"#,

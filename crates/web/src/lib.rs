@@ -5,9 +5,9 @@
 
 pub mod api;
 pub mod appeal_pages;
-pub mod audit_words;
 pub mod application_pages;
 pub mod apply_pages;
+pub mod audit_words;
 pub mod auth_pages;
 pub mod case_pages;
 pub mod config;

@@ -21,12 +21,12 @@ use app::views::BatchSummary;
 
 use crate::case_pages::app_error;
 use crate::decision_texts::DecisionTexts;
-use crate::staff_texts::StaffTexts;
 use crate::i18n::{Lang, Texts};
 use crate::lang::PageLang;
 use crate::pages::{NavUser, render};
 use crate::router::AppState;
 use crate::session::Signed;
+use crate::staff_texts::StaffTexts;
 
 #[derive(Debug)]
 pub struct RunRow {
@@ -374,10 +374,16 @@ pub(crate) fn doer(who: &str, doers: &BTreeMap<String, Doer>, lang: PageLang) ->
     let t = lang.texts();
     match doers.get(who) {
         Some(d) => match d.role {
-            Some(role) => format!("{} ({})", shown(&d.name, t), crate::pages::role_label(role, lang.0)),
+            Some(role) => format!(
+                "{} ({})",
+                shown(&d.name, t),
+                crate::pages::role_label(role, lang.0)
+            ),
             None => shown(&d.name, t).to_owned(),
         },
         None if who.starts_with("system:") => crate::staff_texts::StaffTexts::of(lang.0).system.to_owned(),
-        None => crate::staff_texts::StaffTexts::of(lang.0).unknown_person.to_owned(),
+        None => crate::staff_texts::StaffTexts::of(lang.0)
+            .unknown_person
+            .to_owned(),
     }
 }

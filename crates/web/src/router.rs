@@ -133,7 +133,11 @@ async fn limit_query(lang: PageLang, req: axum::extract::Request, next: axum::mi
 /// language, with the same status; the JSON API (`/api/`) keeps its own answers. One layer instead of a wrapper
 /// around every extractor: a handler added later is covered without doing anything. Handlers answer in HTML
 /// (pages) or with their own plain text only for the CSRF refusal (403), which is left as it is.
-async fn styled_rejections(lang: PageLang, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+async fn styled_rejections(
+    lang: PageLang,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     if req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }

@@ -41,7 +41,7 @@ mod pages;
 mod payments;
 #[path = "web/review.rs"]
 mod review;
-#[path = "web/staff_words.rs"]
-mod staff_words;
 #[path = "web/routes.rs"]
 mod routes;
+#[path = "web/staff_words.rs"]
+mod staff_words;

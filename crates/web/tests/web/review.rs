@@ -69,7 +69,10 @@ async fn the_auditor_searches_the_log_reads_an_extract_and_checks_the_chain() {
     );
     // Readable columns first, the recorded codes after them.
     let first_line = csv.body.split("\r\n").next().unwrap();
-    assert!(first_line.ends_with(",log,seq,at_utc,actor,action,subject_person,page,detail"), "{first_line}");
+    assert!(
+        first_line.ends_with(",log,seq,at_utc,actor,action,subject_person,page,detail"),
+        "{first_line}"
+    );
     assert!(csv.body.contains("\"household.read\""));
     assert_eq!(
         get(&f.router, "/granskning/person/999999", &rev).await.status,

@@ -33,19 +33,36 @@ async fn a_bad_address_or_query_gives_the_styled_error_page_in_the_readers_langu
         let r = get(&f.router, path, &kim).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
         assert!(
-            r.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"),
+            r.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
             "{path}"
         );
         assert!(r.body.contains("<html lang=\"sv\""), "{path}: {}", r.body);
-        assert!(r.body.contains("Adressen eller uppgifterna går inte att läsa"), "{path}");
-        assert!(!r.body.contains("Invalid URL") && !r.body.contains("Cannot parse"), "{path}");
+        assert!(
+            r.body.contains("Adressen eller uppgifterna går inte att läsa"),
+            "{path}"
+        );
+        assert!(
+            !r.body.contains("Invalid URL") && !r.body.contains("Cannot parse"),
+            "{path}"
+        );
     }
     // English by ?lang=en and by the cookie.
     let r = get(&f.router, "/hushall/abc?lang=en", &kim).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("The address or the values cannot be read"), "{}", r.body);
+    assert!(
+        r.body.contains("The address or the values cannot be read"),
+        "{}",
+        r.body
+    );
     let r = get(&f.router, "/beslut/xyz", &format!("{kim}; stegvis_lang=en")).await;
-    assert!(r.body.contains("The address or the values cannot be read"), "{}", r.body);
+    assert!(
+        r.body.contains("The address or the values cannot be read"),
+        "{}",
+        r.body
+    );
 
     // A query value that does not parse (the auditor's page offset).
     let rev = session(&f.router, "rev").await;
@@ -57,7 +74,11 @@ async fn a_bad_address_or_query_gives_the_styled_error_page_in_the_readers_langu
     // A page that does not take a POST.
     let r = post(&f.router, "/granskning", &kim, "x=1").await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert!(r.body.contains("Sidan går inte att använda på det sättet"), "{}", r.body);
+    assert!(
+        r.body.contains("Sidan går inte att använda på det sättet"),
+        "{}",
+        r.body
+    );
 
     // The JSON API keeps its own answers: never the HTML page.
     let r = get(&f.router, "/api/v1/households/abc", &kim).await;
@@ -80,7 +101,13 @@ async fn exported_run(f: &Fixture) -> (String, String, String) {
     let mia = session(&f.router, "mia").await;
     let mia_csrf = get(&f.router, &run, &mia).await.hidden("csrf_token");
     for step in ["attest", "export"] {
-        let r = post(&f.router, &format!("{run}/{step}"), &mia, &format!("csrf_token={mia_csrf}")).await;
+        let r = post(
+            &f.router,
+            &format!("{run}/{step}"),
+            &mia,
+            &format!("csrf_token={mia_csrf}"),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{step}: {}", r.body);
     }
     (run, mia, mia_csrf)
@@ -102,26 +129,47 @@ async fn a_run_names_payee_household_purpose_and_people_and_is_paid_only_when_th
     assert!(text.contains("Test mia (Enhetschef)"), "{text}");
     assert!(!text.contains("account:") && !text.contains("staff:"), "{text}");
     // Exported: sent to the bank, not paid; the application is still decided.
-    assert!(text.contains("Skickad till banken") && !text.contains("Utbetald"), "{text}");
+    assert!(
+        text.contains("Skickad till banken") && !text.contains("Utbetald"),
+        "{text}"
+    );
     let household = format!("/hushall/{}", f.household);
     let h = main_text(&get(&f.router, &household, &kim).await.body);
     assert!(!h.contains("Utbetald"), "{h}");
     assert!(h.contains("Skickad till banken"), "{h}");
     let list = main_text(&get(&f.router, "/utbetalningar", &kim).await.body);
-    assert!(list.contains("Test mia (Enhetschef)") && list.contains("Skickad till banken"), "{list}");
+    assert!(
+        list.contains("Test mia (Enhetschef)") && list.contains("Skickad till banken"),
+        "{list}"
+    );
 
     // A caseworker may not record the bank's confirmation; nothing changes.
     let kim_csrf = page.hidden("csrf_token");
-    let r = post(&f.router, &format!("{run}/betald"), &kim, &format!("csrf_token={kim_csrf}")).await;
+    let r = post(
+        &f.router,
+        &format!("{run}/betald"),
+        &kim,
+        &format!("csrf_token={kim_csrf}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!main_text(&get(&f.router, &run, &kim).await.body).contains("Utbetald"));
 
     // The unit manager records it: now the run and the application are paid, and the log says who.
-    let r = post(&f.router, &format!("{run}/betald"), &mia, &format!("csrf_token={mia_csrf}")).await;
+    let r = post(
+        &f.router,
+        &format!("{run}/betald"),
+        &mia,
+        &format!("csrf_token={mia_csrf}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let text = main_text(&get(&f.router, &run, &kim).await.body);
     assert!(text.contains("Utbetald"), "{text}");
-    assert!(text.contains("Utbetalning bekräftad av") && text.contains("Test mia (Enhetschef)"), "{text}");
+    assert!(
+        text.contains("Utbetalning bekräftad av") && text.contains("Test mia (Enhetschef)"),
+        "{text}"
+    );
     let h = main_text(&get(&f.router, &household, &kim).await.body);
     assert!(h.contains("Utbetald"), "{h}");
     let row = sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'batch.paid'")
@@ -130,7 +178,13 @@ async fn a_run_names_payee_household_purpose_and_people_and_is_paid_only_when_th
         .unwrap();
     assert_eq!(sqlx::Row::try_get::<i64, _>(&row, "n").unwrap(), 1);
     // Confirming again changes nothing (a retry after a lost answer).
-    let r = post(&f.router, &format!("{run}/betald"), &mia, &format!("csrf_token={mia_csrf}")).await;
+    let r = post(
+        &f.router,
+        &format!("{run}/betald"),
+        &mia,
+        &format!("csrf_token={mia_csrf}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
 
@@ -140,7 +194,9 @@ async fn the_auditors_log_names_people_and_events_in_words_in_swedish_time() {
     let kim = session(&f.router, "kim").await;
     // kim reads the household at 08:00 UTC on 2 March: 09:00 Swedish time (CET = UTC+1).
     assert_eq!(
-        get(&f.router, &format!("/hushall/{}", f.household), &kim).await.status,
+        get(&f.router, &format!("/hushall/{}", f.household), &kim)
+            .await
+            .status,
         StatusCode::OK
     );
     let rev = session(&f.router, "rev").await;
@@ -153,12 +209,20 @@ async fn the_auditors_log_names_people_and_events_in_words_in_swedish_time() {
         .find(|o| o.contains("Test kim (Handläggare)"))
         .expect("kim is offered");
     let who = option.split('"').nth(1).unwrap().to_owned();
-    let r = get(&f.router, &format!("/granskning?actor={who}&action=household.read"), &rev).await;
+    let r = get(
+        &f.router,
+        &format!("/granskning?actor={who}&action=household.read"),
+        &rev,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     let text = main_text(&r.body);
     assert!(text.contains("Test kim (Handläggare)"), "{text}");
     assert!(text.contains("Hushållets akt läst"), "{text}");
-    assert!(text.contains("Alva Ek"), "the subject and the household by name: {text}");
+    assert!(
+        text.contains("Alva Ek"),
+        "the subject and the household by name: {text}"
+    );
     assert!(text.contains("2026-03-02 09:00:00"), "Swedish time: {text}");
     assert!(text.contains("Tidpunkt (svensk tid)"), "{text}");
     for code in ["household.read", "staff:", "account:", "{\""] {
@@ -171,13 +235,25 @@ async fn the_auditors_log_names_people_and_events_in_words_in_swedish_time() {
         .await
         .unwrap();
     let person: i64 = sqlx::Row::try_get(&person, "id").unwrap();
-    let csv = get(&f.router, &format!("/granskning/person/{person}?format=csv"), &rev).await;
+    let csv = get(
+        &f.router,
+        &format!("/granskning/person/{person}?format=csv"),
+        &rev,
+    )
+    .await;
     let header_line = csv.body.lines().next().unwrap();
     assert!(header_line.contains("Tidpunkt (svensk tid)"), "{header_line}");
     assert!(header_line.contains("action"), "{header_line}");
     assert!(csv.body.contains("Hushållets akt läst") && csv.body.contains("household.read"));
-    let extract = main_text(&get(&f.router, &format!("/granskning/person/{person}"), &rev).await.body);
-    assert!(extract.contains("Alva Ek") && extract.contains("Hushållets akt läst"), "{extract}");
+    let extract = main_text(
+        &get(&f.router, &format!("/granskning/person/{person}"), &rev)
+            .await
+            .body,
+    );
+    assert!(
+        extract.contains("Alva Ek") && extract.contains("Hushållets akt läst"),
+        "{extract}"
+    );
 }
 
 #[tokio::test]
@@ -214,7 +290,11 @@ async fn the_household_page_is_named_by_its_people_and_folds_its_months_by_year(
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<h1>Alva Ek"), "{}", page.body);
     assert!(!main_text(&page.body).contains(&format!("Hushåll {}", f.household)));
-    assert!(page.body.contains("<details class=\"year\" open>"), "{}", page.body);
+    assert!(
+        page.body.contains("<details class=\"year\" open>"),
+        "{}",
+        page.body
+    );
     let closed = page.body.find("<details class=\"year\">").expect("2024 folded");
     let open = page.body.find("<details class=\"year\" open>").unwrap();
     assert!(open < closed, "newest year first");
@@ -228,7 +308,10 @@ async fn admin_pages_show_no_codes() {
     let units = main_text(&get(&f.router, "/admin/enheter", &adm).await.body);
     assert!(units.contains("Nord") && !units.contains(" Id "), "{units}");
     let users = main_text(&get(&f.router, "/admin/anvandare", &adm).await.body);
-    assert!(users.contains("Handläggare") && users.contains("Granskare"), "{users}");
+    assert!(
+        users.contains("Handläggare") && users.contains("Granskare"),
+        "{users}"
+    );
     for code in ["caseworker", "unit_manager", "auditor"] {
         assert!(!users.contains(code), "{code} in {users}");
     }
