@@ -143,13 +143,14 @@ async fn a_run_names_payee_household_purpose_and_people_and_is_paid_only_when_th
         "{list}"
     );
 
-    // A caseworker may not record the bank's confirmation; nothing changes.
-    let kim_csrf = page.hidden("csrf_token");
+    // A job coach may not record the bank's confirmation; nothing changes.
+    let jo = session(&f.router, "jo").await;
+    let jo_csrf = get(&f.router, "/hem", &jo).await.hidden("csrf_token");
     let r = post(
         &f.router,
         &format!("{run}/betald"),
-        &kim,
-        &format!("csrf_token={kim_csrf}"),
+        &jo,
+        &format!("csrf_token={jo_csrf}"),
     )
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
