@@ -1030,10 +1030,11 @@ mod tests {
 
     #[test]
     fn a_to_date_includes_the_whole_day() {
+        // Swedish days: midnight CET (UTC+1) on 2 March is 23:00 UTC on 1 March.
         let from = day_start("2026-03-02", false);
         let to = day_start("2026-03-02", true);
-        assert_eq!(from, Some("2026-03-02T00:00:00Z".parse().unwrap()));
-        assert_eq!(to, Some("2026-03-03T00:00:00Z".parse().unwrap()));
+        assert_eq!(from, Some("2026-03-01T23:00:00Z".parse().unwrap()));
+        assert_eq!(to, Some("2026-03-02T23:00:00Z".parse().unwrap()));
         assert_eq!(day_start("2026-02-30", false), None);
     }
 
