@@ -109,7 +109,10 @@ test('apply, decide, pay with two people, read the decision', async () => {
   await manager.goto(runUrl);
   await manager.click('button:has-text("Attestera")');
   await manager.click('button:has-text("Exportera till banken")');
-  assert.match(await manager.textContent('dl.facts'), /Exporterad/);
+  assert.match(await manager.textContent('dl.facts'), /Skickad till banken/);
+  // The bank confirms the run: only now is the money paid.
+  await manager.click('button:has-text("Banken har betalat ut")');
+  assert.match(await manager.textContent('dl.facts'), /Utbetald/);
 
   // 5. The applicant reads the decision, line by line, with how to appeal.
   await applicant.goto(server.url + '/mina-sidor');

@@ -17,6 +17,7 @@ pub mod deciding;
 pub mod documents;
 pub mod external_auth;
 pub mod letters;
+pub mod names;
 pub mod paying;
 pub mod reconsidering;
 pub mod review;

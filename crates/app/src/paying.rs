@@ -1,34 +1,75 @@
 //! Payment runs as the caseworkers and their managers work with them: prepare a run of the unit's unpaid decided
-//! amounts, stop a payment before export, approve (a second person above the limit), export.
+//! amounts, stop a payment before export, approve (a second person above the limit), export (the bank file), and
+//! record the bank's confirmation (only then are the applications paid).
 
-use domain::{BatchId, PaymentId};
+use std::collections::BTreeMap;
+
+use domain::decision::Purpose;
+use domain::{BatchId, HouseholdId, PaymentId};
 use jiff::civil::Date;
 use store::{BatchSummary, BatchView, PaymentRuns, PaymentView, Store};
 
 use crate::access::{Actor, Denied, Permission};
+use crate::names::{Doer, Shown, doers, household_people};
 use crate::service::{App, AppError};
+
+/// The list of runs with the names of who prepared, approved and confirmed them (keyed by `staff:2`).
+#[derive(Debug, Clone)]
+pub struct RunList {
+    pub runs: Vec<BatchSummary>,
+    pub doers: BTreeMap<String, Doer>,
+}
+
+/// One payment in words: to whom, for which household, month and purpose.
+#[derive(Debug, Clone)]
+pub struct RunLine {
+    pub payment: PaymentView,
+    pub household: HouseholdId,
+    pub month: String,
+    pub purpose: Purpose,
+    /// The household's people (current members, adults first), masked where protected identity requires; the
+    /// first is the payee.
+    pub people: Vec<Shown>,
+}
+
+/// A run as its page shows it.
+#[derive(Debug, Clone)]
+pub struct RunView {
+    pub summary: BatchSummary,
+    pub batch: BatchView,
+    pub lines: Vec<RunLine>,
+    pub doers: BTreeMap<String, Doer>,
+}
 
 /// How many runs the list shows.
 pub const RUNS_LISTED: i64 = 50;
 
 impl App {
-    /// The newest runs (no personal data: ids, dates, totals, who prepared and approved).
-    pub async fn payment_runs(&self, actor: &Actor) -> Result<Vec<BatchSummary>, AppError> {
+    /// The newest runs (no personal data: ids, dates, totals, the staff who prepared, approved and confirmed).
+    pub async fn payment_runs(&self, actor: &Actor) -> Result<RunList, AppError> {
         self.require_any(
             actor,
             &[Permission::PreparePayments, Permission::ApprovePayments],
             "utbetalningar",
         )
         .await?;
-        Ok(self.store.batch_summaries(RUNS_LISTED).await?)
+        let runs = self.store.batch_summaries(RUNS_LISTED).await?;
+        let whos: Vec<String> = runs
+            .iter()
+            .flat_map(|r| [&r.created_by, &r.approved_by, &r.paid_by])
+            .flatten()
+            .cloned()
+            .collect();
+        let names = self.store.run_people_names(&whos).await?;
+        Ok(RunList {
+            runs,
+            doers: doers(actor, &names),
+        })
     }
 
-    /// A run with its payments (household and decision ids, amounts, status).
-    pub async fn payment_run(
-        &self,
-        actor: &Actor,
-        batch: BatchId,
-    ) -> Result<(BatchSummary, BatchView), AppError> {
+    /// A run with its payments: each household named by its people, the purpose and amount (audited as
+    /// `batch.read` with the households shown).
+    pub async fn payment_run(&self, actor: &Actor, batch: BatchId) -> Result<RunView, AppError> {
         let page = format!("utbetalningar/{batch}");
         self.require_any(
             actor,
@@ -38,7 +79,28 @@ impl App {
         .await?;
         let ctx = self.audit_ctx(actor, &page);
         let summary = self.store.batch_summary(batch).await?;
-        Ok((summary, self.store.batch(&ctx, batch).await?))
+        let read = self.store.payment_run_lines(&ctx, batch).await?;
+        let lines = read
+            .lines
+            .into_iter()
+            .map(|l| RunLine {
+                people: read
+                    .people
+                    .get(&l.household)
+                    .map(|p| household_people(actor, p))
+                    .unwrap_or_default(),
+                payment: l.payment,
+                household: l.household,
+                month: l.month,
+                purpose: l.purpose,
+            })
+            .collect();
+        Ok(RunView {
+            summary,
+            batch: read.batch,
+            lines,
+            doers: doers(actor, &read.names),
+        })
     }
 
     /// A run of every unpaid decided amount in the actor's units, created whole or not at all.
@@ -90,6 +152,22 @@ impl App {
         Ok(self
             .store
             .export_batch(&self.audit_ctx(actor, "utbetalningar"), batch)
+            .await?)
+    }
+
+    /// Records that the bank has confirmed an exported run: the money is paid, and so are its applications
+    /// (`batch.paid`). Until then an application says decided, not paid. The bank's own answer file comes later;
+    /// for now the payment officer (who may approve) records the confirmation.
+    pub async fn confirm_payment_run_paid(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+    ) -> Result<BatchView, AppError> {
+        self.require_any(actor, &[Permission::ApprovePayments], "utbetalningar")
+            .await?;
+        Ok(self
+            .store
+            .confirm_batch_paid(&self.audit_ctx(actor, "utbetalningar"), batch)
             .await?)
     }
 

@@ -5,16 +5,19 @@
 //! validated here, completely, before anything is written; problems come back per field so the form can show each
 //! next to its field.
 
+use std::collections::BTreeMap;
+
 use domain::role::Role;
-use domain::{PersonId, UnitId};
+use domain::{HouseholdId, PersonId, UnitId};
 use store::{
     Account, AccountId, AccountStore, AuditPage, AuditQuery, AuditSearch, AuditVerdict, CheckpointReport,
-    NewAccount, PersonExtract, Store, StoreError,
+    LogNames, NewAccount, PersonExtract, Store, StoreError,
 };
 
 use crate::access::{Actor, Permission};
 use crate::auth::hash_password;
 use crate::checkpoints::CheckpointSource;
+use crate::names::{Doer, Shown, doers, household_people, shown};
 use crate::service::{App, AppError};
 
 /// Shown to administrators instead of an applicant account's display name, which is a person's name: managing
@@ -95,6 +98,27 @@ pub struct ChainCheck {
     pub checkpoints: CheckpointReport,
 }
 
+/// The names a page of log records refers to, as the auditor may see them (protected persons masked unless the
+/// auditor has a grant): who acted (by `staff:2`), the subject persons, and the households in the details.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogWords {
+    pub doers: BTreeMap<String, Doer>,
+    pub persons: BTreeMap<PersonId, Shown>,
+    pub households: BTreeMap<HouseholdId, Vec<Shown>>,
+}
+
+fn log_words(actor: &Actor, names: LogNames) -> LogWords {
+    LogWords {
+        doers: doers(actor, &names.actors),
+        persons: names.persons.iter().map(|p| (p.id, shown(actor, p))).collect(),
+        households: names
+            .households
+            .iter()
+            .map(|(h, people)| (*h, household_people(actor, people)))
+            .collect(),
+    }
+}
+
 impl App {
     /// Checks a permission; a refusal is audited (`access.denied`) before it is returned. For handlers that must
     /// refuse before they say anything about the input.
@@ -109,7 +133,11 @@ impl App {
     }
 
     /// Searches the access log, newest first (the search is itself audited).
-    pub async fn search_access_log(&self, actor: &Actor, query: &AuditQuery) -> Result<AuditPage, AppError> {
+    pub async fn search_access_log(
+        &self,
+        actor: &Actor,
+        query: &AuditQuery,
+    ) -> Result<(AuditPage, LogWords), AppError> {
         self.require_audited(actor, Permission::ReadAccessLog, "granskning")
             .await?;
         // The same limits as the page's fields: an over-long prefix would otherwise reach the database as a
@@ -125,7 +153,17 @@ impl App {
             }
         }
         let ctx = self.audit_ctx(actor, "granskning");
-        Ok(self.store.search_audit(&ctx, query).await?)
+        let mut page = self.store.search_audit(&ctx, query).await?;
+        // The unmasked names never leave the application core.
+        let words = log_words(actor, std::mem::take(&mut page.names));
+        Ok((page, words))
+    }
+
+    /// The staff and staff-side accounts by name and role, for the search's choice of whose actions to list.
+    pub async fn log_actors(&self, actor: &Actor) -> Result<BTreeMap<String, Doer>, AppError> {
+        self.require_audited(actor, Permission::ReadAccessLog, "granskning")
+            .await?;
+        Ok(doers(actor, &self.store.log_actors().await?))
     }
 
     /// The log extract for one person (see [`store::PersonExtract`] for what it includes). Audited.
@@ -133,12 +171,14 @@ impl App {
         &self,
         actor: &Actor,
         person: PersonId,
-    ) -> Result<PersonExtract, AppError> {
+    ) -> Result<(PersonExtract, LogWords), AppError> {
         let page = format!("granskning/person/{person}");
         self.require_audited(actor, Permission::ReadAccessLog, &page)
             .await?;
         let ctx = self.audit_ctx(actor, &page);
-        Ok(self.store.audit_extract(&ctx, person).await?)
+        let mut extract = self.store.audit_extract(&ctx, person).await?;
+        let words = log_words(actor, std::mem::take(&mut extract.names));
+        Ok((extract, words))
     }
 
     /// Recomputes both logs' hash chains (changes, and reads of personal data): each intact with its record count,

@@ -216,6 +216,8 @@ pub async fn build(
         report.payments += store.add_many_to_batch(&pay_actor, run, &ids).await?.len();
         store.approve_batch(&pay_actor, run, None).await?;
         store.export_batch(&pay_actor, run).await?;
+        // Past months were paid: the bank confirmed them.
+        store.confirm_batch_paid(&pay_actor, run).await?;
     }
     progress("månader", months, months);
 

@@ -1,6 +1,7 @@
 //! Payments in batches. A decided amount is paid exactly once: each payment carries an idempotency key derived from
 //! the decision and item, and the store enforces it with unique constraints. A payment can be stopped until its
-//! batch is exported.
+//! batch is exported. Exporting makes the bank file; the money is paid only when the payment officer records the
+//! bank's confirmation of the run (`Paid`), and only then are its applications paid.
 
 use std::str::FromStr;
 
@@ -21,7 +22,10 @@ pub fn idempotency_key(decision: DecisionId, item_no: i64) -> String {
 pub enum BatchStatus {
     Open,
     Approved,
+    /// The bank file is made and sent: the money has not reached anyone yet.
     Exported,
+    /// The bank has confirmed the run: the money is paid.
+    Paid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -41,6 +45,7 @@ impl BatchStatus {
             BatchStatus::Open => "open",
             BatchStatus::Approved => "approved",
             BatchStatus::Exported => "exported",
+            BatchStatus::Paid => "paid",
         }
     }
 
@@ -61,6 +66,17 @@ impl BatchStatus {
             _ => Err(DomainError::IllegalTransition {
                 from: self.as_str(),
                 to: "exported",
+            }),
+        }
+    }
+
+    /// exported → paid, when the bank has confirmed the run.
+    pub fn confirm_paid(self) -> Result<BatchStatus, DomainError> {
+        match self {
+            BatchStatus::Exported => Ok(BatchStatus::Paid),
+            _ => Err(DomainError::IllegalTransition {
+                from: self.as_str(),
+                to: "paid",
             }),
         }
     }
@@ -96,13 +112,18 @@ impl FromStr for BatchStatus {
     type Err = DomainError;
 
     fn from_str(s: &str) -> Result<BatchStatus, DomainError> {
-        [BatchStatus::Open, BatchStatus::Approved, BatchStatus::Exported]
-            .into_iter()
-            .find(|b| b.as_str() == s)
-            .ok_or(DomainError::Invalid {
-                field: "utbetalningsomgång",
-                reason: "okänd status",
-            })
+        [
+            BatchStatus::Open,
+            BatchStatus::Approved,
+            BatchStatus::Exported,
+            BatchStatus::Paid,
+        ]
+        .into_iter()
+        .find(|b| b.as_str() == s)
+        .ok_or(DomainError::Invalid {
+            field: "utbetalningsomgång",
+            reason: "okänd status",
+        })
     }
 }
 
@@ -135,6 +156,11 @@ mod tests {
         assert_eq!(b.export().unwrap(), BatchStatus::Exported);
         assert!(BatchStatus::Open.export().is_err());
         assert!(BatchStatus::Exported.approve().is_err());
+        // Paid only after export, once.
+        assert_eq!(BatchStatus::Exported.confirm_paid().unwrap(), BatchStatus::Paid);
+        assert!(BatchStatus::Approved.confirm_paid().is_err());
+        assert!(BatchStatus::Paid.confirm_paid().is_err());
+        assert!(BatchStatus::Paid.export().is_err());
         assert_eq!(PaymentStatus::Pending.stop().unwrap(), PaymentStatus::Stopped);
         assert!(PaymentStatus::Exported.stop().is_err());
         assert!(PaymentStatus::Stopped.stop().is_err());
@@ -150,7 +176,12 @@ mod tests {
         ] {
             assert_eq!(s.as_str().parse::<PaymentStatus>().unwrap(), s);
         }
-        for s in [BatchStatus::Open, BatchStatus::Approved, BatchStatus::Exported] {
+        for s in [
+            BatchStatus::Open,
+            BatchStatus::Approved,
+            BatchStatus::Exported,
+            BatchStatus::Paid,
+        ] {
             assert_eq!(s.as_str().parse::<BatchStatus>().unwrap(), s);
         }
     }

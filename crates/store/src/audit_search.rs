@@ -1,7 +1,7 @@
 //! The auditor's reads of the access log: a filtered, paginated search and the log extract for one person. Both
 //! are themselves audited (`audit.search`, `audit.extract`), in the same transaction as the read.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
 use domain::{Actor, HouseholdId, PersonId, Personnummer};
@@ -12,6 +12,7 @@ use sqlx::Row;
 use crate::audit::{both_logs, record_from_row};
 use crate::error::Result;
 use crate::model::{AuditLog, AuditRecord};
+use crate::names::{ActorName, HouseholdPerson, PersonName, actor_names, household_people, person_names};
 use crate::sql::{SqlStore, micros};
 
 /// The most records one search page returns, whatever the caller asks for.
@@ -49,6 +50,53 @@ pub struct AuditPage {
     pub total: i64,
     /// The person the subject filter resolved to (`None` if no filter, or no such personnummer).
     pub subject: Option<PersonId>,
+    /// The names the records refer to, read with them (for the application core to mask).
+    pub names: LogNames,
+}
+
+/// Whom a page of log records names: the actors, the subject persons, and the households in the details. Read in
+/// the same transaction as the records and covered by its `audit.search` / `audit.extract` record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogNames {
+    pub actors: Vec<ActorName>,
+    pub persons: Vec<PersonName>,
+    pub households: BTreeMap<HouseholdId, Vec<HouseholdPerson>>,
+}
+
+/// The households a record's detail names (`household`, or the list `households`).
+pub fn detail_households(detail: &str) -> Vec<i64> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(detail) else {
+        return Vec::new();
+    };
+    let mut out: Vec<i64> = value
+        .get("household")
+        .and_then(serde_json::Value::as_i64)
+        .into_iter()
+        .collect();
+    if let Some(list) = value.get("households").and_then(serde_json::Value::as_array) {
+        out.extend(list.iter().filter_map(serde_json::Value::as_i64));
+    }
+    out
+}
+
+/// The names for these records (see [`LogNames`]).
+async fn log_names(conn: &mut sqlx::AnyConnection, records: &[AuditRecord]) -> Result<LogNames> {
+    let actors = actor_names(&mut *conn, records.iter().map(|r| r.actor.as_str())).await?;
+    let persons: BTreeSet<i64> = records
+        .iter()
+        .filter_map(|r| r.subject_person.map(PersonId::get))
+        .collect();
+    let persons = person_names(&mut *conn, &persons).await?;
+    let households: BTreeSet<i64> = records
+        .iter()
+        .flat_map(|r| detail_households(&r.detail_json))
+        .collect();
+    let households = household_people(&mut *conn, &households).await?;
+    Ok(LogNames {
+        actors,
+        persons,
+        households,
+    })
 }
 
 /// The log extract for one person, oldest first. It holds every record whose subject is the person, and every
@@ -61,6 +109,8 @@ pub struct PersonExtract {
     pub person: PersonId,
     pub households: Vec<HouseholdId>,
     pub records: Vec<AuditRecord>,
+    /// The names the records refer to (the person's own among them), read with them.
+    pub names: LogNames,
 }
 
 pub trait AuditSearch: Send + Sync {
@@ -76,6 +126,9 @@ pub trait AuditSearch: Send + Sync {
         actor: &Actor,
         person: PersonId,
     ) -> impl Future<Output = Result<PersonExtract>> + Send;
+    /// The staff and staff-side accounts by name, for choosing whose actions to search (no applicants, so no
+    /// personal data of theirs and no audit record).
+    fn log_actors(&self) -> impl Future<Output = Result<Vec<ActorName>>> + Send;
 }
 
 /// A bound value of the dynamically built search.
@@ -202,6 +255,7 @@ impl AuditSearch for SqlStore {
         let records = rows.iter().map(record_from_row).collect::<Result<Vec<_>>>()?;
 
         let subject = subject.flatten();
+        let names = log_names(tx.conn(), &records).await?;
         tx.audit(
             actor,
             "audit.search",
@@ -221,7 +275,13 @@ impl AuditSearch for SqlStore {
             records,
             total,
             subject,
+            names,
         })
+    }
+
+    async fn log_actors(&self) -> Result<Vec<ActorName>> {
+        let mut conn = self.pool().acquire().await?;
+        crate::names::staff_actors(&mut conn).await
     }
 
     async fn audit_extract(&self, actor: &Actor, person: PersonId) -> Result<PersonExtract> {
@@ -260,6 +320,15 @@ impl AuditSearch for SqlStore {
                 records.push(record);
             }
         }
+        let mut names = log_names(tx.conn(), &records).await?;
+        if !names.persons.iter().any(|p| p.id == person) {
+            names
+                .persons
+                .extend(person_names(tx.conn(), &BTreeSet::from([person.get()])).await?);
+        }
+        for (h, people) in household_people(tx.conn(), &households).await? {
+            names.households.entry(h).or_insert(people);
+        }
         tx.audit(
             actor,
             "audit.extract",
@@ -272,6 +341,7 @@ impl AuditSearch for SqlStore {
             person,
             households: households.into_iter().map(HouseholdId).collect(),
             records,
+            names,
         })
     }
 }

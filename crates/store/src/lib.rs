@@ -30,6 +30,7 @@ mod intake;
 mod investigation;
 mod model;
 mod money_flow;
+mod names;
 mod packed;
 mod payment_runs;
 mod people;
@@ -64,7 +65,9 @@ pub use applicant_view::{
     ApplicantMonth, ApplicantScope, ApplicantView, ApplicantViews, MembershipAccess, MonthMember,
 };
 pub use application_basis::{ApplicationBases, ApplicationBasis, AssistanceHistory};
-pub use audit_search::{AuditPage, AuditQuery, AuditSearch, MAX_PAGE, PersonExtract, SubjectRef};
+pub use audit_search::{
+    AuditPage, AuditQuery, AuditSearch, LogNames, MAX_PAGE, PersonExtract, SubjectRef, detail_households,
+};
 pub use case_file::SealedCaseFile;
 pub use checkpoint::{
     ChainHead, Checkpoint, CheckpointFinding, CheckpointKey, CheckpointReport, Checkpoints, PublicKey,
@@ -79,7 +82,8 @@ pub use follow_ups::FollowUps;
 pub use intake::Intake;
 pub use investigation::{CorrectionView, InvestigationRecord, Investigations};
 pub use model::*;
-pub use payment_runs::{BatchSummary, PaymentRuns};
+pub use names::{ActorName, HouseholdPerson, PersonName};
+pub use payment_runs::{BatchSummary, PaymentLine, PaymentRuns, RunLines};
 pub use reconsideration::{AppealCase, ChangeView, ForwardedDocument, Judgment, Reconsider, Reconsideration};
 pub use sql::{Backend, SqlStore, StoreConfig, read_log_path};
 pub use worklists::{AppealItem, FollowUpItem, HouseholdAccess, QueueItem, WorkQueue, Worklists};
@@ -259,9 +263,16 @@ pub trait Store: Send + Sync {
         batch: BatchId,
         second_person_above: Option<Money>,
     ) -> impl Future<Output = Result<BatchView>> + Send;
-    /// Exports an approved batch: pending payments become exported (stopped ones are left out) and their
-    /// applications become paid. Exporting an exported batch again returns it unchanged.
+    /// Exports an approved batch: the bank file is made, pending payments become exported (stopped ones are left
+    /// out). Their applications are not paid yet. Exporting an exported batch again returns it unchanged.
     fn export_batch(&self, actor: &Actor, batch: BatchId) -> impl Future<Output = Result<BatchView>> + Send;
+    /// Records the bank's confirmation of an exported batch: the batch and its applications become paid
+    /// (`batch.paid`). Confirming again returns it unchanged; an unexported batch is refused.
+    fn confirm_batch_paid(
+        &self,
+        actor: &Actor,
+        batch: BatchId,
+    ) -> impl Future<Output = Result<BatchView>> + Send;
     fn batch(&self, actor: &Actor, batch: BatchId) -> impl Future<Output = Result<BatchView>> + Send;
 
     // --- appeals and återkrav -------------------------------------------------------------------------------------

@@ -300,26 +300,7 @@ pub(crate) async fn export_batch(s: &SqlStore, actor: &Actor, id: BatchId) -> Re
         .execute(tx.conn())
         .await?;
     tx.fail_point("export_batch.after_payments")?;
-    // The applications whose current decision was paid in this batch are now paid.
-    let paid: BTreeSet<DecisionId> = b
-        .payments
-        .iter()
-        .filter(|p| p.status == PaymentStatus::Pending)
-        .map(|p| p.decision)
-        .collect();
-    let mut apps: BTreeSet<ApplicationId> = BTreeSet::new();
-    for d in &paid {
-        apps.insert(load_decision(tx.conn(), *d).await?.application);
-    }
-    for a in apps {
-        let app = load_application(tx.conn(), a).await?;
-        if app.status == ApplicationStatus::Decided && app.current_decision.is_some_and(|d| paid.contains(&d))
-        {
-            tx.fail_point("export_batch.before_application")?;
-            transition(&mut tx, a, app.version, ApplicationEvent::Pay, None).await?;
-            tx.fail_point("export_batch.after_application")?;
-        }
-    }
+    // The applications are not paid yet: the file is made, the bank has not confirmed ([`confirm_batch_paid`]).
     sqlx::query("UPDATE payment_batches SET status = $1, exported_at = $2 WHERE id = $3")
         .bind(status.as_str())
         .bind(micros(actor.at))
@@ -338,6 +319,53 @@ pub(crate) async fn export_batch(s: &SqlStore, actor: &Actor, id: BatchId) -> Re
     .await?;
     tx.commit().await?;
     s.fail.check("export_batch.after_commit")?;
+    Ok(b)
+}
+
+/// Records the bank's confirmation of an exported batch: the batch is paid, and so is every application whose
+/// current decision was paid in it. Confirming a paid batch again returns it unchanged (a retry is safe).
+pub(crate) async fn confirm_batch_paid(s: &SqlStore, actor: &Actor, id: BatchId) -> Result<BatchView> {
+    let mut tx = s.begin().await?;
+    let b = load_batch(tx.conn(), id).await?;
+    if b.status == BatchStatus::Paid {
+        return Ok(b);
+    }
+    let status = b.status.confirm_paid()?;
+    let paid: BTreeSet<DecisionId> = b
+        .payments
+        .iter()
+        .filter(|p| p.status == PaymentStatus::Exported)
+        .map(|p| p.decision)
+        .collect();
+    let mut apps: BTreeSet<ApplicationId> = BTreeSet::new();
+    for d in &paid {
+        apps.insert(load_decision(tx.conn(), *d).await?.application);
+    }
+    for a in apps {
+        let app = load_application(tx.conn(), a).await?;
+        if app.status == ApplicationStatus::Decided && app.current_decision.is_some_and(|d| paid.contains(&d))
+        {
+            tx.fail_point("confirm_batch_paid.before_application")?;
+            transition(&mut tx, a, app.version, ApplicationEvent::Pay, None).await?;
+        }
+    }
+    sqlx::query("UPDATE payment_batches SET status = $1, paid_at = $2, paid_by = $3 WHERE id = $4")
+        .bind(status.as_str())
+        .bind(micros(actor.at))
+        .bind(actor.who.to_string())
+        .bind(id.get())
+        .execute(tx.conn())
+        .await?;
+    let b = load_batch(tx.conn(), id).await?;
+    let total = b.total_payable().map_err(StoreError::corrupt)?;
+    tx.audit(
+        actor,
+        "batch.paid",
+        None,
+        json!({ "batch": id, "payments": b.payments.len(), "total": total.ore() }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(b)
 }
 

@@ -207,6 +207,9 @@ impl Store for SqlStore {
     async fn export_batch(&self, actor: &Actor, batch: BatchId) -> Result<BatchView> {
         money_flow::export_batch(self, actor, batch).await
     }
+    async fn confirm_batch_paid(&self, actor: &Actor, batch: BatchId) -> Result<BatchView> {
+        money_flow::confirm_batch_paid(self, actor, batch).await
+    }
     async fn batch(&self, actor: &Actor, batch: BatchId) -> Result<BatchView> {
         money_flow::batch(self, actor, batch).await
     }

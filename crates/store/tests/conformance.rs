@@ -267,7 +267,7 @@ mod cases {
     use domain::document::DocumentKind;
     use domain::fact::{FactValue, Validity};
     use domain::journal::NoteKind;
-    use domain::payment::PaymentStatus;
+    use domain::payment::{BatchStatus, PaymentStatus};
     use domain::{
         Actor, ApplicationId, DecisionId, DomainError, HouseholdId, NoteId, PersonId, ProtectedIdentity,
         UnitId,
@@ -837,10 +837,33 @@ mod cases {
             s.stop_payment(&a, first[0].id).await,
             Err(StoreError::Domain(_))
         ));
+        // The file is made, the money not yet paid: the application stays decided until the bank confirms.
         let app0 = s.decision(&a, ds[0]).await.unwrap().application;
         assert_eq!(
             s.application(&a, app0).await.unwrap().status,
+            ApplicationStatus::Decided
+        );
+        let batch_open = s.create_payment_batch(&a, date(2026, 4, 20)).await.unwrap();
+        assert!(matches!(
+            s.confirm_batch_paid(&a, batch_open).await,
+            Err(StoreError::Domain(_))
+        ));
+        let paid = s.confirm_batch_paid(&a, batch).await.unwrap();
+        assert_eq!(paid.status, BatchStatus::Paid);
+        assert_eq!(s.confirm_batch_paid(&a, batch).await.unwrap(), paid);
+        assert_eq!(
+            s.application(&a, app0).await.unwrap().status,
             ApplicationStatus::Paid
+        );
+        // The stopped payment's application was not paid.
+        let app1 = s.decision(&a, ds[1]).await.unwrap().application;
+        assert_eq!(
+            s.application(&a, app1).await.unwrap().status,
+            ApplicationStatus::Decided
+        );
+        assert_eq!(
+            count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'batch.paid'").await,
+            1
         );
         // A later batch does not pay the same decision again.
         let batch2 = s.create_payment_batch(&a, date(2026, 4, 25)).await.unwrap();
@@ -1295,12 +1318,13 @@ mod reliability {
         retry(async || s.stop_payment(a, second).await, &mut injected).await;
         retry(async || s.approve_batch(a, batch, None).await, &mut injected).await;
         retry(async || s.export_batch(a, batch).await, &mut injected).await;
+        retry(async || s.confirm_batch_paid(a, batch).await, &mut injected).await;
         injected
     }
 
     async fn assert_paid_exactly_once(s: &SqlStore, a: &Actor, ds: &[DecisionId], batch: BatchId) {
         let b = s.batch(a, batch).await.unwrap();
-        assert_eq!(b.status, BatchStatus::Exported);
+        assert_eq!(b.status, BatchStatus::Paid);
         assert_eq!(b.payments.len(), 3, "one payment per decided item");
         let per_decision: BTreeSet<DecisionId> = b.payments.iter().map(|p| p.decision).collect();
         assert_eq!(per_decision.len(), 3);

@@ -865,8 +865,7 @@ fn page(case: &ApplicationCase, signed: &SignedIn, lang: PageLang, here: String)
 
 /// An instant as Swedish local time, to the minute.
 fn local_time(at: jiff::Timestamp) -> String {
-    let tz = jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC);
-    at.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string()
+    crate::time::minute(at)
 }
 
 /// The investigation's changes as sentences, for the decision page and the letter: "Hyra: uppgett 8 000 kr,

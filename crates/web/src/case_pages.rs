@@ -243,9 +243,51 @@ pub struct MonthRow {
     pub replaces: Option<i64>,
     pub paid: String,
     pub pay_date: String,
-    /// Payments not (yet) paid out: "väntar" or "stoppad".
+    /// Payments not (yet) paid out: "väntar", "stoppad" or "skickad till banken".
     pub payment_note: Option<&'static str>,
     pub appeal: Option<&'static str>,
+    pub year: u16,
+}
+
+/// A year's months on the household page, folded: the current year and the latest year with months are open.
+#[derive(Debug)]
+pub struct YearGroup {
+    pub year: u16,
+    pub open: bool,
+    pub months: Vec<MonthRow>,
+}
+
+/// Newest year first, each year's months newest first (as `rows` come).
+fn by_year(rows: Vec<MonthRow>, this_year: i16) -> Vec<YearGroup> {
+    let mut years: Vec<YearGroup> = Vec::new();
+    for row in rows {
+        match years.last_mut() {
+            Some(group) if group.year == row.year => group.months.push(row),
+            _ => years.push(YearGroup {
+                year: row.year,
+                open: false,
+                months: vec![row],
+            }),
+        }
+    }
+    let latest = years.iter().map(|g| g.year).max();
+    for group in &mut years {
+        group.open = Some(group.year) == latest || i32::from(group.year) == i32::from(this_year);
+    }
+    years
+}
+
+/// The household named by its people: the current members, else everyone who has been a member.
+fn household_name(h: &HouseholdOverview) -> String {
+    let mut names: Vec<&str> = h.members.iter().map(|m| m.person.name.as_str()).collect();
+    if names.is_empty() {
+        for m in &h.membership {
+            if !names.contains(&m.person.name.as_str()) {
+                names.push(m.person.name.as_str());
+            }
+        }
+    }
+    names.join(", ")
 }
 
 #[derive(Debug)]
@@ -285,12 +327,15 @@ pub struct HouseholdPage {
     pub user: Option<NavUser>,
     pub here: String,
     pub id: i64,
+    /// The household named by its people.
+    pub name: String,
     pub unit_name: String,
     pub csrf_token: String,
     pub can_edit: bool,
     pub members: Vec<MemberRow>,
     pub membership: Vec<MembershipRow>,
-    pub months: Vec<MonthRow>,
+    /// The months, folded by year.
+    pub years: Vec<YearGroup>,
     pub claims: Vec<ClaimRow>,
     pub open_follow_ups: Vec<FollowUpRow>,
     pub done_follow_ups: Vec<FollowUpRow>,
@@ -431,12 +476,13 @@ fn household_view(h: &HouseholdOverview, lang: PageLang, today: Date, form: Hous
         user: None,
         here: String::new(),
         id: h.id.get(),
+        name: household_name(h),
         unit_name: h.unit_name.clone(),
         csrf_token: String::new(),
         can_edit: false,
         members,
         membership,
-        months: month_rows(h, t),
+        years: by_year(month_rows(h, lang), today.year()),
         claims: h
             .claims
             .iter()
@@ -453,11 +499,7 @@ fn household_view(h: &HouseholdOverview, lang: PageLang, today: Date, form: Hous
             .iter()
             .map(|n| NoteRow {
                 id: n.id.get(),
-                at: n
-                    .written_at
-                    .to_zoned(jiff::tz::TimeZone::UTC)
-                    .strftime("%Y-%m-%d %H:%M")
-                    .to_string(),
+                at: crate::time::minute(n.written_at),
                 written_by: who(&n.written_by),
                 person: person_name(n.person),
                 kind: match n.kind {
@@ -476,7 +518,8 @@ fn household_view(h: &HouseholdOverview, lang: PageLang, today: Date, form: Hous
 }
 
 /// Newest month first: each application with its current decision, what was paid on it, and its latest appeal.
-fn month_rows(h: &HouseholdOverview, t: &'static Texts) -> Vec<MonthRow> {
+fn month_rows(h: &HouseholdOverview, lang: PageLang) -> Vec<MonthRow> {
+    let t = lang.texts();
     h.applications
         .iter()
         .rev()
@@ -502,6 +545,9 @@ fn month_rows(h: &HouseholdOverview, t: &'static Texts) -> Vec<MonthRow> {
                 .any(|p| p.status == app::domain::payment::PaymentStatus::Stopped)
             {
                 Some(t.payment_was_stopped)
+            } else if !exported.is_empty() && a.status != app::domain::application::ApplicationStatus::Paid {
+                // The bank file is made, the bank has not confirmed: not paid yet.
+                Some(crate::staff_texts::StaffTexts::of(lang.0).payment_exported)
             } else {
                 None
             };
@@ -541,6 +587,7 @@ fn month_rows(h: &HouseholdOverview, t: &'static Texts) -> Vec<MonthRow> {
                     .unwrap_or_default(),
                 payment_note,
                 appeal,
+                year: a.month.year(),
             }
         })
         .collect()
@@ -754,13 +801,13 @@ pub(crate) fn permission_code(p: Permission) -> &'static str {
     }
 }
 
-/// Today's date (UTC) by the application's clock.
+/// Today's date in Sweden by the application's clock.
 fn today(state: &AppState) -> Date {
     date_of(state.app.clock.now())
 }
 
 fn date_of(at: jiff::Timestamp) -> Date {
-    at.to_zoned(jiff::tz::TimeZone::UTC).date()
+    crate::time::date(at)
 }
 
 fn days_between(from: Date, to: Date) -> i64 {

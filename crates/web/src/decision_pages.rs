@@ -183,7 +183,7 @@ async fn decision_page(
             None,
         ),
     };
-    let decided_on = d.decided_at.to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    let decided_on = crate::time::date(d.decided_at).to_string();
     let dt = crate::decision_texts::DecisionTexts::of(lang.0);
     let changed_facts = d
         .calculation

@@ -34,7 +34,7 @@ pub fn document_row(d: &DocumentInfo, t: &'static Texts) -> DocumentRow {
         file_name: d.file_name.clone(),
         kind: kind_label(d.kind, t),
         size: size_text(d.size, t),
-        attached: d.attached_at.strftime("%Y-%m-%d %H:%M").to_string(),
+        attached: crate::time::minute(d.attached_at),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod api;
 pub mod appeal_pages;
 pub mod application_pages;
 pub mod apply_pages;
+pub mod audit_words;
 pub mod auth_pages;
 pub mod case_pages;
 pub mod config;
@@ -25,6 +26,8 @@ pub mod review_pages;
 pub mod router;
 pub mod security;
 pub mod session;
+pub mod staff_texts;
+pub mod time;
 
 pub use config::Config;
 pub use router::router;

@@ -203,6 +203,8 @@ pub fn error_page(status: StatusCode, lang: Lang, user: Option<NavUser>, here: &
     let heading = match status {
         StatusCode::NOT_FOUND => t.not_found,
         StatusCode::FORBIDDEN => t.forbidden,
+        StatusCode::METHOD_NOT_ALLOWED => crate::staff_texts::StaffTexts::of(lang).method_not_allowed,
+        s if s.is_client_error() => crate::staff_texts::StaffTexts::of(lang).bad_request,
         _ => t.server_error,
     };
     render(

@@ -11,13 +11,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use serde::Deserialize;
 
 use app::AppError;
 use app::checkpoints::{CheckpointFinding, CheckpointSource, Witness};
 use app::domain::{PersonId, Personnummer, UnitId};
-use app::review::{AccountInput, AdminError, FieldProblems, Problem};
+use app::review::{AccountInput, AdminError, FieldProblems, LogWords, Problem};
 use app::views::{Account, AccountId, AuditLog, AuditQuery, AuditRecord, AuditVerdict, SubjectRef};
 
 use crate::case_pages::app_error;
@@ -68,7 +67,8 @@ impl Errors {
     }
 }
 
-/// One audit record as a table row.
+/// One audit record as a table row, in words: who by name and role, the event, the subject by name, the details
+/// as labelled fields (see `audit_words`).
 #[derive(Debug)]
 pub struct LogRow {
     /// Which log the record is in (its `seq` counts within it).
@@ -76,26 +76,30 @@ pub struct LogRow {
     pub seq: i64,
     pub at: String,
     pub actor: String,
-    pub action: String,
-    pub subject: Option<i64>,
+    pub action: &'static str,
+    /// The subject person: (id for the extract's link, name as shown).
+    pub subject: Option<(i64, String)>,
     pub page: String,
-    pub detail: String,
+    pub detail: Vec<crate::audit_words::Field>,
 }
 
 impl LogRow {
-    fn from_record(r: &AuditRecord, t: &'static Texts) -> LogRow {
+    fn from_record(r: &AuditRecord, words: &LogWords, lang: PageLang) -> LogRow {
+        let t = lang.texts();
         LogRow {
             log: match r.log {
                 AuditLog::Changes => t.log_changes_short,
                 AuditLog::Reads => t.log_reads_short,
             },
             seq: r.seq,
-            at: r.at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
-            actor: r.actor.clone(),
-            action: r.action.clone(),
-            subject: r.subject_person.map(PersonId::get),
+            at: crate::time::second(r.at),
+            actor: crate::payment_pages::doer(&r.actor, &words.doers, lang),
+            action: crate::audit_words::event(&r.action, lang.0),
+            subject: r
+                .subject_person
+                .map(|p| (p.get(), crate::audit_words::person(p, words, lang))),
             page: r.page.clone(),
-            detail: r.detail_json.clone(),
+            detail: crate::audit_words::fields(&r.detail_json, words, lang),
         }
     }
 }
@@ -120,6 +124,9 @@ pub struct SearchPage {
     pub form: SearchForm,
     pub errors: Errors,
     pub results: Option<SearchResults>,
+    /// Whose actions to list: (who, "Name (Role)").
+    pub actors: Vec<(String, String)>,
+    pub st: &'static crate::staff_texts::StaffTexts,
 }
 
 #[derive(Debug, Template)]
@@ -130,6 +137,8 @@ pub struct ExtractPage {
     pub user: Option<NavUser>,
     pub here: String,
     pub person: i64,
+    /// The person by name (masked as protected identity requires).
+    pub person_name: String,
     pub households: String,
     pub rows: Vec<LogRow>,
 }
@@ -280,11 +289,12 @@ fn parse_subject(input: &str, today: Date) -> Option<SubjectRef> {
     Personnummer::parse(s, today).ok().map(SubjectRef::Pnr)
 }
 
-/// The start of a UTC day; `next_day` gives the start of the following day (an inclusive "to" date).
+/// The start of a Swedish calendar day (midnight Swedish time); `next_day` gives the start of the following day
+/// (an inclusive "to" date).
 fn day_start(input: &str, next_day: bool) -> Option<Timestamp> {
     let d: Date = input.trim().parse().ok()?;
     let d = if next_day { d.tomorrow().ok()? } else { d };
-    d.to_zoned(TimeZone::UTC).ok().map(|z| z.timestamp())
+    crate::time::day_start(d)
 }
 
 pub async fn search(
@@ -296,7 +306,7 @@ pub async fn search(
     let t = lang.texts();
     let here = "/granskning".to_owned();
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
-    let today = state.app.clock.now().to_zoned(TimeZone::UTC).date();
+    let today = crate::time::date(state.app.clock.now());
     let mut errors = Errors::default();
     // Every field within its limit and free of control characters before anything else is looked at.
     for (field, value) in [
@@ -353,6 +363,7 @@ pub async fn search(
         {
             return app_error(e, lang, user, &here);
         }
+        let actors = actor_choices(&state, &signed, lang).await;
         let page = SearchPage {
             lang: lang.0,
             t,
@@ -361,6 +372,8 @@ pub async fn search(
             form,
             errors,
             results: None,
+            actors,
+            st: crate::staff_texts::StaffTexts::of(lang.0),
         };
         return render(StatusCode::BAD_REQUEST, &page);
     }
@@ -374,10 +387,11 @@ pub async fn search(
         // Far beyond any log, and far from overflowing the page arithmetic below.
         offset: form.offset.clamp(0, MAX_OFFSET),
     };
-    let found = match state.app.search_access_log(&signed.signed_in.actor, &query).await {
+    let (found, words) = match state.app.search_access_log(&signed.signed_in.actor, &query).await {
         Ok(found) => found,
         Err(e) => return app_error(e, lang, user, &here),
     };
+    let actors = actor_choices(&state, &signed, lang).await;
     let offset = query.offset;
     let shown = i64::try_from(found.records.len()).unwrap_or(0);
     let results = SearchResults {
@@ -387,7 +401,7 @@ pub async fn search(
         rows: found
             .records
             .iter()
-            .map(|r| LogRow::from_record(r, lang.texts()))
+            .map(|r| LogRow::from_record(r, &words, lang))
             .collect(),
         prev_href: (offset > 0).then(|| form.href((offset - PAGE_SIZE).max(0))),
         next_href: (offset + shown < found.total).then(|| form.href(offset + PAGE_SIZE)),
@@ -400,6 +414,8 @@ pub async fn search(
         form,
         errors,
         results: Some(results),
+        actors,
+        st: crate::staff_texts::StaffTexts::of(lang.0),
     };
     render(StatusCode::OK, &page)
 }
@@ -420,7 +436,7 @@ pub async fn extract(
     let t = lang.texts();
     let here = format!("/granskning/person/{id}");
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
-    let extract = match state
+    let (extract, words) = match state
         .app
         .access_log_extract(&signed.signed_in.actor, PersonId(id))
         .await
@@ -429,19 +445,44 @@ pub async fn extract(
         Err(e) => return app_error(e, lang, user, &here),
     };
     if q.format == "csv" {
-        let mut csv = String::from("log,seq,at,actor,action,subject_person,page,detail\r\n");
+        // The readable columns first (in the reader's language), then the codes as recorded, for tools.
+        let st = crate::staff_texts::StaffTexts::of(lang.0);
+        let mut csv = format!(
+            "{},{},{},{},{},{},{},{},log,seq,at_utc,actor,action,subject_person,page,detail\r\n",
+            csv_cell(t.log_seq),
+            csv_cell(t.log_at),
+            csv_cell(t.log_user_col),
+            csv_cell(t.log_action_col),
+            csv_cell(t.log_subject),
+            csv_cell(t.log_page),
+            csv_cell(t.log_detail),
+            csv_cell(st.log_which),
+        );
         for r in &extract.records {
-            let row = LogRow::from_record(r, lang.texts());
-            let subject = row.subject.map(|s| s.to_string()).unwrap_or_default();
+            let row = LogRow::from_record(r, &words, lang);
+            let detail = row
+                .detail
+                .iter()
+                .map(|f| format!("{}: {}", f.label, f.value))
+                .collect::<Vec<_>>()
+                .join("; ");
             let cells = [
+                row.seq.to_string(),
+                row.at,
+                row.actor,
+                row.action.to_owned(),
+                row.subject.map(|s| s.1).unwrap_or_default(),
+                row.page.clone(),
+                detail,
+                row.log.to_owned(),
                 r.log.as_str().to_owned(),
                 row.seq.to_string(),
                 r.at.to_string(),
-                row.actor,
-                row.action,
-                subject,
+                r.actor.clone(),
+                r.action.clone(),
+                r.subject_person.map(|s| s.to_string()).unwrap_or_default(),
                 row.page,
-                row.detail,
+                r.detail_json.clone(),
             ];
             csv.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
             csv.push_str("\r\n");
@@ -462,19 +503,45 @@ pub async fn extract(
         user,
         here,
         person: id,
+        person_name: crate::audit_words::person(PersonId(id), &words, lang),
         households: extract
             .households
             .iter()
-            .map(|h| h.get().to_string())
+            .map(|h| {
+                words
+                    .households
+                    .get(h)
+                    .map(|people| {
+                        people
+                            .iter()
+                            .map(|p| crate::payment_pages::shown(p, t))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default()
+            })
+            .filter(|names| !names.is_empty())
             .collect::<Vec<_>>()
-            .join(", "),
+            .join("; "),
         rows: extract
             .records
             .iter()
-            .map(|r| LogRow::from_record(r, lang.texts()))
+            .map(|r| LogRow::from_record(r, &words, lang))
             .collect(),
     };
     render(StatusCode::OK, &page)
+}
+
+/// The search form's choice of whose actions to list. An empty list if it cannot be read (the search itself was
+/// allowed, so this is not a refusal; the field then offers only "anyone").
+async fn actor_choices(state: &AppState, signed: &Signed, lang: PageLang) -> Vec<(String, String)> {
+    match state.app.log_actors(&signed.signed_in.actor).await {
+        Ok(doers) => crate::audit_words::actor_choices(&doers, lang),
+        Err(e) => {
+            tracing::warn!(error = %e, "the search's list of users could not be read");
+            Vec::new()
+        }
+    }
 }
 
 /// A CSV cell: always quoted, quotes doubled, and a leading formula character neutralised with a `'` so that a
@@ -534,7 +601,7 @@ pub async fn chain(State(state): State<Arc<AppState>>, lang: PageLang, signed: S
             .checkpoints
             .last_signed
             .as_ref()
-            .map(|c| (c.number, c.at.strftime("%Y-%m-%d %H:%M:%S").to_string())),
+            .map(|c| (c.number, crate::time::second(c.at))),
         findings: verdict
             .checkpoints
             .findings
@@ -963,10 +1030,11 @@ mod tests {
 
     #[test]
     fn a_to_date_includes_the_whole_day() {
+        // Swedish days: midnight CET (UTC+1) on 2 March is 23:00 UTC on 1 March.
         let from = day_start("2026-03-02", false);
         let to = day_start("2026-03-02", true);
-        assert_eq!(from, Some("2026-03-02T00:00:00Z".parse().unwrap()));
-        assert_eq!(to, Some("2026-03-03T00:00:00Z".parse().unwrap()));
+        assert_eq!(from, Some("2026-03-01T23:00:00Z".parse().unwrap()));
+        assert_eq!(to, Some("2026-03-02T23:00:00Z".parse().unwrap()));
         assert_eq!(day_start("2026-02-30", false), None);
     }
 

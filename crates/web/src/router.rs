@@ -108,6 +108,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(api::routes())
         .fallback(not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(styled_rejections))
         .layer(axum::middleware::from_fn(limit_query));
     for layer in security::header_layers() {
         router = router.layer(layer);
@@ -125,6 +126,53 @@ async fn limit_query(lang: PageLang, req: axum::extract::Request, next: axum::mi
         return (StatusCode::BAD_REQUEST, lang.texts().error_query_too_long).into_response();
     }
     next.run(req).await
+}
+
+/// axum answers an extractor's refusal (a `Path`, `Query` or `Form` value that does not parse, a wrong method or
+/// content type) with a short English plain-text body. On a page that becomes the styled error page in the reader's
+/// language, with the same status; the JSON API (`/api/`) keeps its own answers. One layer instead of a wrapper
+/// around every extractor: a handler added later is covered without doing anything. A handler's own plain-text
+/// refusal (the CSRF and `next` refusals, which word themselves) is told apart by axum's wording and left alone.
+async fn styled_rejections(lang: PageLang, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let here = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    if !maybe_rejection(&response) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // axum's refusals are one short line; anything longer is not one of them.
+    let Ok(bytes) = axum::body::to_bytes(body, 4096).await else {
+        return error_page(parts.status, lang.0, None, &here);
+    };
+    if is_axum_rejection(&bytes) {
+        return error_page(parts.status, lang.0, None, &here);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// A client error answered in plain text, or a wrong method's empty answer (axum gives it no content type).
+fn maybe_rejection(response: &Response) -> bool {
+    let status = response.status();
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    let plain = content_type
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    let bare = content_type.is_none() && status == StatusCode::METHOD_NOT_ALLOWED;
+    status.is_client_error() && (plain || bare)
+}
+
+/// The beginnings of axum's own refusal texts (axum 0.8 `extract::rejection`), and the empty 405.
+fn is_axum_rejection(body: &[u8]) -> bool {
+    const AXUM: [&[u8]; 4] = [
+        b"Invalid URL",
+        b"Failed to deserialize",
+        b"Form requests must have",
+        b"Expected request with",
+    ];
+    body.is_empty() || AXUM.iter().any(|p| body.starts_with(p))
 }
 
 async fn start(State(state): State<Arc<AppState>>, lang: PageLang) -> Response {

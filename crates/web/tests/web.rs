@@ -43,3 +43,5 @@ mod payments;
 mod review;
 #[path = "web/routes.rs"]
 mod routes;
+#[path = "web/staff_words.rs"]
+mod staff_words;

@@ -441,6 +441,7 @@ async fn past_month(
         store.add_to_batch(a, batch, decided.id).await.unwrap();
         store.approve_batch(a, batch, None).await.unwrap();
         store.export_batch(a, batch).await.unwrap();
+        store.confirm_batch_paid(a, batch).await.unwrap();
     }
 }
 

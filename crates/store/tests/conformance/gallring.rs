@@ -314,6 +314,7 @@ async fn paid_month(
     s.add_to_batch(staff, batch, d.id).await.unwrap();
     s.approve_batch(staff, batch, None).await.unwrap();
     s.export_batch(staff, batch).await.unwrap();
+    s.confirm_batch_paid(staff, batch).await.unwrap();
     d.id
 }
 

@@ -442,6 +442,7 @@ async fn a_replacing_decision_pays_only_what_is_due_beyond_what_was_paid(s: &Sql
     assert_eq!(run.total_payable().unwrap(), kr(5000));
     s.approve_batch(&a, run.id, None).await.unwrap();
     s.export_batch(&a, run.id).await.unwrap();
+    s.confirm_batch_paid(&a, run.id).await.unwrap();
     assert!(s.payable_decisions(&[unit]).await.unwrap().is_empty());
     // The court sets 6,200: the next run pays 6,200 − 5,000 = 1,200, once.
     let later = actor("2026-05-04T09:00:00Z");
@@ -470,6 +471,7 @@ async fn a_replacing_decision_pays_only_what_is_due_beyond_what_was_paid(s: &Sql
     );
     s.approve_batch(&later, run2.id, None).await.unwrap();
     s.export_batch(&later, run2.id).await.unwrap();
+    s.confirm_batch_paid(&later, run2.id).await.unwrap();
     assert!(s.payable_decisions(&[unit]).await.unwrap().is_empty());
     // Adding it again pays nothing more; the old decision cannot be paid at all.
     let b = s.create_payment_batch(&later, date(2026, 5, 26)).await.unwrap();
@@ -496,6 +498,7 @@ async fn a_replacing_decision_pays_only_what_is_due_beyond_what_was_paid(s: &Sql
     let run = s.create_payment_run(&a, date(2026, 3, 25), &[e1]).await.unwrap();
     s.approve_batch(&a, run.id, None).await.unwrap();
     s.export_batch(&a, run.id).await.unwrap();
+    s.confirm_batch_paid(&a, run.id).await.unwrap();
     let mut lower = Reconsider {
         decision: e1,
         expected_version: w + 1,

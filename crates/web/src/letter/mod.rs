@@ -9,7 +9,6 @@ pub mod pdf;
 use app::domain::appeal::appeal_deadline;
 use app::letters::DecisionLetter;
 use jiff::civil::date;
-use jiff::tz::TimeZone;
 
 use crate::decision_pages::{calc_parts, outcome_label};
 use crate::decision_texts::DecisionTexts;
@@ -29,7 +28,8 @@ pub fn decision_letter(letter: &DecisionLetter, lang: Lang) -> Result<LetterPdf,
     let t = lang.texts();
     let fonts = pdf::Fonts::load()?;
     let d = &letter.decision;
-    let decided = d.decided_at.to_zoned(TimeZone::UTC);
+    // The PDF's own creation date is metadata in UTC (it carries no offset), not text a reader sees.
+    let decided = d.decided_at.to_zoned(jiff::tz::TimeZone::UTC);
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
     let mut blocks = content(letter, lang);
     for block in &mut blocks {
@@ -115,7 +115,7 @@ fn content(letter: &DecisionLetter, lang: Lang) -> Vec<Block> {
     let t = lang.texts();
     let dt = DecisionTexts::of(lang);
     let d = &letter.decision;
-    let decided_on = d.decided_at.to_zoned(TimeZone::UTC).date();
+    let decided_on = crate::time::date(d.decided_at);
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
     let mut blocks = vec![
         strong(t.letter_authority),

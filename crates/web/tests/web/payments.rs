@@ -87,7 +87,7 @@ async fn a_payment_run_is_prepared_by_one_person_and_approved_by_another() {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = get(&f.router, &run, &kim).await;
-    assert!(page.body.contains("Exporterad") && !page.body.contains("stoppa"));
+    assert!(page.body.contains("Skickad till banken") && !page.body.contains("stoppa"));
 
     for user in ["pol", "ann", "cid"] {
         let cookie = session(&f.router, user).await;
