@@ -18,6 +18,7 @@ pub mod documents;
 pub mod external_auth;
 pub mod letters;
 pub mod paying;
+pub mod queue;
 pub mod reconsidering;
 pub mod review;
 pub mod seed;
@@ -40,6 +41,8 @@ pub mod views {
         DecisionView, DocumentInfo, FollowUpView, HouseholdOverview, MemberView, QueueItem, SubjectRef,
         WorkQueue,
     };
+    // The caseworker's queue (`queue`).
+    pub use store::{QueueEntry, QueueKind, QueuePage, QueueSort, QueueSubject, ViewCounts, Workload};
     // Omprövning and the förvaltningsrätt (`reconsidering`).
     pub use store::{AppealCase, AppealView, ChangeView, ForwardedDocument, Judgment};
 }

@@ -33,6 +33,7 @@ mod money_flow;
 mod packed;
 mod payment_runs;
 mod people;
+mod queue;
 mod read_log;
 mod reconsideration;
 mod records;
@@ -80,6 +81,10 @@ pub use intake::Intake;
 pub use investigation::{CorrectionView, InvestigationRecord, Investigations};
 pub use model::*;
 pub use payment_runs::{BatchSummary, PaymentRuns};
+pub use queue::{
+    AssignmentFacts, OPEN_STATUSES, QueueEntry, QueueKind, QueuePage, QueueQuery, QueueSearch, QueueSort, QueueSubject,
+    QueueView, Queues, ViewCounts, Workload,
+};
 pub use reconsideration::{AppealCase, ChangeView, ForwardedDocument, Judgment, Reconsider, Reconsideration};
 pub use sql::{Backend, SqlStore, StoreConfig, read_log_path};
 pub use worklists::{AppealItem, FollowUpItem, HouseholdAccess, QueueItem, WorkQueue, Worklists};

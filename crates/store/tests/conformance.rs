@@ -1527,5 +1527,7 @@ mod intake;
 mod investigation;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
+#[path = "conformance/queue.rs"]
+mod queue;
 #[path = "conformance/reconsideration.rs"]
 mod reconsideration;

@@ -21,10 +21,13 @@ pub mod oidc;
 pub mod oidc_pages;
 pub mod pages;
 pub mod payment_pages;
+pub mod queue_pages;
+pub mod queue_texts;
 pub mod review_pages;
 pub mod router;
 pub mod security;
 pub mod session;
+pub mod start_pages;
 
 pub use config::Config;
 pub use router::router;
