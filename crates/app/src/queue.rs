@@ -193,6 +193,7 @@ impl App {
             return Err(AppError::Conflict("ansökan är redan beslutad"));
         }
         if facts.assigned_to == to {
+            // Already so (a second click): nothing to change or record.
             return Ok(());
         }
         if let Some(to) = to {
@@ -252,8 +253,11 @@ fn may_assign(actor: &Actor, facts: &AssignmentFacts, to: Option<StaffId>) -> Re
         Role::Caseworker => {
             let me = actor.staff.ok_or(Denied::Role)?;
             match (facts.assigned_to, to) {
-                // Take an unassigned one (or one already mine: nothing to do).
-                (None | Some(_), Some(t)) if t == me && facts.assigned_to.is_none_or(|a| a == me) => Ok(()),
+                // Take an unassigned one.
+                (None, Some(t)) if t == me => Ok(()),
+                // A second click of either: already so, nothing to change.
+                (Some(a), Some(t)) if a == me && t == me => Ok(()),
+                (None, None) => Ok(()),
                 // Hand back my own.
                 (Some(a), None) if a == me => Ok(()),
                 _ => Err(Denied::Role),

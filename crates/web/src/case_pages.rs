@@ -12,18 +12,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use app::AppError;
-use app::access::{Permission, permissions};
-use app::domain::appeal::{appeal_deadline, forward_by};
+use app::access::Permission;
 use app::domain::journal::NoteKind;
 use app::domain::{AppealId, FollowUpId, HouseholdId, PersonId};
 use app::norm::Money;
-use app::views::{HouseholdOverview, WorkQueue};
+use app::views::HouseholdOverview;
 use jiff::civil::Date;
 
 use crate::decision_pages::{appeal_status, outcome_label};
 use crate::i18n::{Lang, Texts};
 use crate::lang::PageLang;
-use crate::pages::{HomePage, NavUser, error_page, internal_error, render, role_label};
+use crate::pages::{NavUser, error_page, internal_error, render};
 use crate::router::AppState;
 use crate::session::Signed;
 
@@ -583,12 +582,4 @@ fn today(state: &AppState) -> Date {
 
 fn date_of(at: jiff::Timestamp) -> Date {
     at.to_zoned(jiff::tz::TimeZone::UTC).date()
-}
-
-fn days_between(from: Date, to: Date) -> i64 {
-    (to - from).get_days().into()
-}
-
-fn date_or_dash(d: Option<Date>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_else(|| "–".to_owned())
 }

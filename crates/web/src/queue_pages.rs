@@ -207,6 +207,8 @@ pub struct Row {
     pub decision: i64,
     pub last_day: String,
     pub can_forward: bool,
+    /// A unit manager's choice of caseworkers for this row: (staff id, name, currently assigned).
+    pub options: Vec<(i64, String, bool)>,
 }
 
 #[derive(Debug, Template)]
@@ -316,7 +318,6 @@ pub async fn queue_page(
     let answer = match state.app.queue(actor, &req).await {
         Ok(a) => a,
         Err(AppError::Invalid { field, reason }) => {
-            let field = if field == "sok" { "sok" } else { field };
             page.errors.push((field, reason));
             return render(StatusCode::BAD_REQUEST, &page);
         }
@@ -379,7 +380,15 @@ pub async fn queue_page(
         .page
         .entries
         .iter()
-        .map(|e| row(e, answer.today, late_before, me, t, lang.0))
+        .map(|e| {
+            let mut r = row(e, answer.today, late_before, me, t, lang.0);
+            r.options = page
+                .caseworkers
+                .iter()
+                .map(|(id, name)| (*id, name.clone(), r.assigned_id == Some(*id)))
+                .collect();
+            r
+        })
         .collect();
     render(status, &page)
 }
@@ -420,6 +429,7 @@ fn row(
         decision: 0,
         last_day: String::new(),
         can_forward: false,
+        options: Vec::new(),
     };
     match &e.subject {
         QueueSubject::Application { id, .. } => {
