@@ -124,6 +124,7 @@ impl App {
         let query = QueueQuery {
             units: actor.units.iter().copied().collect(),
             view,
+            me: actor.staff,
             kind: req.kind,
             status: req.status.clone(),
             month: req.month,

@@ -70,6 +70,8 @@ pub enum QueueSearch {
 pub struct QueueQuery {
     pub units: Vec<UnitId>,
     pub view: QueueView,
+    /// The reader: whose items the "mine" count counts, whichever view is listed.
+    pub me: Option<StaffId>,
     pub kind: QueueKind,
     /// Applications only: `received` or `under_investigation`.
     pub status: Option<String>,
@@ -414,10 +416,8 @@ impl Queues for SqlStore {
         let mut b = Bound::default();
         let k = kind_sql(q, &mut b);
         let mut where_ = filters(q, &k, &mut b);
-        let me = match q.view {
-            QueueView::Mine(s) => s.get(),
-            _ => -1,
-        };
+        // Nobody has staff id -1: a reader without a staff record has nothing of their own.
+        let me = q.me.map_or(-1, StaffId::get);
         let count_sql = format!(
             "SELECT COUNT(*) AS all_n, \
              COALESCE(SUM(CASE WHEN {owner} = {me} THEN 1 ELSE 0 END), 0) AS mine_n, \
@@ -582,19 +582,20 @@ impl Queues for SqlStore {
 
     async fn workload(&self, units: &[UnitId], late_before: Date) -> Result<Workload> {
         let units = id_list(units.iter().map(|u| u.get()));
-        let late = date_text(late_before);
+        // A date we format ourselves ('YYYY-MM-DD'), never user text: inlined like the unit ids, so that the one
+        // value is not bound once per use.
+        let late = format!("'{}'", date_text(late_before));
         let mut rx = self.begin_read().await?;
         let conn = rx.conn();
         let mut w = Workload::default();
         let by_status = sqlx::query(&format!(
             "SELECT a.status, COUNT(*) AS n, \
-             COALESCE(SUM(CASE WHEN a.received_on < $1 THEN 1 ELSE 0 END), 0) AS late_n, \
+             COALESCE(SUM(CASE WHEN a.received_on < {late} THEN 1 ELSE 0 END), 0) AS late_n, \
              COALESCE(SUM(CASE WHEN a.assigned_to IS NULL THEN 1 ELSE 0 END), 0) AS free_n, \
-             COALESCE(SUM(CASE WHEN a.assigned_to IS NULL AND a.received_on < $1 THEN 1 ELSE 0 END), 0) AS free_late \
+             COALESCE(SUM(CASE WHEN a.assigned_to IS NULL AND a.received_on < {late} THEN 1 ELSE 0 END), 0) AS free_late \
              FROM applications a JOIN households h ON h.id = a.household_id \
              WHERE a.status IN {OPEN} AND h.unit_id IN ({units}) GROUP BY a.status"
         ))
-        .bind(late.as_str())
         .fetch_all(&mut *conn)
         .await?;
         for status in OPEN_STATUSES {
@@ -615,13 +616,12 @@ impl Queues for SqlStore {
               WHERE a.assigned_to = s.id AND a.status IN {OPEN} AND h.unit_id IN ({units})) AS n, \
              (SELECT COUNT(*) FROM applications a JOIN households h ON h.id = a.household_id \
               WHERE a.assigned_to = s.id AND a.status IN {OPEN} AND h.unit_id IN ({units}) \
-              AND a.received_on < $1) AS late_n \
+              AND a.received_on < {late}) AS late_n \
              FROM staff s WHERE s.id IN (SELECT ac.staff_id FROM accounts ac \
               JOIN account_units au ON au.account_id = ac.id \
               WHERE ac.active = 1 AND ac.role = 'caseworker' AND au.unit_id IN ({units})) \
              ORDER BY s.name, s.id"
         ))
-        .bind(late.as_str())
         .fetch_all(&mut *conn)
         .await?;
         for r in per {

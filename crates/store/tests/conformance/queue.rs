@@ -64,6 +64,10 @@ fn query(units: &[UnitId], view: QueueView) -> QueueQuery {
     QueueQuery {
         units: units.to_vec(),
         view,
+        me: match view {
+            QueueView::Mine(s) => Some(s),
+            _ => None,
+        },
         kind: QueueKind::Applications,
         status: None,
         month: None,
@@ -234,7 +238,10 @@ pub async fn the_queue_is_filtered_searched_and_paged_in_the_store(s: &SqlStore)
 
     // Filters: late (received before 10 March) is April of h1 only; May only; a status nobody has: nothing.
     let late = s
-        .queue_page(&a, &QueueQuery { before: Some(date(2026, 3, 10)), ..query(&units, QueueView::All) })
+        .queue_page(
+            &a,
+            &QueueQuery { before: Some(date(2026, 3, 10)), me: Some(t.k1), ..query(&units, QueueView::All) },
+        )
         .await
         .unwrap();
     assert_eq!(ids(&late), [t.a1]);

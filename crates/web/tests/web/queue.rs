@@ -90,6 +90,9 @@ async fn caseworkers_take_and_hand_back_and_unit_managers_assign() {
     assert_eq!(r.headers[header::LOCATION], "/arenden?vy=ej-tilldelade");
     assert_eq!(assigned_to(&f.store, app).await, Some(eva_id));
     assert_eq!(scalar(&f.store, ASSIGNS).await, 1);
+    // Every view's tab counts her own, whichever view is shown.
+    let after = get(&f.router, "/arenden?vy=ej-tilldelade", &eva).await;
+    assert!(after.body.contains("Mina ärenden (1)") && after.body.contains("Ej tilldelade (0)"));
     // Her start page is her queue: the application with a button to hand it back.
     let home = get(&f.router, "/hem", &eva).await;
     assert!(home.body.contains("Mina ärenden (1)") && home.body.contains("Alva Ek"), "{}", home.body);
