@@ -23,6 +23,8 @@ test('a caseworker reaches a household from the work queue', async () => {
   assert.equal(new URL(page.url()).pathname, '/hem');
   assert.deepEqual(await seriousViolations(page), []);
 
+  // The start page is the caseworker's own list: the demo gives them some of this month's applications.
+  assert.match(await page.textContent('h2#lista'), /Mina ärenden: ansökningar \([1-9]\d*\)/);
   await page.click('nav >> text=Ärendekö');
   assert.equal(new URL(page.url()).pathname, '/arenden');
   const rows = await page.locator('tbody tr').count();
@@ -46,11 +48,13 @@ test('a caseworker reaches a household from the work queue', async () => {
   await page.click('text=Lägg till bevakning');
   assert.equal(new URL(page.url()).pathname, household);
   assert.match(await page.textContent('#bevakningar ~ table'), /Hyresavi inför december/);
-  await page.goto(server.url + '/arenden');
+  await page.goto(server.url + '/arenden?vy=alla&typ=bevakningar');
   assert.match(await page.textContent('main'), /Hyresavi inför december/);
   assert.deepEqual(await seriousViolations(page), []);
 
   await page.click('text=Logga ut');
+  assert.equal(new URL(page.url()).pathname, '/utloggad');
+  assert.match(await page.textContent('h1'), /Du är utloggad/);
   const res = await page.goto(server.url + '/arenden');
   assert.equal(new URL(page.url()).pathname, '/login', `after sign-out: ${res.status()}`);
 });

@@ -26,12 +26,14 @@ after(async () => {
   rmSync(files, { recursive: true, force: true });
 });
 
+// Each role lands on the page for its work: an applicant on their own pages, staff on /hem.
 async function userPage(username) {
   const browser = await launchBrowser();
   browsers.push(browser);
   const page = await browser.newPage();
   await signIn(page, server.url, username);
-  assert.equal(new URL(page.url()).pathname, '/hem', `${username} signed in`);
+  const start = username.startsWith('sokande') ? '/mina-sidor' : '/hem';
+  assert.equal(new URL(page.url()).pathname, start, `${username} signed in`);
   return page;
 }
 
@@ -54,10 +56,10 @@ test('apply, decide, pay with two people, read the decision', async () => {
   assert.match(await december.textContent(), /kontoutdrag-november\.pdf/);
   assert.deepEqual(await seriousViolations(applicant), []);
 
-  // 2. The caseworker finds it (newest last in the queue), investigates and decides.
+  // 2. The caseworker finds it (all in the unit, newest first), investigates and decides.
   const caseworker = await userPage('handlaggare');
-  await caseworker.click('nav >> text=Ärendekö');
-  await caseworker.locator('tbody tr:has(a[href^="/ansokan/"])', { hasText: '2026-12' }).last()
+  await caseworker.goto(server.url + '/arenden?vy=alla&sortera=inkommen');
+  await caseworker.locator('tbody tr:has(a[href^="/ansokan/"])', { hasText: '2026-12' }).first()
     .locator('a[href^="/ansokan/"]').click();
   assert.match(new URL(caseworker.url()).pathname, /^\/ansokan\/\d+$/);
   assert.match(await caseworker.textContent('main'), /Hyra/);

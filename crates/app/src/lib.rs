@@ -19,6 +19,7 @@ pub mod external_auth;
 pub mod letters;
 pub mod names;
 pub mod paying;
+pub mod queue;
 pub mod reconsidering;
 pub mod review;
 pub mod seed;
@@ -41,6 +42,8 @@ pub mod views {
         DecisionView, DocumentInfo, FollowUpView, HouseholdOverview, MemberView, QueueItem, SubjectRef,
         WorkQueue,
     };
+    // The caseworker's queue (`queue`).
+    pub use store::{QueueEntry, QueueKind, QueuePage, QueueSort, QueueSubject, ViewCounts, Workload};
     // Omprövning and the förvaltningsrätt (`reconsidering`).
     pub use store::{AppealCase, AppealView, ChangeView, ForwardedDocument, Judgment};
 }

@@ -15,7 +15,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use norm::contract::{CalcRequest, CalcResponse};
 use norm::{Money, Month, RuleBook};
-use store::{AccountStore, Intake, MonthDecision, NewAccount, NewPerson, SqlStore, Store, StoreError};
+use store::{
+    AccountStore, Intake, MonthDecision, NewAccount, NewPerson, Queues, SqlStore, Store, StoreError,
+};
 use synth::{Municipality, StaffRole as SynthRole};
 
 mod casework;
@@ -30,6 +32,12 @@ pub const DEMO_STAFF_ACCOUNTS: [(&str, Role); 7] = [
     ("revisor", Role::Auditor),
     ("admin", Role::Administrator),
 ];
+/// How many of this month's open applications the demo caseworker has at the start.
+pub const DEMO_ASSIGNED: usize = 12;
+/// Appeals that arrived longer ago than this have been handled in the demo's history; newer ones are open.
+const OPEN_APPEAL_DAYS: i64 = 35;
+/// In the demo's history the förvaltningsrätt judges a forwarded appeal this many days after it was forwarded.
+const COURT_DAYS: i64 = 90;
 /// Applicants `sokande1` .. `sokande5`.
 pub const DEMO_APPLICANTS: usize = 5;
 
@@ -168,6 +176,8 @@ pub async fn build(
         }
     }
     let mut decisions: BTreeMap<(synth::HouseholdId, Month), DecisionId> = BTreeMap::new();
+    // This month's applications, still open, by unit: some go to the demo caseworker below.
+    let mut open_applications: Vec<(UnitId, domain::ApplicationId)> = Vec::new();
     let months = by_month.len() as u64;
     for (i, (month, rows)) in by_month.iter().enumerate() {
         progress("månader", i as u64, months);
@@ -185,6 +195,9 @@ pub async fn build(
                     // What the applicant declared: the caseworker's calculation starts from it.
                     store.attach_request(&a, app.id, &m.request).await?;
                     report.open_applications += 1;
+                    if let Some(&unit) = units.get(&case.unit) {
+                        open_applications.push((unit, app.id));
+                    }
                 }
             }
             continue;
@@ -228,8 +241,9 @@ pub async fn build(
         };
         let a = actor_on(&actor, appeal.received);
         store.serve_decision(&a, decision, appeal.served).await?;
-        store.receive_appeal(&a, decision, appeal.received).await?;
+        let received = store.receive_appeal(&a, decision, appeal.received).await?;
         report.appeals += 1;
+        handle_old_appeal(store, &actor, received, today).await?;
     }
 
     // Recoveries: the amount wrongly paid is the month's assistance minus the assistance with the undeclared income.
@@ -281,6 +295,7 @@ pub async fn build(
     // Sign-ins for the demo. The demo applicants live in the demo caseworker's unit, so that one can follow an
     // application from the e-service to the decision with the demo accounts.
     let mut caseworker_unit = None;
+    let mut demo_caseworker = None;
     for (username, role) in DEMO_STAFF_ACCOUNTS {
         let member = staff
             .values()
@@ -289,6 +304,9 @@ pub async fn build(
         let (staff_id, unit, name, _) = member.clone();
         if role == Role::Caseworker {
             caseworker_unit = Some(unit);
+        }
+        if role == Role::Caseworker {
+            demo_caseworker = Some(staff_id);
         }
         let units_for = account_units(role, unit, &town.units, &units);
         create_demo_account(
@@ -304,6 +322,17 @@ pub async fn build(
         )
         .await?;
         report.accounts += 1;
+    }
+    // "Mina ärenden" is not empty at the first sign-in: the oldest of this month's applications in the demo
+    // caseworker's unit are theirs; the rest stay unassigned for the queue's "Ej tilldelade".
+    if let (Some(staff_id), Some(unit)) = (demo_caseworker, caseworker_unit) {
+        for (_, app) in open_applications
+            .iter()
+            .filter(|(u, _)| *u == unit)
+            .take(DEMO_ASSIGNED)
+        {
+            store.assign_application(&actor, *app, None, Some(staff_id)).await?;
+        }
     }
     let mut applicants = 0;
     for case in town
@@ -343,6 +372,45 @@ pub async fn build(
         report.accounts += 1;
     }
     Ok(report)
+}
+
+/// An appeal older than [`OPEN_APPEAL_DAYS`] is history, not work: one that came in time was forwarded to the
+/// förvaltningsrätt within the week and, once [`COURT_DAYS`] have passed, judged (avslag: the decision stands). So
+/// the queue shows this month's and last month's appeals, as a real one would, and not one from years ago.
+async fn handle_old_appeal(
+    store: &SqlStore,
+    system: &Actor,
+    appeal: store::AppealView,
+    today: Date,
+) -> Result<(), SeedError> {
+    let days = |n: i64| jiff::Span::new().days(n);
+    let open_from = today
+        .checked_sub(days(OPEN_APPEAL_DAYS))
+        .map_err(|e| SeedError::Invalid(e.to_string()))?;
+    if appeal.received_on >= open_from || appeal.status != domain::appeal::AppealStatus::InTime {
+        return Ok(());
+    }
+    let forwarded = appeal
+        .received_on
+        .checked_add(days(domain::appeal::FORWARD_WITHIN_DAYS))
+        .map_err(|e| SeedError::Invalid(e.to_string()))?;
+    store
+        .forward_appeal(&actor_on(system, forwarded), appeal.id)
+        .await?;
+    let judged = forwarded
+        .checked_add(days(COURT_DAYS))
+        .map_err(|e| SeedError::Invalid(e.to_string()))?;
+    if judged < today {
+        store
+            .record_court_outcome(
+                &actor_on(system, judged),
+                appeal.id,
+                domain::appeal::CourtOutcome::Avslag,
+                None,
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 fn role_of(role: SynthRole) -> Role {

@@ -34,6 +34,7 @@ mod names;
 mod packed;
 mod payment_runs;
 mod people;
+mod queue;
 mod read_log;
 mod reconsideration;
 mod records;
@@ -84,6 +85,10 @@ pub use investigation::{CorrectionView, InvestigationRecord, Investigations};
 pub use model::*;
 pub use names::{ActorName, HouseholdPerson, PersonName};
 pub use payment_runs::{BatchSummary, PaymentLine, PaymentRuns, RunLines};
+pub use queue::{
+    AssignmentFacts, OPEN_STATUSES, QueueEntry, QueueKind, QueuePage, QueueQuery, QueueSearch, QueueSort, QueueSubject,
+    QueueView, Queues, ViewCounts, Workload,
+};
 pub use reconsideration::{AppealCase, ChangeView, ForwardedDocument, Judgment, Reconsider, Reconsideration};
 pub use sql::{Backend, SqlStore, StoreConfig, read_log_path};
 pub use worklists::{AppealItem, FollowUpItem, HouseholdAccess, QueueItem, WorkQueue, Worklists};

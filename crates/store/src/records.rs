@@ -142,6 +142,7 @@ pub(crate) async fn receive_in_tx(
         json!({ "household": household, "application": app.id }),
     )
     .await?;
+    crate::queue::continue_assignment(tx, actor, household, app.id).await?;
     Ok(app)
 }
 

@@ -1551,5 +1551,7 @@ mod intake;
 mod investigation;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
+#[path = "conformance/queue.rs"]
+mod queue;
 #[path = "conformance/reconsideration.rs"]
 mod reconsideration;

@@ -990,21 +990,6 @@ fn form_refusal(
     }
 }
 
-// --- the work queue ---------------------------------------------------------------------------------------------------
-
-/// The queue's appeals: a judgment to carry out says so (or that the case is to be decided again), in place of the
-/// appeal's status.
-pub(crate) fn queue_statuses(rows: &mut [crate::case_pages::AppealQueueRow], lang: Lang) {
-    let ct = court_texts(lang);
-    for r in rows.iter_mut().filter(|r| r.to_carry_out) {
-        r.status = if r.decide_again {
-            ct.queue_decide_again
-        } else {
-            ct.queue_to_carry_out
-        };
-    }
-}
-
 // --- the household page's list of decisions -------------------------------------------------------------------------
 
 /// One decision of the household, with how it came about and what became of it.

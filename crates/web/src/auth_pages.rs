@@ -97,12 +97,20 @@ pub async fn submit(
         .await
     {
         Ok(session) => {
+            // A plain `/` means the role's start page (`start_pages::start_path`).
+            let target = if next == "/" {
+                match state.app.session(&session.token).await {
+                    Ok(Some(s)) => crate::start_pages::start_path(s.actor.role).to_owned(),
+                    _ => "/hem".to_owned(),
+                }
+            } else {
+                next
+            };
             let jar = jar.remove(removal(LOGIN_CSRF_COOKIE)).add(cookie(
                 SESSION_COOKIE,
                 session.token,
                 state.config.secure_cookies,
             ));
-            let target = if next == "/" { "/hem".to_owned() } else { next };
             (jar, Redirect::to(&target)).into_response()
         }
         Err(AppError::BadCredentials) => {
@@ -144,7 +152,8 @@ pub async fn logout(
     if let Err(e) = state.app.sign_out(&signed.signed_in.actor, &signed.token).await {
         return internal_error(&e);
     }
-    (jar.remove(removal(SESSION_COOKIE)), Redirect::to("/")).into_response()
+    // A page that says so (`/utloggad`), not a silent return to the sign-in form.
+    (jar.remove(removal(SESSION_COOKIE)), Redirect::to("/utloggad")).into_response()
 }
 
 /// The sign-in page with a fresh login CSRF token (cookie and field) and the given problems: for the external

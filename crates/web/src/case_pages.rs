@@ -1,5 +1,5 @@
-//! The signed-in pages: home, the caseworker's work queue and the household page, with the household page's forms
-//! (follow-ups, journal notes) and forwarding an appeal from the queue.
+//! The household page, with its forms (follow-ups, journal notes), and forwarding an appeal from the queue (the
+//! queue itself is `queue_pages`, the start pages `start_pages`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,203 +12,19 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use app::AppError;
-use app::access::{Permission, permissions};
-use app::domain::appeal::{appeal_deadline, forward_by};
+use app::access::Permission;
 use app::domain::journal::NoteKind;
 use app::domain::{AppealId, FollowUpId, HouseholdId, PersonId};
 use app::norm::Money;
-use app::views::{HouseholdOverview, WorkQueue};
+use app::views::HouseholdOverview;
 use jiff::civil::Date;
 
 use crate::decision_pages::{appeal_status, outcome_label};
 use crate::i18n::{Lang, Texts};
 use crate::lang::PageLang;
-use crate::pages::{HomePage, NavUser, error_page, internal_error, render, role_label};
+use crate::pages::{NavUser, error_page, internal_error, render};
 use crate::router::AppState;
 use crate::session::Signed;
-
-pub async fn home(lang: PageLang, signed: Signed) -> Response {
-    let actor = &signed.signed_in.actor;
-    let page = HomePage {
-        lang: lang.0,
-        t: lang.texts(),
-        user: Some(NavUser::new(&signed.signed_in, lang.0)),
-        here: "/hem".to_owned(),
-        display_name: actor.display_name.clone(),
-        role_label: role_label(actor.role, lang.0),
-        permissions: permissions(actor.role)
-            .iter()
-            .map(|p| permission_code(*p))
-            .collect(),
-    };
-    render(StatusCode::OK, &page)
-}
-
-// --- the work queue ---------------------------------------------------------------------------------------------
-
-#[derive(Debug)]
-pub struct QueueRow {
-    pub application: i64,
-    pub received: String,
-    pub days: i64,
-    pub month: String,
-    pub household: i64,
-    pub members: String,
-    pub status: &'static str,
-}
-
-#[derive(Debug)]
-pub struct FollowUpQueueRow {
-    pub due: String,
-    pub overdue: bool,
-    pub household: i64,
-    pub members: String,
-    pub reason: String,
-}
-
-#[derive(Debug)]
-pub struct AppealQueueRow {
-    pub id: i64,
-    /// A judgment the board has to carry out (or a case to decide again after återförvisning).
-    pub to_carry_out: bool,
-    /// ... after återförvisning: the case is to be decided again.
-    pub decide_again: bool,
-    pub decision: i64,
-    pub month: String,
-    pub household: i64,
-    pub members: String,
-    pub received: String,
-    pub last_day: String,
-    pub forward_by: String,
-    pub overdue: bool,
-    pub status: &'static str,
-    pub can_forward: bool,
-}
-
-#[derive(Debug, Template)]
-#[template(path = "queue.html")]
-pub struct QueuePage {
-    pub lang: Lang,
-    pub t: &'static Texts,
-    pub user: Option<NavUser>,
-    pub here: String,
-    pub csrf_token: String,
-    pub rows: Vec<QueueRow>,
-    pub follow_ups: Vec<FollowUpQueueRow>,
-    pub appeals: Vec<AppealQueueRow>,
-    pub error: Option<String>,
-}
-
-pub async fn queue(State(state): State<Arc<AppState>>, lang: PageLang, signed: Signed) -> Response {
-    queue_page(&state, &signed, lang, None, StatusCode::OK).await
-}
-
-async fn queue_page(
-    state: &AppState,
-    signed: &Signed,
-    lang: PageLang,
-    error: Option<String>,
-    status: StatusCode,
-) -> Response {
-    let t = lang.texts();
-    let user = Some(NavUser::new(&signed.signed_in, lang.0));
-    let actor = &signed.signed_in.actor;
-    let today = today(state);
-    match state.app.work_queue(actor).await {
-        Ok(q) => {
-            let mut rows = queue_rows(q, today, t);
-            crate::appeal_pages::queue_statuses(&mut rows.appeals, lang.0);
-            if actor.require(Permission::Decide).is_err() {
-                for a in &mut rows.appeals {
-                    a.can_forward = false;
-                }
-            }
-            render(
-                status,
-                &QueuePage {
-                    lang: lang.0,
-                    t,
-                    user,
-                    here: "/arenden".to_owned(),
-                    csrf_token: signed.signed_in.csrf_token.clone(),
-                    rows: rows.rows,
-                    follow_ups: rows.follow_ups,
-                    appeals: rows.appeals,
-                    error,
-                },
-            )
-        }
-        Err(e) => app_error(e, lang, user, "/arenden"),
-    }
-}
-
-/// The rows of the queue's three sections.
-pub(crate) struct QueueRows {
-    rows: Vec<QueueRow>,
-    follow_ups: Vec<FollowUpQueueRow>,
-    appeals: Vec<AppealQueueRow>,
-}
-
-fn queue_rows(q: WorkQueue, today: Date, t: &'static Texts) -> QueueRows {
-    let names = |members: &[(PersonId, String, bool)]| {
-        members
-            .iter()
-            .map(|(_, name, _)| name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    QueueRows {
-        rows: q
-            .applications
-            .iter()
-            .map(|i| QueueRow {
-                application: i.application.get(),
-                received: i.received_on.to_string(),
-                days: days_between(i.received_on, today),
-                month: i.month.to_string(),
-                household: i.household.get(),
-                members: names(&i.members),
-                status: t.application_status(&i.status),
-            })
-            .collect(),
-        follow_ups: q
-            .follow_ups
-            .iter()
-            .map(|f| FollowUpQueueRow {
-                due: f.follow_up.due_on.to_string(),
-                overdue: f.follow_up.due_on < today,
-                household: f.follow_up.household.get(),
-                members: names(&f.members),
-                reason: f.follow_up.reason.clone(),
-            })
-            .collect(),
-        appeals: q
-            .appeals
-            .iter()
-            .map(|a| {
-                let by = forward_by(a.appeal.received_on);
-                AppealQueueRow {
-                    id: a.appeal.id.get(),
-                    to_carry_out: matches!(a.appeal.status, app::domain::appeal::AppealStatus::Judged(_)),
-                    decide_again: a.appeal.status
-                        == app::domain::appeal::AppealStatus::Judged(
-                            app::domain::appeal::CourtOutcome::Aterforvisat,
-                        ),
-                    decision: a.appeal.decision.get(),
-                    month: a.month.to_string(),
-                    household: a.household.get(),
-                    members: names(&a.members),
-                    received: a.appeal.received_on.to_string(),
-                    last_day: date_or_dash(appeal_deadline(a.appeal.served_on)),
-                    forward_by: date_or_dash(by),
-                    overdue: by.is_some_and(|d| d < today),
-                    status: appeal_status(a.appeal.status, t),
-                    can_forward: a.appeal.status == app::domain::appeal::AppealStatus::InTime,
-                }
-            })
-            .collect(),
-    }
-}
 
 // --- the household page ------------------------------------------------------------------------------------------
 
@@ -766,9 +582,14 @@ pub async fn forward_appeal(
         .forward_appeal(&signed.signed_in.actor, AppealId(id))
         .await
     {
-        Ok(_) => Redirect::to("/arenden#overklaganden").into_response(),
+        Ok(_) => Redirect::to("/arenden?vy=alla&typ=overklaganden").into_response(),
         Err(AppError::Invalid { reason, .. }) => {
-            queue_page(&state, &signed, lang, Some(reason), StatusCode::CONFLICT).await
+            let pairs = [
+                ("vy".to_owned(), "alla".to_owned()),
+                ("typ".to_owned(), "overklaganden".to_owned()),
+            ];
+            let message = Some((StatusCode::CONFLICT, "lista", reason));
+            crate::queue_pages::queue_page(&state, &signed, lang, &pairs, message).await
         }
         Err(e) => app_error(e, lang, Some(NavUser::new(&signed.signed_in, lang.0)), "/arenden"),
     }
@@ -808,12 +629,4 @@ fn today(state: &AppState) -> Date {
 
 fn date_of(at: jiff::Timestamp) -> Date {
     crate::time::date(at)
-}
-
-fn days_between(from: Date, to: Date) -> i64 {
-    (to - from).get_days().into()
-}
-
-fn date_or_dash(d: Option<Date>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_else(|| "–".to_owned())
 }

@@ -22,12 +22,15 @@ pub mod oidc;
 pub mod oidc_pages;
 pub mod pages;
 pub mod payment_pages;
+pub mod queue_pages;
+pub mod queue_texts;
 pub mod review_pages;
 pub mod router;
 pub mod security;
 pub mod session;
 pub mod staff_texts;
 pub mod time;
+pub mod start_pages;
 
 pub use config::Config;
 pub use router::router;

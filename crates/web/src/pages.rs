@@ -25,7 +25,8 @@ impl NavUser {
         let t = lang.texts();
         let actor = &signed.actor;
         let mut links = Vec::new();
-        if actor.require(Permission::ReadCase).is_ok() && !actor.units.is_empty() {
+        // The job coach's working view comes with a later issue; their start page says what they can do meanwhile.
+        if actor.require(Permission::ReadCase).is_ok() && !actor.units.is_empty() && actor.role != Role::JobCoach {
             links.push(("/arenden", t.work_queue));
         }
         if actor.require(Permission::PreparePayments).is_ok()
@@ -110,18 +111,6 @@ pub struct EidUnknownPage {
     pub t: &'static Texts,
     pub user: Option<NavUser>,
     pub here: String,
-}
-
-#[derive(Debug, Template)]
-#[template(path = "home.html")]
-pub struct HomePage {
-    pub lang: Lang,
-    pub t: &'static Texts,
-    pub user: Option<NavUser>,
-    pub here: String,
-    pub display_name: String,
-    pub role_label: &'static str,
-    pub permissions: Vec<&'static str>,
 }
 
 #[derive(Debug)]

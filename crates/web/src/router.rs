@@ -3,17 +3,17 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::config::Config;
 use crate::lang::PageLang;
-use crate::pages::{StartPage, error_page, render};
+use crate::pages::error_page;
 use crate::{
     api, appeal_pages, application_pages, apply_pages, auth_pages, case_pages, decision_pages,
-    document_pages, eid_pages, lang, oidc, oidc_pages, payment_pages, review_pages, security,
+    document_pages, eid_pages, lang, oidc, oidc_pages, payment_pages, queue_pages, review_pages, security, start_pages,
 };
 
 #[derive(Debug)]
@@ -43,15 +43,19 @@ impl AppState {
 
 pub fn router(state: Arc<AppState>) -> Router {
     let mut router = Router::new()
-        .route("/", get(start))
+        .route("/", get(start_pages::root))
+        .route("/utloggad", get(start_pages::signed_out))
         .route("/login", get(auth_pages::form).post(auth_pages::submit))
         .route(oidc_pages::START_PATH, get(oidc_pages::start))
         .route(oidc_pages::CALLBACK_PATH, get(oidc_pages::callback))
         .route(eid_pages::START_PATH, get(eid_pages::start))
         .route(eid_pages::CALLBACK_PATH, get(eid_pages::callback))
         .route("/logout", post(auth_pages::logout))
-        .route("/hem", get(case_pages::home))
-        .route("/arenden", get(case_pages::queue))
+        .route("/hem", get(start_pages::home))
+        .route("/arenden", get(queue_pages::queue))
+        .route("/ansokan/{id}/ta", post(queue_pages::take))
+        .route("/ansokan/{id}/lamna", post(queue_pages::hand_back))
+        .route("/ansokan/{id}/tilldela", post(queue_pages::assign))
         .route("/hushall/{id}", get(case_pages::household))
         .route("/hushall/{id}/bevakning", post(case_pages::add_follow_up))
         .route("/hushall/{id}/journal", post(case_pages::add_note))
@@ -173,17 +177,6 @@ fn is_axum_rejection(body: &[u8]) -> bool {
         b"Expected request with",
     ];
     body.is_empty() || AXUM.iter().any(|p| body.starts_with(p))
-}
-
-async fn start(State(state): State<Arc<AppState>>, lang: PageLang) -> Response {
-    let page = StartPage {
-        lang: lang.0,
-        t: lang.texts(),
-        user: None,
-        here: "/".to_owned(),
-        demo_mode: state.config.demo_mode,
-    };
-    render(StatusCode::OK, &page)
 }
 
 async fn stylesheet() -> Response {

@@ -37,6 +37,8 @@ mod letter;
 mod oidc;
 #[path = "web/pages.rs"]
 mod pages;
+#[path = "web/queue.rs"]
+mod queue;
 #[path = "web/payments.rs"]
 mod payments;
 #[path = "web/review.rs"]

@@ -37,7 +37,7 @@ async fn an_applicant_applies_online_and_the_caseworker_sees_the_declaration() {
 
     // The caseworker finds it in the queue and sees the engine's calculation of what was declared.
     let kim = session(&f.router, "kim").await;
-    let queue = get(&f.router, "/arenden", &kim).await;
+    let queue = get(&f.router, "/arenden?vy=alla", &kim).await;
     let marker = "<a href=\"/ansokan/";
     let ids: Vec<&str> = queue
         .body

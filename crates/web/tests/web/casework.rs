@@ -152,9 +152,9 @@ async fn a_follow_up_is_listed_in_the_queue_until_it_is_done() {
     let page = get(&f.router, &path, &kim).await;
     assert!(page.body.contains("Hyresavi för april") && page.body.contains("Planen ses över"));
     assert!(page.body.contains("Test kim"), "the creator is named");
-    let queue = get(&f.router, "/arenden", &kim).await;
+    let queue = get(&f.router, "/arenden?vy=alla&typ=bevakningar", &kim).await;
     assert!(
-        queue.body.contains("Bevakningar som förfaller (1)"),
+        queue.body.contains("Alla i mina enheter: bevakningar (1)"),
         "{}",
         queue.body
     );
@@ -192,8 +192,8 @@ async fn a_follow_up_is_listed_in_the_queue_until_it_is_done() {
         r.headers[header::LOCATION],
         format!("/hushall/{}#bevakningar", f.household).as_str()
     );
-    let queue = get(&f.router, "/arenden", &kim).await;
-    assert!(queue.body.contains("Bevakningar som förfaller (0)") && !queue.body.contains("Hyresavi"));
+    let queue = get(&f.router, "/arenden?vy=alla&typ=bevakningar", &kim).await;
+    assert!(queue.body.contains("Alla i mina enheter: bevakningar (0)") && !queue.body.contains("Hyresavi"));
     let page = get(&f.router, &path, &kim).await;
     assert!(page.body.contains("<summary>") && page.body.contains("Hyresavi för april"));
     // A second click changes nothing.
@@ -312,7 +312,7 @@ async fn the_queue_lists_appeals_with_their_deadlines_and_a_caseworker_forwards_
         .await
         .unwrap();
     let kim = session(&f.router, "kim").await;
-    let queue = get(&f.router, "/arenden", &kim).await;
+    let queue = get(&f.router, "/arenden?vy=alla&typ=overklaganden", &kim).await;
     assert!(queue.body.contains("Överklaganden"), "{}", queue.body);
     // Served 20 February: the last day to appeal is three weeks later; forwarded within a week of receipt.
     assert!(queue.body.contains("2026-03-13"), "appeal deadline");
@@ -348,7 +348,7 @@ async fn the_queue_lists_appeals_with_their_deadlines_and_a_caseworker_forwards_
     let r = post(&f.router, &form, &kim, &format!("csrf_token={csrf}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(status().await, "forwarded_to_court");
-    let queue = get(&f.router, "/arenden", &kim).await;
+    let queue = get(&f.router, "/arenden?vy=alla&typ=overklaganden", &kim).await;
     assert!(!queue.body.contains(&form));
     // Forwarding it again is a clear refusal on the queue page, and changes nothing.
     let r = post(&f.router, &form, &kim, &format!("csrf_token={csrf}")).await;

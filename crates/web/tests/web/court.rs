@@ -205,7 +205,7 @@ async fn the_courts_judgment_is_checked_recorded_once_and_carried_out() {
     assert_eq!(snapshot(&f.store).await, before);
 
     // The queue lists the judgment to carry out.
-    let queue = get(&f.router, "/arenden", &kim).await;
+    let queue = get(&f.router, "/arenden?vy=alla&typ=overklaganden", &kim).await;
     assert!(queue.body.contains("Dom att verkställa"));
 
     // Carrying it out: a negative amount is refused next to its field; then the court's amount.

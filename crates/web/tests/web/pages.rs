@@ -137,14 +137,14 @@ async fn caseworkers_see_their_own_units_households_only() {
     let r = get(&f.router, &path, &kim).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Alva Ek") && r.body.contains("19800517-1239"));
-    let q = get(&f.router, "/arenden", &kim).await;
+    let q = get(&f.router, "/arenden?vy=alla", &kim).await;
     assert!(q.body.contains("Alva Ek") && q.body.contains("Inkommen"));
 
     let lo = session(&f.router, "lo").await;
     let r = get(&f.router, &path, &lo).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.body.contains("Alva") && !r.body.contains("19800517"));
-    assert!(!get(&f.router, "/arenden", &lo).await.body.contains("Alva"));
+    assert!(!get(&f.router, "/arenden?vy=alla", &lo).await.body.contains("Alva"));
 }
 
 #[tokio::test]

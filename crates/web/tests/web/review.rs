@@ -194,7 +194,7 @@ async fn an_administrator_creates_a_user_who_can_then_sign_in() {
 
     // The new caseworker signs in and sees the queue of unit 1.
     let new = session_with(&f.router, "nyhandl", "ett-langt-losenord").await;
-    let queue = get(&f.router, "/arenden", &new).await;
+    let queue = get(&f.router, "/arenden?vy=alla", &new).await;
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains("Alva"));
 
@@ -215,7 +215,7 @@ async fn an_administrator_creates_a_user_who_can_then_sign_in() {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let new = session_with(&f.router, "nyhandl", "ett-langt-losenord").await;
-    assert!(!get(&f.router, "/arenden", &new).await.body.contains("Alva"));
+    assert!(!get(&f.router, "/arenden?vy=alla", &new).await.body.contains("Alva"));
 
     // A grant, shown by person id only, and revoked again.
     let r = post(
@@ -248,7 +248,7 @@ async fn an_administrator_creates_a_user_who_can_then_sign_in() {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        get(&f.router, "/arenden", &new).await.status,
+        get(&f.router, "/arenden?vy=alla", &new).await.status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
