@@ -50,9 +50,10 @@ impl App {
         &self,
         actor: &Actor,
         decision: DecisionId,
+        page: &str,
     ) -> Result<ApplicantView, AppError> {
         let person = actor.person.ok_or(Denied::Role)?;
-        let ctx = self.audit_ctx(actor, &format!("beslut/{decision}/brev"));
+        let ctx = self.audit_ctx(actor, page);
         Ok(self
             .store
             .applicant_view(&ctx, person, ApplicantScope::Decision(decision))

@@ -107,9 +107,35 @@ impl App {
         actor: &Actor,
         id: ApplicationId,
     ) -> Result<ApplicationCase, AppError> {
+        self.application_case_in(actor, id, norm::Lang::Sv).await
+    }
+
+    /// [`App::application_case`] with the calculations worded in `lang` and members by name (read with the
+    /// household's members, an audited read; a protected member the actor has no grant for is masked).
+    pub async fn application_case_in(
+        &self,
+        actor: &Actor,
+        id: ApplicationId,
+        lang: norm::Lang,
+    ) -> Result<ApplicationCase, AppError> {
         let page = format!("ansokan/{id}");
         let ctx = self.checked(actor, id, &page, Permission::ReadCase).await?;
         let application = self.store.application(&ctx, id).await?;
+        // Everyone who has ever been a member is in the overview's membership, so the day only has to be valid.
+        let on = domain::membership::first_day(application.month)
+            .unwrap_or_else(|| ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date());
+        let household = self
+            .store
+            .household_overview(&ctx, application.household, on)
+            .await?;
+        let names = crate::shown::MemberNames::new(
+            actor,
+            lang,
+            household
+                .membership
+                .iter()
+                .map(|m| (m.person.id, m.person.name.as_str(), m.person.protection)),
+        );
         let mut record = self.store.investigation(&ctx, id).await?;
         // The page shows the calculation as a decision made today would quote it.
         let today = norm_date(ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date())?;
@@ -129,10 +155,10 @@ impl App {
         let declared_calculation = record
             .declared
             .as_ref()
-            .map(|r| self.calculate_for_decision(r).map_err(|e| e.to_string()));
+            .map(|r| self.calculate_shown(r, lang, &names).map_err(|e| e.to_string()));
         let calculation = established
             .as_ref()
-            .map(|r| self.calculate_for_decision(r).map_err(|e| e.to_string()));
+            .map(|r| self.calculate_shown(r, lang, &names).map_err(|e| e.to_string()));
         let documents = self.store.application_documents(&ctx, id).await?;
         Ok(ApplicationCase {
             application,

@@ -4,6 +4,7 @@
 //! decision's month.
 
 use domain::DecisionId;
+use domain::person::{PostalAddress, ProtectedIdentity};
 use norm::Month;
 use norm::contract::Role;
 use store::{DecisionView, PersonView, Store, Worklists};
@@ -26,6 +27,13 @@ pub struct DecisionLetter {
     /// an applicant's, the adults who were members during its month, less a protected person other than the
     /// applicant.
     pub addressees: Vec<PersonView>,
+    /// The names of the month's members the reader may see, by the engine's member id (a protected person the
+    /// reader may not see is left out, and so masked in the lines; see [`crate::shown::MemberNames`]).
+    pub member_names: std::collections::BTreeMap<String, String>,
+    /// The address lines under the recipient's name (the first addressee, the household's applicant): the postal
+    /// address from the register, Skatteverket's forwarding for skyddad folkbokföring (never the address), or none
+    /// when none is stored. Empty on the decision page, which does not read it.
+    pub recipient_address: Vec<String>,
 }
 
 /// Never prints names or personnummer.
@@ -44,11 +52,54 @@ impl App {
     /// page (it is the same decision, with the same appeal instructions). The addressees' names are read as an
     /// audited household read (one record per member) for the letter's page.
     pub async fn decision_letter(&self, actor: &Actor, id: DecisionId) -> Result<DecisionLetter, AppError> {
+        let page = format!("beslut/{id}/brev");
+        let mut letter = self.decision_with_names(actor, id, &page).await?;
+        if let Some(recipient) = letter.addressees.first() {
+            let protection = recipient.protection;
+            // A hidden address is not even read: the letter goes through Skatteverket.
+            let address = match protection {
+                ProtectedIdentity::SkyddadFolkbokforing | ProtectedIdentity::FingeradePersonuppgifter => None,
+                ProtectedIdentity::None | ProtectedIdentity::Sekretessmarkering => {
+                    let ctx = self.audit_ctx(actor, &page);
+                    self.store.postal_address(&ctx, recipient.id).await?
+                }
+            };
+            letter.recipient_address = PostalAddress::letter_lines(address.as_ref(), protection);
+        }
+        Ok(letter)
+    }
+
+    /// The decision page's read: the same as the letter's (the page shows the same calculation with the same
+    /// names), recorded as the page's.
+    pub async fn decision_page(&self, actor: &Actor, id: DecisionId) -> Result<DecisionLetter, AppError> {
+        self.decision_with_names(actor, id, &format!("beslut/{id}")).await
+    }
+
+    /// The calculation of the decision as the letter or page shows it: in `lang`, members by name.
+    pub fn letter_calculation(
+        &self,
+        letter: &DecisionLetter,
+        lang: norm::Lang,
+    ) -> Option<crate::shown::ShownCalculation> {
+        let names = crate::shown::MemberNames::from_map(letter.member_names.clone(), lang);
+        letter
+            .decision
+            .calculation
+            .as_ref()
+            .map(|c| self.show_frozen(c, lang, &names))
+    }
+
+    async fn decision_with_names(
+        &self,
+        actor: &Actor,
+        id: DecisionId,
+        page: &str,
+    ) -> Result<DecisionLetter, AppError> {
         let decision = self.decision(actor, id).await?;
         if actor.require(Permission::ApplyOwn).is_ok() {
-            return self.applicants_letter(actor, decision).await;
+            return self.applicants_letter(actor, decision, page).await;
         }
-        let ctx = self.audit_ctx(actor, &format!("beslut/{id}/brev"));
+        let ctx = self.audit_ctx(actor, page);
         let access = self.store.decision_access(id).await?;
         let decided_on = decision.decided_at.to_zoned(jiff::tz::TimeZone::UTC).date();
         let household = self
@@ -64,6 +115,14 @@ impl App {
         let unit = household.unit_name.clone();
         // The case file names everyone who decided on the household, this decision's decider among them.
         let decided_by = household.names.get(&decision.decided_by).cloned();
+        // Everyone who has been a member: the month's members are among them, whatever the day of the decision.
+        let member_names = crate::shown::visible_names(
+            actor,
+            household
+                .membership
+                .iter()
+                .map(|m| (m.person.id, m.person.name.as_str(), m.person.protection)),
+        );
         let addressees = household
             .members
             .into_iter()
@@ -76,6 +135,8 @@ impl App {
             unit,
             decided_by,
             addressees,
+            member_names,
+            recipient_address: Vec::new(),
         })
     }
 
@@ -86,8 +147,9 @@ impl App {
         &self,
         actor: &Actor,
         decision: DecisionView,
+        page: &str,
     ) -> Result<DecisionLetter, AppError> {
-        let view = self.applicant_letter_view(actor, decision.id).await?;
+        let view = self.applicant_letter_view(actor, decision.id, page).await?;
         // `App::decision` has checked that the decision's month is one of the applicant's, so the view holds it.
         let month = view
             .months
@@ -106,12 +168,23 @@ impl App {
             .filter(|m| m.role == Role::Adult)
             .filter_map(|m| m.person.clone())
             .collect();
+        // The view names the month's members the applicant may see (a protected co-member is `None`: masked).
+        let member_names = crate::shown::visible_names(
+            actor,
+            month
+                .members
+                .iter()
+                .filter_map(|m| m.person.as_ref())
+                .map(|p| (p.id, p.name.as_str(), p.protection)),
+        );
         Ok(DecisionLetter {
             month: Some(month.application.month),
             decision,
             unit,
             decided_by,
             addressees,
+            member_names,
+            recipient_address: Vec::new(),
         })
     }
 }

@@ -24,6 +24,7 @@ pub mod reconsidering;
 pub mod review;
 pub mod seed;
 pub mod service;
+pub mod shown;
 
 pub use access::{Actor, Permission, Role};
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -20,6 +20,7 @@ use store::{
 };
 use synth::{Municipality, StaffRole as SynthRole};
 
+mod address;
 mod casework;
 
 /// The demo sign-ins (password `demo`, demo mode only), with the role each one has.
@@ -146,6 +147,12 @@ pub async fn build(
                 )
                 .await?;
             stored_persons.insert(p.id, id);
+            // The register's address, for the letters' address block; none for a hidden address.
+            if protection == ProtectedIdentity::None
+                && let Some(address) = address::household_address(n, &town.config.name)
+            {
+                store.set_postal_address(&actor, id, &address).await?;
+            }
             let role = match p.role {
                 synth::MemberRole::Adult => norm::contract::Role::Adult,
                 synth::MemberRole::Child => norm::contract::Role::Child,

@@ -261,6 +261,72 @@ impl FromStr for ProtectedIdentity {
     }
 }
 
+/// A person's postal address as the population register holds it (folkbokföringsadress): the street line, the
+/// postcode and the town. A person with skyddad folkbokföring has none in the register's open part; their post goes
+/// through Skatteverket (see [`PostalAddress::letter_lines`]).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostalAddress {
+    /// "Storgatan 12 B", possibly with "c/o" or a flat number.
+    pub street: String,
+    /// Five digits, printed "123 45".
+    pub postcode: String,
+    /// "Västerby".
+    pub town: String,
+}
+
+/// Never prints the address (it must not reach logs).
+impl fmt::Debug for PostalAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostalAddress").finish_non_exhaustive()
+    }
+}
+
+/// How a letter is addressed to a person with skyddad folkbokföring: Skatteverket forwards it (särskild
+/// postförmedling) without the sender learning where the person lives.
+pub const FORWARDED_BY_SKATTEVERKET: [&str; 2] = ["c/o Skatteverket", "Särskild postförmedling"];
+
+impl PostalAddress {
+    /// The address from register data: each part trimmed, with a length limit and no control characters; the
+    /// postcode five digits (a space inside is allowed, as it is written).
+    pub fn parse(street: &str, postcode: &str, town: &str) -> Result<PostalAddress, crate::DomainError> {
+        let invalid = |field, reason| crate::DomainError::Invalid { field, reason };
+        let street = crate::text::NAME.check(street)?;
+        let town = crate::text::NAME.check(town)?;
+        if street.is_empty() || town.is_empty() {
+            return Err(invalid("adress", "gatuadress och ort behövs"));
+        }
+        let digits: String = postcode.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() != 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(invalid("postnummer", "postnumret ska vara fem siffror"));
+        }
+        Ok(PostalAddress {
+            street: street.to_owned(),
+            postcode: digits,
+            town: town.to_owned(),
+        })
+    }
+
+    /// The postcode as it is written: "123 45".
+    pub fn postcode_written(&self) -> String {
+        let (a, b) = self.postcode.split_at(self.postcode.len().min(3));
+        format!("{a} {b}")
+    }
+
+    /// The lines under the name on a letter to a person with `protection`: the address itself, or for skyddad
+    /// folkbokföring (and fingerade personuppgifter, whose real address is hidden too) Skatteverket's forwarding,
+    /// never the address, whatever is stored.
+    pub fn letter_lines(address: Option<&PostalAddress>, protection: ProtectedIdentity) -> Vec<String> {
+        match protection {
+            ProtectedIdentity::SkyddadFolkbokforing | ProtectedIdentity::FingeradePersonuppgifter => {
+                FORWARDED_BY_SKATTEVERKET.iter().map(|l| (*l).to_owned()).collect()
+            }
+            ProtectedIdentity::None | ProtectedIdentity::Sekretessmarkering => address
+                .map(|a| vec![a.street.clone(), format!("{} {}", a.postcode_written(), a.town.to_uppercase())])
+                .unwrap_or_default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use jiff::civil::date;
@@ -397,5 +463,28 @@ mod tests {
             let s: String = ds.iter().map(|d| char::from(b'0' + d)).collect();
             prop_assert!(Personnummer::parse(&s, REF).is_err());
         }
+    }
+
+    #[test]
+    fn a_postal_address_is_checked_and_never_printed_for_skyddad_folkbokforing() {
+        let a = PostalAddress::parse(" Storgatan 12 B ", "123 45", "Västerby").unwrap();
+        assert_eq!(a.postcode, "12345");
+        // The Swedish way: the postcode with a space, the town in capitals.
+        assert_eq!(
+            PostalAddress::letter_lines(Some(&a), ProtectedIdentity::None),
+            ["Storgatan 12 B", "123 45 VÄSTERBY"]
+        );
+        assert_eq!(
+            PostalAddress::letter_lines(Some(&a), ProtectedIdentity::SkyddadFolkbokforing),
+            ["c/o Skatteverket", "Särskild postförmedling"]
+        );
+        assert_eq!(
+            PostalAddress::letter_lines(None, ProtectedIdentity::None),
+            Vec::<String>::new()
+        );
+        assert!(PostalAddress::parse("Storgatan 1", "1234", "Västerby").is_err());
+        assert!(PostalAddress::parse("", "12345", "Västerby").is_err());
+        assert!(PostalAddress::parse("Storgatan\u{0}1", "12345", "Västerby").is_err());
+        assert!(!format!("{a:?}").contains("Storgatan"));
     }
 }

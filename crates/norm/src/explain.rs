@@ -28,6 +28,57 @@ impl Part {
     }
 }
 
+/// The language lines and findings are written in. The calc contract is Swedish; English is for pages and
+/// letters read in English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Lang {
+    #[default]
+    Sv,
+    En,
+}
+
+/// Gives a member's display name for the id the caller gave the engine (e.g. a person id), so that lines read
+/// "Personliga kostnader, barn (Alva), ..." rather than naming a register id. `None` keeps the id.
+pub trait Namer {
+    fn name(&self, id: &str) -> Option<&str>;
+}
+
+impl<S: std::hash::BuildHasher> Namer for std::collections::HashMap<String, String, S> {
+    fn name(&self, id: &str) -> Option<&str> {
+        self.get(id).map(String::as_str)
+    }
+}
+
+impl Namer for std::collections::BTreeMap<String, String> {
+    fn name(&self, id: &str) -> Option<&str> {
+        self.get(id).map(String::as_str)
+    }
+}
+
+/// How texts are worded: the language, and the names members are referred to by. The default is the contract's
+/// voice (Swedish, members by the ids given), which the JSON output always uses.
+#[derive(Clone, Copy, Default)]
+pub struct Voice<'a> {
+    pub lang: Lang,
+    pub names: Option<&'a dyn Namer>,
+}
+
+impl std::fmt::Debug for Voice<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Names are personal data: never printed.
+        f.debug_struct("Voice")
+            .field("lang", &self.lang)
+            .field("named", &self.names.is_some())
+            .finish()
+    }
+}
+
+impl<'a> Voice<'a> {
+    pub fn new(lang: Lang, names: Option<&'a dyn Namer>) -> Voice<'a> {
+        Voice { lang, names }
+    }
+}
+
 /// Where a text is written: texts are written piece by piece (see [`text!`]), not returned, so a sink can put
 /// them straight into its output. With `escape` every piece is escaped for a JSON string as it is written.
 ///
@@ -36,11 +87,27 @@ impl Part {
 pub struct TextOut<'a> {
     out: &'a mut String,
     escape: bool,
+    voice: Voice<'a>,
 }
 
 impl<'a> TextOut<'a> {
+    /// A text in the contract's voice (Swedish, members by id).
     pub fn new(out: &'a mut String, escape: bool) -> TextOut<'a> {
-        TextOut { out, escape }
+        TextOut {
+            out,
+            escape,
+            voice: Voice::default(),
+        }
+    }
+
+    pub fn with_voice(out: &'a mut String, escape: bool, voice: Voice<'a>) -> TextOut<'a> {
+        TextOut { out, escape, voice }
+    }
+
+    /// Whether the text is to be written in English (each text site chooses its wording by this).
+    #[inline]
+    pub fn en(&self) -> bool {
+        self.voice.lang == Lang::En
     }
 
     pub fn str(&mut self, s: &str) {
@@ -54,6 +121,18 @@ impl<'a> TextOut<'a> {
     /// Digits are never escaped.
     fn digits(&mut self, v: u64) {
         crate::fastfmt::push_u64(self.out, v);
+    }
+}
+
+/// A member referred to in a text: their name when the voice has one for the id, otherwise the id itself.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberRef<'a>(pub &'a str);
+
+impl Piece for MemberRef<'_> {
+    fn put(&self, w: &mut TextOut<'_>) {
+        let names = w.voice.names;
+        let shown = names.and_then(|n| n.name(self.0)).unwrap_or(self.0);
+        w.str(shown);
     }
 }
 
@@ -141,6 +220,18 @@ pub enum TableItem {
 
 impl Piece for TableItem {
     fn put(&self, w: &mut TextOut<'_>) {
+        if w.en() {
+            return match *self {
+                TableItem::AdultSingle => text!(w, "single adult"),
+                TableItem::AdultCouple => text!(w, "adults living as a couple"),
+                TableItem::Child(band, true) => {
+                    text!(w, "child ", ChildAge(band), " with lunch outside the home")
+                }
+                TableItem::Child(band, false) => text!(w, "child ", ChildAge(band)),
+                TableItem::Common(1) => text!(w, "household-common costs for 1 person"),
+                TableItem::Common(n) => text!(w, "household-common costs for ", n, " persons"),
+            };
+        }
         match *self {
             TableItem::AdultSingle => text!(w, "ensamstående vuxen"),
             TableItem::AdultCouple => text!(w, "sammanboende vuxna"),
@@ -152,11 +243,25 @@ impl Piece for TableItem {
     }
 }
 
+/// A child's age band in the text's language ("4–6 år", "4–6 years").
+#[derive(Debug, Clone, Copy)]
+pub struct ChildAge(pub crate::tables::ChildBand);
+
+impl Piece for ChildAge {
+    fn put(&self, w: &mut TextOut<'_>) {
+        if w.en() {
+            w.str(self.0.label_en());
+        } else {
+            w.str(self.0.label());
+        }
+    }
+}
+
 /// Writes a text into a fresh string.
-pub(crate) fn to_string(text: impl FnOnce(&mut TextOut<'_>)) -> String {
+pub(crate) fn to_string(voice: Voice<'_>, text: impl FnOnce(&mut TextOut<'_>)) -> String {
     // Most texts are 20-120 bytes: one allocation instead of a series of doublings.
     let mut s = String::with_capacity(128);
-    text(&mut TextOut::new(&mut s, false));
+    text(&mut TextOut::with_voice(&mut s, false, voice));
     s
 }
 
@@ -184,29 +289,30 @@ impl Sink for Quiet {
     fn used(&mut self, _: Provenance, _: TableItem) {}
 }
 
-/// Collects lines, findings (without duplicates) and the non-official table amounts used.
+/// Collects lines, findings (without duplicates) and the non-official table amounts used, worded in its `voice`.
 #[derive(Debug, Clone, Default)]
-pub struct Explained {
+pub struct Explained<'v> {
     /// Lines in the contract's shape (whole kronor), so the response takes them without copying.
     pub lines: Vec<LineOut>,
     pub findings: Vec<String>,
     /// Non-official amounts used, by provenance, in order of first use.
     pub weak_sources: Vec<(Provenance, TableItem)>,
+    pub voice: Voice<'v>,
 }
 
-impl Sink for Explained {
+impl Sink for Explained<'_> {
     const EXPLAIN: bool = true;
     fn line(&mut self, part: Part, amount: Money, basis: &str, text: impl FnOnce(&mut TextOut<'_>)) {
         self.lines.push(LineOut {
             part: part.as_str().to_owned(),
-            text: to_string(text),
+            text: to_string(self.voice, text),
             amount: amount.kronor_rounded(),
             basis: basis.to_owned(),
         });
     }
 
     fn finding(&mut self, text: impl FnOnce(&mut TextOut<'_>)) {
-        let t = to_string(text);
+        let t = to_string(self.voice, text);
         if !self.findings.contains(&t) {
             self.findings.push(t);
         }
@@ -219,10 +325,19 @@ impl Sink for Explained {
     }
 }
 
-impl Explained {
-    pub fn with_capacity(lines: usize) -> Explained {
+impl<'v> Explained<'v> {
+    pub fn with_capacity(lines: usize) -> Explained<'v> {
         Explained {
             lines: Vec::with_capacity(lines),
+            ..Explained::default()
+        }
+    }
+
+    /// As [`Explained::with_capacity`], worded in `voice`.
+    pub fn voiced(lines: usize, voice: Voice<'v>) -> Explained<'v> {
+        Explained {
+            lines: Vec::with_capacity(lines),
+            voice,
             ..Explained::default()
         }
     }
@@ -238,7 +353,7 @@ impl Explained {
                 .map(|(_, item)| *item)
                 .peekable();
             if items.peek().is_some() {
-                out.push(to_string(|w| provenance_finding(w, year, p, items)));
+                out.push(to_string(self.voice, |w| provenance_finding(w, year, p, items)));
             }
         }
         out
@@ -255,6 +370,31 @@ pub(crate) fn provenance_finding(
     provenance: Provenance,
     items: impl Iterator<Item = TableItem>,
 ) {
+    if w.en() {
+        let intro = match provenance {
+            Provenance::Official => "are read in the ordinance",
+            Provenance::Secondary => {
+                "are taken from a municipality's published table, not directly from the ordinance"
+            }
+            Provenance::Derived => {
+                "are derived (the previous year's amount raised by the government's percentage and rounded up to \
+                 whole tens of kronor), not read in the ordinance"
+            }
+        };
+        text!(w, "National norm ", year, ": the amounts for ");
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                text!(w, "; ");
+            }
+            text!(w, item);
+        }
+        return text!(
+            w,
+            " ",
+            intro,
+            ". Check the amounts against the ordinance before deciding."
+        );
+    }
     let intro = match provenance {
         Provenance::Official => "är lästa i förordningen",
         Provenance::Secondary => {
@@ -282,6 +422,16 @@ pub(crate) fn provenance_finding(
 
 /// The finding when income and assets exceed the need (`surplus` is positive).
 pub(crate) fn surplus_finding(w: &mut TextOut<'_>, surplus: Money) {
+    if w.en() {
+        return text!(
+            w,
+            "Income and assets exceed the need by ",
+            surplus,
+            " this month, so no financial assistance is paid. \
+             Whether the surplus is to count as income in the coming months is for the municipality's practice to \
+             decide (see HFD 2017 ref. 51)."
+        );
+    }
     text!(
         w,
         "Inkomster och tillgångar överstiger behovet med ",

@@ -23,11 +23,13 @@ pub use guidelines::{Guidelines, RentCeiling};
 pub use household::{
     Household, HouseholdRef, InputError, NormAdjustment, Population, household_from_json, parse_request,
 };
+pub use explain::{Lang, MemberRef, Namer, Voice};
 pub use money::Money;
 pub use month::Month;
 pub use rules::{
     Totals, calculate, calculate_in, calculate_totals, calculate_totals_in, calculate_totals_view,
-    calculate_with, explain_view,
+    calculate_voiced, calculate_with, explain_view, explain_view_voiced, income_name, income_name_en,
 };
 pub use ruleset::{Bases, RuleBook, RuleModule, RuleSet};
 pub use stream::ResponseWriter;
+pub use tables::rule_table_words;

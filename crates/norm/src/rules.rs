@@ -5,7 +5,9 @@
 //! disregard up, a household-community share rounds half up) happen where the rule says.
 
 use crate::contract::{CalcRequest, CalcResponse, IncomeKind};
-use crate::explain::{Explained, Part, Piece, Quiet, Sink, TableItem, TextOut, text};
+use crate::explain::{
+    ChildAge, Explained, MemberRef, Part, Piece, Quiet, Sink, TableItem, TextOut, Voice, text,
+};
 use crate::guidelines::Guidelines;
 use crate::household::{Adults, Household, HouseholdRef, IncomeClass, InputError, Member, MemberKind};
 use crate::ruleset::{Adjustment, Bases, Parts, RuleBook, RuleSet};
@@ -119,7 +121,44 @@ fn share_rounded(amount: Money, n: i64) -> Money {
     Money::from_ore((amount.ore() + per / 2).div_euclid(per) * 100)
 }
 
-fn income_name(kind: IncomeKind) -> &'static str {
+/// An income's name in the text's language.
+struct IncomeName(IncomeKind);
+
+impl Piece for IncomeName {
+    fn put(&self, w: &mut TextOut<'_>) {
+        if w.en() {
+            w.str(income_name_en(self.0));
+        } else {
+            w.str(income_name(self.0));
+        }
+    }
+}
+
+/// The English name of an income kind, as its lines write it (also for pages that list incomes).
+pub fn income_name_en(kind: IncomeKind) -> &'static str {
+    match kind {
+        IncomeKind::Salary => "Salary",
+        IncomeKind::UnemploymentBenefit => "Unemployment benefit",
+        IncomeKind::ActivitySupport => "Activity support",
+        IncomeKind::SicknessBenefit => "Sickness benefit",
+        IncomeKind::ParentalBenefit => "Parental benefit",
+        IncomeKind::SicknessCompensation => "Sickness or activity compensation",
+        IncomeKind::ChildAllowance => "Child allowance and large-family supplement",
+        IncomeKind::MaintenanceSupport => "Maintenance support",
+        IncomeKind::HousingAllowance => "Housing allowance",
+        IncomeKind::StudentAid => "Student aid",
+        IncomeKind::EstablishmentBenefit => "Establishment benefit",
+        IncomeKind::Pension => "Pension",
+        IncomeKind::TaxRefund => "Tax refund",
+        IncomeKind::OtherCounted => "Other income",
+        IncomeKind::DisabilityCompensation => "Tax-free compensation for disability",
+        IncomeKind::ExemptGrant => "Small one-off grant from a foundation or fund",
+        IncomeKind::OtherExempt => "Other income that does not count",
+    }
+}
+
+/// The Swedish name of an income kind, as its lines write it (also for pages that list incomes).
+pub fn income_name(kind: IncomeKind) -> &'static str {
     match kind {
         IncomeKind::Salary => "Lön",
         IncomeKind::UnemploymentBenefit => "Arbetslöshetsersättning",
@@ -141,24 +180,26 @@ fn income_name(kind: IncomeKind) -> &'static str {
     }
 }
 
-/// " (a)" after an income's name when it belongs to a member.
+/// " (a)" after an income's name when it belongs to a member (their name when the voice has one).
 struct Who<'a>(Option<&'a str>);
 
 impl Piece for Who<'_> {
     fn put(&self, w: &mut TextOut<'_>) {
         if let Some(id) = self.0 {
-            text!(w, " (", id, ")");
+            text!(w, " (", MemberRef(id), ")");
         }
     }
 }
 
-/// "1 person" / "3 personer", formatted without allocating.
+/// "1 person" / "3 personer" ("3 persons"), formatted without allocating.
 struct Persons(usize);
 
 impl Piece for Persons {
     fn put(&self, w: &mut TextOut<'_>) {
         if self.0 == 1 {
             text!(w, "1 person");
+        } else if w.en() {
+            text!(w, self.0, " persons");
         } else {
             text!(w, self.0, " personer");
         }
@@ -200,22 +241,41 @@ pub(crate) fn run<S: Sink>(
         if is_couple {
             sink.used(couple.provenance, TableItem::AdultCouple);
             sink.line(Part::Norm, couple.money, &b.norm, |w| {
-                text!(w, "Personliga kostnader, makar eller sambor")
+                if w.en() {
+                    text!(w, "Personal costs, spouses or cohabiting partners")
+                } else {
+                    text!(w, "Personliga kostnader, makar eller sambor")
+                }
             });
         } else {
             for (i, _) in hh.members.iter().enumerate().filter(|(_, m)| m.is_adult()) {
                 sink.used(single.provenance, TableItem::AdultSingle);
                 sink.line(Part::Norm, single.money, &b.norm, |w| {
-                    let id = hh.ids().get(i).map_or("?", String::as_str);
-                    if n_adults == 1 {
-                        text!(w, "Personliga kostnader, ensamstående vuxen (", id, ")")
-                    } else {
-                        text!(w, "Personliga kostnader, vuxen som inte lever i par (", id, ")")
+                    let id = MemberRef(hh.ids().get(i).map_or("?", String::as_str));
+                    match (w.en(), n_adults == 1) {
+                        (false, true) => text!(w, "Personliga kostnader, ensamstående vuxen (", id, ")"),
+                        (false, false) => {
+                            text!(w, "Personliga kostnader, vuxen som inte lever i par (", id, ")")
+                        }
+                        (true, true) => text!(w, "Personal costs, single adult (", id, ")"),
+                        (true, false) => text!(w, "Personal costs, adult not living as a couple (", id, ")"),
                     }
                 });
             }
             if n_adults > 2 {
                 sink.finding(|w| {
+                    if w.en() {
+                        return text!(
+                            w,
+                            "The household has ",
+                            n_adults,
+                            " adults and all are counted as single. More than two adults are normally separate \
+                             assistance households in a household community: spouses or cohabiting partners apply \
+                             together (with their children), and every other adult, for example an adult child or a \
+                             lodger, applies alone with their share of the household community's household-common \
+                             costs. Check who belongs to the same household and split the calculation."
+                        );
+                    }
                     text!(
                         w,
                         "Hushållet har ",
@@ -259,7 +319,31 @@ pub(crate) fn run<S: Sink>(
         let a = table.child(band, lunch_out);
         sink.used(a.provenance, TableItem::Child(band, lunch_out));
         sink.line(Part::Norm, a.money, &b.norm, |w| {
-            let id = hh.ids().get(i).map_or("?", String::as_str);
+            let id = MemberRef(hh.ids().get(i).map_or("?", String::as_str));
+            if w.en() {
+                let who = if band == ChildBand::Age19To20 {
+                    "school student"
+                } else {
+                    "child"
+                };
+                let lunch_text = if lunch_out {
+                    ", eats lunch outside the home five days a week"
+                } else {
+                    ""
+                };
+                return text!(
+                    w,
+                    "Personal costs, ",
+                    who,
+                    " (",
+                    id,
+                    "), ",
+                    age,
+                    " years, age group ",
+                    ChildAge(band),
+                    lunch_text
+                );
+            }
             let who = if band == ChildBand::Age19To20 {
                 "skolungdom"
             } else {
@@ -285,7 +369,17 @@ pub(crate) fn run<S: Sink>(
         });
         if band == ChildBand::Age19To20 {
             sink.finding(|w| {
-                let id = hh.ids().get(i).map_or("?", String::as_str);
+                let id = MemberRef(hh.ids().get(i).map_or("?", String::as_str));
+                if w.en() {
+                    return text!(
+                        w,
+                        id,
+                        " is ",
+                        age,
+                        ": the norm for ages 19–20 applies only to young people who are at school, live at home \
+                         and whom the parents have a duty to support. Check the schooling."
+                    );
+                }
                 text!(
                     w,
                     id,
@@ -307,6 +401,18 @@ pub(crate) fn run<S: Sink>(
             sink.line(Part::Norm, common.money, &b.norm, |w| {
                 if size > crate::tables::COMMON_ROWS {
                     let step = table.common_step().unwrap_or(Money::ZERO);
+                    if w.en() {
+                        return text!(
+                            w,
+                            "Household-common costs, ",
+                            persons(size),
+                            " (7 persons and ",
+                            size - crate::tables::COMMON_ROWS,
+                            " × ",
+                            step,
+                            " for each person beyond seven)"
+                        );
+                    }
                     text!(
                         w,
                         "Hushållsgemensamma kostnader, ",
@@ -317,6 +423,8 @@ pub(crate) fn run<S: Sink>(
                         step,
                         " för varje person utöver sju)"
                     )
+                } else if w.en() {
+                    text!(w, "Household-common costs, ", persons(size))
                 } else {
                     text!(w, "Hushållsgemensamma kostnader, ", persons(size))
                 }
@@ -332,6 +440,30 @@ pub(crate) fn run<S: Sink>(
             let own = i64::try_from(size).map_err(|_| overflow(crate::money::Overflow))?;
             let share = share_rounded(common.money.checked_mul(own).map_err(overflow)?, i64::from(n));
             sink.line(Part::Norm, share, &b.norm, |w| {
+                if w.en() {
+                    text!(
+                        w,
+                        "Share of household-common costs in a household community of ",
+                        persons(community),
+                        ": ",
+                        common.money
+                    );
+                    if size == 1 {
+                        text!(w, " ÷ ", n, ", rounded to whole kronor");
+                    } else {
+                        text!(
+                            w,
+                            " × ",
+                            size,
+                            " ÷ ",
+                            n,
+                            " for the household's ",
+                            persons(size),
+                            ", rounded to whole kronor"
+                        );
+                    }
+                    return;
+                }
                 text!(
                     w,
                     "Andel av hushållsgemensamma kostnader i en hushållsgemenskap med ",
@@ -364,6 +496,16 @@ pub(crate) fn run<S: Sink>(
         for adj in hh.norm_adjustments {
             let raised = !adj.amount.is_negative();
             sink.line(Part::Norm, adj.amount, &b.special_reasons, |w| {
+                if w.en() {
+                    return text!(
+                        w,
+                        if raised { "Norm raised" } else { "Norm lowered" },
+                        " for special reasons",
+                        Who(adj.member.map(|m| hh.id(m))),
+                        ": ",
+                        &adj.reason
+                    );
+                }
                 text!(
                     w,
                     if raised { "Förhöjd norm" } else { "Sänkt norm" },
@@ -380,6 +522,13 @@ pub(crate) fn run<S: Sink>(
         }
         if hh.norm_adjustments.iter().any(|a| a.amount.is_negative()) {
             sink.finding(|w| {
+                if w.en() {
+                    return text!(
+                        w,
+                        "The norm is lowered for special reasons. A lowering is a decision of partial refusal: give \
+                         the reasons in the decision and say how to appeal."
+                    );
+                }
                 text!(
                     w,
                     "Normen är sänkt av särskilda skäl. En sänkning är ett beslut om delvis avslag: motivera skälen \
@@ -397,6 +546,20 @@ pub(crate) fn run<S: Sink>(
         && rent > ceiling
     {
         sink.line(Part::ReasonableCosts, ceiling, &b.costs, |w| {
+            if w.en() {
+                return text!(
+                    w,
+                    "Rent ",
+                    c.rent,
+                    ", accepted at ",
+                    ceiling,
+                    " under the municipality's guideline for ",
+                    persons(size),
+                    " (",
+                    name,
+                    ")"
+                );
+            }
             text!(
                 w,
                 "Hyra ",
@@ -411,6 +574,23 @@ pub(crate) fn run<S: Sink>(
             )
         });
         sink.finding(|w| {
+            if w.en() {
+                return text!(
+                    w,
+                    "The rent ",
+                    c.rent,
+                    " is higher than the guideline's ceiling ",
+                    ceiling,
+                    " for ",
+                    persons(size),
+                    " (",
+                    name,
+                    "); ",
+                    ceiling,
+                    " has been accepted. Consider whether there are special reasons to accept the whole rent, or \
+                     whether the household should be given time to find a cheaper home."
+                );
+            }
             text!(
                 w,
                 "Hyran ",
@@ -430,17 +610,27 @@ pub(crate) fn run<S: Sink>(
         });
         rent = ceiling;
     } else if rent > Money::ZERO {
-        sink.line(Part::ReasonableCosts, rent, &b.costs, |w| text!(w, "Hyra"));
+        sink.line(Part::ReasonableCosts, rent, &b.costs, |w| {
+            let word = if w.en() { "Rent" } else { "Hyra" };
+            text!(w, word)
+        });
     }
     if S::EXPLAIN {
-        for (amount, text) in [
-            (c.electricity, "Hushållsel"),
-            (c.home_insurance, "Hemförsäkring"),
-            (c.work_travel, "Arbetsresor"),
-            (c.union_fees, "Avgift till fackförening och arbetslöshetskassa"),
+        for (amount, sv, en) in [
+            (c.electricity, "Hushållsel", "Household electricity"),
+            (c.home_insurance, "Hemförsäkring", "Home insurance"),
+            (c.work_travel, "Arbetsresor", "Travel to work"),
+            (
+                c.union_fees,
+                "Avgift till fackförening och arbetslöshetskassa",
+                "Trade union and unemployment fund fees",
+            ),
         ] {
             if amount > Money::ZERO {
-                sink.line(Part::ReasonableCosts, amount, &b.costs, |w| text!(w, text));
+                sink.line(Part::ReasonableCosts, amount, &b.costs, |w| {
+                    let word = if w.en() { en } else { sv };
+                    text!(w, word)
+                });
             }
         }
     }
@@ -453,7 +643,7 @@ pub(crate) fn run<S: Sink>(
     let walk = if S::EXPLAIN { hh.incomes() } else { hh.specials };
     for inc in walk {
         let who = || Who(inc.member.map(|m| hh.id(m)));
-        let name = income_name(inc.kind);
+        let name = IncomeName(inc.kind);
         let counted = match inc.class {
             IncomeClass::Counted => {
                 sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
@@ -463,7 +653,11 @@ pub(crate) fn run<S: Sink>(
             }
             IncomeClass::Exempt => {
                 sink.line(Part::CountedIncome, Money::ZERO, &b.income, |w| {
-                    text!(w, name, who(), " ", inc.amount, ", räknas inte som inkomst")
+                    if w.en() {
+                        text!(w, name, who(), " ", inc.amount, ", does not count as income")
+                    } else {
+                        text!(w, name, who(), " ", inc.amount, ", räknas inte som inkomst")
+                    }
                 });
                 Money::ZERO
             }
@@ -486,6 +680,18 @@ pub(crate) fn run<S: Sink>(
                     let disregard = quarter_rounded_up(inc.amount);
                     let counted = inc.amount.checked_sub(disregard).map_err(overflow)?;
                     sink.line(Part::CountedIncome, counted, &b.jobbstimulans, |w| {
+                        if w.en() {
+                            return text!(
+                                w,
+                                name,
+                                who(),
+                                " ",
+                                inc.amount,
+                                ", 25 % jobbstimulans disregard (",
+                                disregard,
+                                ") not counted"
+                            );
+                        }
                         text!(
                             w,
                             name,
@@ -499,15 +705,30 @@ pub(crate) fn run<S: Sink>(
                     });
                     if started_now {
                         sink.finding(|w| {
+                            let who = MemberRef(inc.member.map_or("?", |m| hh.id(m)));
+                            let until = from.plus(JOBBSTIMULANS_MONTHS - 1).unwrap_or(Month::MAX);
+                            if w.en() {
+                                return text!(
+                                    w,
+                                    "Jobbstimulans starts for ",
+                                    who,
+                                    " this month (",
+                                    hh.month,
+                                    "). Record the starting month: the rule applies for 24 months, up to and \
+                                     including ",
+                                    until,
+                                    "."
+                                );
+                            }
                             text!(
                                 w,
                                 "Jobbstimulans börjar gälla för ",
-                                inc.member.map_or("?", |m| hh.id(m)),
+                                who,
                                 " denna månad (",
                                 hh.month,
                                 "). Registrera startmånaden: regeln \
                                  gäller i 24 månader, till och med ",
-                                from.plus(JOBBSTIMULANS_MONTHS - 1).unwrap_or(Month::MAX),
+                                until,
                                 "."
                             )
                         });
@@ -516,6 +737,16 @@ pub(crate) fn run<S: Sink>(
                 }
                 Jobbstimulans::NotYet { months } => {
                     sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
+                        if w.en() {
+                            return text!(
+                                w,
+                                name,
+                                who(),
+                                ", jobbstimulans does not apply yet: ",
+                                months,
+                                " of 6 consecutive months with financial assistance"
+                            );
+                        }
                         text!(
                             w,
                             name,
@@ -530,6 +761,18 @@ pub(crate) fn run<S: Sink>(
                 }
                 Jobbstimulans::Ended { from, new_months } => {
                     sink.line(Part::CountedIncome, inc.amount, &b.income, |w| {
+                        if w.en() {
+                            return text!(
+                                w,
+                                name,
+                                who(),
+                                ", jobbstimulans from ",
+                                from,
+                                " has applied for 24 months; ",
+                                new_months,
+                                " of 6 new consecutive months with financial assistance"
+                            );
+                        }
                         text!(
                             w,
                             name,
@@ -555,6 +798,38 @@ pub(crate) fn run<S: Sink>(
                 let counted = inc.amount.checked_sub(room).map_err(overflow)?.max(Money::ZERO);
                 sink.line(Part::CountedIncome, counted, &b.child_income, |w| {
                     let earlier = inc.earned_earlier_this_year;
+                    if w.en() {
+                        if counted == Money::ZERO {
+                            return text!(
+                                w,
+                                name,
+                                who(),
+                                " ",
+                                inc.amount,
+                                ", a child's earned income within the prisbasbelopp ",
+                                pbb,
+                                " for ",
+                                hh.month.year(),
+                                " (earlier this year ",
+                                earlier,
+                                "), does not count"
+                            );
+                        }
+                        return text!(
+                            w,
+                            name,
+                            who(),
+                            " ",
+                            inc.amount,
+                            ", a child's earned income: the part above the prisbasbelopp ",
+                            pbb,
+                            " for ",
+                            hh.month.year(),
+                            " counts (earlier this year ",
+                            earlier,
+                            ")"
+                        );
+                    }
                     if counted == Money::ZERO {
                         text!(
                             w,
@@ -598,7 +873,11 @@ pub(crate) fn run<S: Sink>(
     // Assets are used before assistance.
     if hh.assets > Money::ZERO {
         sink.line(Part::Assets, hh.assets, &b.assets, |w| {
-            text!(w, "Tillgångar som ska användas först")
+            if w.en() {
+                text!(w, "Assets to be used first")
+            } else {
+                text!(w, "Tillgångar som ska användas först")
+            }
         });
     }
 
@@ -726,7 +1005,7 @@ pub fn calculate_in(
     let hh = Household::from_request(req)?;
     let table = table_in(book, rs, hh.month)?;
     let law = law(book, rs, hh.view())?;
-    respond(table, rs, law, hh.view(), guidelines)
+    respond(table, rs, law, hh.view(), guidelines, Voice::default())
 }
 
 /// The full calculation with lines for an already validated household (no second validation), the rule set in
@@ -736,9 +1015,32 @@ pub fn explain_view(
     hh: HouseholdRef<'_>,
     guidelines: &Guidelines,
 ) -> Result<CalcResponse, InputError> {
+    explain_view_voiced(book, hh, guidelines, Voice::default())
+}
+
+/// [`explain_view`] with its lines and findings worded in `voice` (a language, members by name). The totals are
+/// the same whatever the voice; only the contract's voice (the default) gives the contract's texts, so use this
+/// for pages and letters, never for the calc contract's output.
+pub fn explain_view_voiced(
+    book: &RuleBook,
+    hh: HouseholdRef<'_>,
+    guidelines: &Guidelines,
+    voice: Voice<'_>,
+) -> Result<CalcResponse, InputError> {
     let (rs, table) = resolve(book, hh.month)?;
     let law = law(book, rs, hh)?;
-    respond(table, rs, law, hh, guidelines)
+    respond(table, rs, law, hh, guidelines, voice)
+}
+
+/// [`calculate_with`] worded in `voice` (see [`explain_view_voiced`]).
+pub fn calculate_voiced(
+    book: &RuleBook,
+    req: &CalcRequest,
+    guidelines: &Guidelines,
+    voice: Voice<'_>,
+) -> Result<CalcResponse, InputError> {
+    let hh = Household::from_request(req)?;
+    explain_view_voiced(book, hh.view(), guidelines, voice)
 }
 
 /// The rule set whose name and legal bases a calculation quotes: the law in force on the household's decision
@@ -769,8 +1071,9 @@ fn respond(
     law: &RuleSet,
     hh: HouseholdRef<'_>,
     guidelines: &Guidelines,
+    voice: Voice<'_>,
 ) -> Result<CalcResponse, InputError> {
-    let mut ex = Explained::with_capacity(hh.members.len() + hh.incomes().len() + 8);
+    let mut ex = Explained::voiced(hh.members.len() + hh.incomes().len() + 8, voice);
     let parts = run(table, rs, &law.bases, hh, guidelines, &mut ex)?;
     let totals = totals_of(&parts)?;
     let before = parts
@@ -783,7 +1086,7 @@ fn respond(
     findings.append(&mut ex.findings);
     if before.is_negative() {
         let surplus = Money::ZERO.checked_sub(before).map_err(overflow)?;
-        findings.push(crate::explain::to_string(|w| {
+        findings.push(crate::explain::to_string(voice, |w| {
             crate::explain::surplus_finding(w, surplus)
         }));
     }

@@ -115,6 +115,20 @@ impl ChildBand {
         }
     }
 
+    /// The band in English ("4–6 years").
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            ChildBand::Age0 => "0 years",
+            ChildBand::Age1To2 => "1–2 years",
+            ChildBand::Age3 => "3 years",
+            ChildBand::Age4To6 => "4–6 years",
+            ChildBand::Age7To10 => "7–10 years",
+            ChildBand::Age11To14 => "11–14 years",
+            ChildBand::Age15To18 => "15–18 years",
+            ChildBand::Age19To20 => "19–20 years",
+        }
+    }
+
     const fn key(self) -> &'static str {
         match self {
             ChildBand::Age0 => "0",
@@ -244,6 +258,35 @@ impl YearTable {
     pub fn label_in(&self, series: &str) -> String {
         format!("{series} {} ({})", self.year, self.provenance)
     }
+}
+
+/// The contract's `rule_table` string (`riksnorm 2026 (official)`) as a reader's words: "Riksnormen 2026
+/// (fastställd)", "National norm 2026 (official)". Another series keeps its name; a string not in the contract's
+/// shape is returned as it is. The contract itself keeps its string: this is for pages and letters only.
+pub fn rule_table_words(rule_table: &str, lang: crate::Lang) -> String {
+    let en = lang == crate::Lang::En;
+    let parsed = rule_table.strip_suffix(')').and_then(|rest| {
+        let (head, provenance) = rest.rsplit_once(" (")?;
+        let (series, year) = head.rsplit_once(' ')?;
+        Some((series, year, Provenance::parse(provenance)?))
+    });
+    let Some((series, year, provenance)) = parsed else {
+        return rule_table.to_owned();
+    };
+    let series = match (series, en) {
+        ("riksnorm", false) => "Riksnormen",
+        ("riksnorm", true) => "National norm",
+        (other, _) => other,
+    };
+    let provenance = match (provenance, en) {
+        (Provenance::Official, false) => "fastställd",
+        (Provenance::Official, true) => "official",
+        (Provenance::Secondary, false) => "enligt en kommuns publicerade tabell",
+        (Provenance::Secondary, true) => "from a municipality's published table",
+        (Provenance::Derived, false) => "härledd, inte fastställd",
+        (Provenance::Derived, true) => "derived, not yet official",
+    };
+    format!("{series} {year} ({provenance})")
 }
 
 /// A table could not be read: only ever a defect in data shipped or configured by the project.
@@ -474,6 +517,18 @@ mod tests {
         assert_eq!(y26.common(9).unwrap().money, kr(2830 + 2 * 190));
         assert_eq!(y26.prisbasbelopp, kr(59200));
         assert_eq!(y26.label, "riksnorm 2026 (official)");
+        // The reader's words for it, and for the other provenances and series (written out by hand).
+        assert_eq!(rule_table_words(&y26.label, crate::Lang::Sv), "Riksnormen 2026 (fastställd)");
+        assert_eq!(rule_table_words(&y26.label, crate::Lang::En), "National norm 2026 (official)");
+        assert_eq!(
+            rule_table_words("riksnorm 2027 (derived)", crate::Lang::Sv),
+            "Riksnormen 2027 (härledd, inte fastställd)"
+        );
+        assert_eq!(
+            rule_table_words("reform 2024 (secondary)", crate::Lang::En),
+            "reform 2024 (from a municipality's published table)"
+        );
+        assert_eq!(rule_table_words("something else", crate::Lang::En), "something else");
         assert_eq!(t[1].provenance, Provenance::Derived);
         assert_eq!(t[1].adult_single.provenance, Provenance::Secondary);
         assert_eq!(t[3].label_in("x"), "x 2024 (derived)");

@@ -14,4 +14,5 @@ mod norm {
     pub mod extensions;
     pub mod golden;
     pub mod props;
+    pub mod voiced;
 }

@@ -32,7 +32,8 @@ use crate::records::{APP_NAMES, application_from_row};
 use crate::sql::{Backend, SqlStore, from_micros, parse, parse_date};
 
 /// What the view is read for: the applicant's own pages (every month, with their attachments), or one decision's
-/// letter (that decision, the unit, who decided, and the adults of its month: the letter names no one else).
+/// letter (that decision, the unit, who decided, and the members of its month: the letter is addressed to the adults
+/// and its calculation names each member).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplicantScope {
     Everything,
@@ -53,8 +54,8 @@ pub struct ApplicantMonth {
     pub application: ApplicationView,
     /// The application's decisions (replaced ones too), earliest first; only the asked-for one in a letter's view.
     pub decisions: Vec<DecisionSummary>,
-    /// Everyone who was a member during the month (adults only in a letter's view): the applicant and other shown
-    /// persons in id order, then masked ones.
+    /// Everyone who was a member during the month (a letter's view too: its calculation names the children): the
+    /// applicant and other shown persons in id order, then masked ones.
     pub members: Vec<MonthMember>,
 }
 
@@ -134,7 +135,7 @@ fn shared(backend: Backend) -> String {
          FROM decisions d WHERE d.application_id IN (SELECT id FROM apps) AND ($2 = 0 OR d.id = $2)), \
          peers AS (SELECT DISTINCT apps.id AS application_id, f.person_id, {role} AS role FROM apps \
          JOIN facts f ON f.household_id = apps.household_id AND f.fact_key LIKE 'member:%' \
-         AND f.superseded_at IS NULL WHERE {peers_overlap} AND ($2 = 0 OR {role} = 'adult'))",
+         AND f.superseded_at IS NULL WHERE {peers_overlap})",
         mine_overlaps = overlaps("mine", "a"),
         peers_overlap = overlaps("f", "apps"),
     )

@@ -112,6 +112,19 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         person: NewPerson,
     ) -> impl Future<Output = Result<PersonId>> + Send;
+    /// Records a person's postal address from register data (an audited change).
+    fn set_postal_address(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        address: &domain::person::PostalAddress,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// A person's postal address for a letter (an audited read); `None` when none is stored.
+    fn postal_address(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+    ) -> impl Future<Output = Result<Option<domain::person::PostalAddress>>> + Send;
     /// Looks a person up by personnummer (an audited read).
     fn find_person(
         &self,

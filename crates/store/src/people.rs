@@ -92,6 +92,60 @@ pub(crate) async fn register_person(s: &SqlStore, actor: &Actor, p: NewPerson) -
     Ok(id)
 }
 
+/// Records the person's postal address from register data (an audited change; the address is not in the record).
+pub(crate) async fn set_postal_address(
+    s: &SqlStore,
+    actor: &Actor,
+    person: PersonId,
+    address: &domain::person::PostalAddress,
+) -> Result<()> {
+    let json = serde_json::to_string(address).map_err(StoreError::corrupt)?;
+    let mut tx = s.begin().await?;
+    let done = sqlx::query("UPDATE persons SET postal_address = $1 WHERE id = $2")
+        .bind(json)
+        .bind(person.get())
+        .execute(tx.conn())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound {
+            what: "person",
+            id: person.get(),
+        });
+    }
+    tx.audit(actor, "person.address", Some(person), json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The person's postal address for a letter (an audited read; `None` when none is stored).
+pub(crate) async fn postal_address(
+    s: &SqlStore,
+    actor: &Actor,
+    person: PersonId,
+) -> Result<Option<domain::person::PostalAddress>> {
+    let mut tx = s.begin().await?;
+    let row = sqlx::query("SELECT postal_address FROM persons WHERE id = $1")
+        .bind(person.get())
+        .fetch_optional(tx.conn())
+        .await?;
+    let text: Option<String> = match &row {
+        Some(r) => r.try_get("postal_address")?,
+        None => None,
+    };
+    let address = text
+        .map(|t| serde_json::from_str(&t).map_err(StoreError::corrupt))
+        .transpose()?;
+    tx.audit(
+        actor,
+        "person.address.read",
+        Some(person),
+        json!({ "found": address.is_some() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(address)
+}
+
 pub(crate) const PERSON_NAMES: [&str; 4] = ["id", "pnr", "name", "protection"];
 
 pub(crate) fn person_from_row(row: &impl Columns) -> Result<PersonView> {

@@ -37,6 +37,21 @@ impl Store for SqlStore {
     async fn register_person(&self, actor: &Actor, person: NewPerson) -> Result<PersonId> {
         people::register_person(self, actor, person).await
     }
+    async fn set_postal_address(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        address: &domain::person::PostalAddress,
+    ) -> Result<()> {
+        people::set_postal_address(self, actor, person, address).await
+    }
+    async fn postal_address(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+    ) -> Result<Option<domain::person::PostalAddress>> {
+        people::postal_address(self, actor, person).await
+    }
     async fn find_person(&self, actor: &Actor, pnr: &Personnummer) -> Result<Option<PersonView>> {
         people::find_person(self, actor, pnr).await
     }

@@ -22,7 +22,7 @@ use app::norm::{Money, Month};
 use app::{AppError, SignedIn};
 
 use crate::case_pages::app_error;
-use crate::decision_pages::{calc_parts, kronor};
+use crate::decision_pages::{calc_parts, kronor, norm_lang};
 use crate::decision_texts::{DecisionTexts, INCOME_KINDS, parse_kronor};
 use crate::document_pages::{DocumentRow, document_row};
 use crate::i18n::{Lang, Texts};
@@ -164,7 +164,7 @@ pub async fn show(
     let here = format!("/ansokan/{id}");
     match state
         .app
-        .application_case(&signed.signed_in.actor, ApplicationId(id))
+        .application_case_in(&signed.signed_in.actor, ApplicationId(id), norm_lang(lang.0))
         .await
     {
         Ok(case) => render(StatusCode::OK, &page(&case, &signed.signed_in, lang, here)),
@@ -520,7 +520,7 @@ async fn rerender_with_error(
     };
     match state
         .app
-        .application_case(&signed.signed_in.actor, ApplicationId(id))
+        .application_case_in(&signed.signed_in.actor, ApplicationId(id), norm_lang(lang.0))
         .await
     {
         Ok(case) => {

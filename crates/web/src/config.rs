@@ -55,7 +55,36 @@ pub struct Config {
     /// The municipality's guidelines for economic assistance (`[guidelines]`): rent ceilings by household size,
     /// dated. None by default: every rent is then taken at its actual amount.
     pub guidelines: app::norm::Guidelines,
+    /// The municipality as its letters name it (`[municipality]`).
+    pub municipality: MunicipalityConfig,
 }
+
+/// The `[municipality]` section: what the decision letter says the decision is the board's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MunicipalityConfig {
+    /// The board (nämnd) that decides economic assistance, as its letters name it: "Arbets- och välfärdsnämnden".
+    pub board_name: String,
+}
+
+impl Default for MunicipalityConfig {
+    fn default() -> Self {
+        // The law's own name for the board; each municipality configures its own.
+        MunicipalityConfig {
+            board_name: "Socialnämnden".to_owned(),
+        }
+    }
+}
+
+/// The demo's board (a common name for the board that decides economic assistance).
+pub fn demo_municipality() -> MunicipalityConfig {
+    MunicipalityConfig {
+        board_name: "Arbets- och välfärdsnämnden".to_owned(),
+    }
+}
+
+/// Longest board name the letter prints.
+const MAX_BOARD_NAME: usize = 200;
 
 /// The `[eid]` section: the municipality's e-identification broker (BankID, Freja eID, ...) speaking OpenID Connect,
 /// and this service's registration there. Separate from `[oidc]` (staff): another provider, another client, and
@@ -340,6 +369,7 @@ impl Default for Config {
             sqlite_mmap_mib: 256,
             eid: None,
             guidelines: app::norm::Guidelines::none(),
+            municipality: MunicipalityConfig::default(),
         }
     }
 }
@@ -372,6 +402,7 @@ impl fmt::Debug for Config {
             .field("sqlite_mmap_mib", &self.sqlite_mmap_mib)
             .field("eid", &self.eid)
             .field("guidelines", &self.guidelines)
+            .field("municipality", &self.municipality)
             .finish()
     }
 }
@@ -606,6 +637,13 @@ impl Config {
             eid.validate()?;
         }
         validate_guidelines(&self.guidelines)?;
+        let board = self.municipality.board_name.trim();
+        if board.is_empty() || board.chars().count() > MAX_BOARD_NAME || board.chars().any(char::is_control) {
+            return Err(ConfigError::Invalid {
+                field: "municipality.board_name",
+                reason: format!("must be 1-{MAX_BOARD_NAME} characters on one line"),
+            });
+        }
         Ok(())
     }
 }
@@ -973,6 +1011,19 @@ mod tests {
             .map(|l| l.strip_prefix("# ").unwrap_or(l))
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    #[test]
+    fn the_board_name_is_read_from_the_municipality_section_and_checked() {
+        assert_eq!(Config::default().municipality.board_name, "Socialnämnden");
+        let c = Config::from_toml("[municipality]\nboard_name = \"Arbets- och välfärdsnämnden\"\n").unwrap();
+        assert_eq!(c.municipality.board_name, "Arbets- och välfärdsnämnden");
+        c.validate().unwrap();
+        let empty = Config::from_toml("[municipality]\nboard_name = \"  \"\n").unwrap();
+        let msg = empty.validate().unwrap_err().to_string();
+        assert!(msg.contains("municipality.board_name"), "{msg}");
+        let two_lines = Config::from_toml("[municipality]\nboard_name = \"A\\nB\"\n").unwrap();
+        assert!(two_lines.validate().is_err());
     }
 
     #[test]

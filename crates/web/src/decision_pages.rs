@@ -57,7 +57,12 @@ pub async fn letter(
     };
     // Laying out and drawing a letter is CPU work (milliseconds, more for a long calculation): keep it off the
     // threads that serve other requests.
-    let rendered = tokio::task::spawn_blocking(move || crate::letter::decision_letter(&letter, lang.0)).await;
+    let shown = state.app.letter_calculation(&letter, norm_lang(lang.0));
+    let board = state.config.municipality.board_name.clone();
+    let rendered = tokio::task::spawn_blocking(move || {
+        crate::letter::decision_letter(&letter, shown.as_ref(), &board, lang.0)
+    })
+    .await;
     match rendered {
         Ok(Ok(pdf)) => {
             let disposition = format!("inline; filename=\"{}\"", pdf.file_name);
@@ -140,10 +145,14 @@ async fn decision_page(
     let here = format!("/beslut/{id}");
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
     let actor = &signed.signed_in.actor;
-    let d = match state.app.decision(actor, DecisionId(id)).await {
-        Ok(d) => d,
+    // The decision with the names of its month's members, so that the calculation names them (masked where the
+    // reader may not see a protected person).
+    let read = match state.app.decision_page(actor, DecisionId(id)).await {
+        Ok(read) => read,
         Err(e) => return app_error(e, lang, user, &here),
     };
+    let shown = state.app.letter_calculation(&read, norm_lang(lang.0));
+    let d = &read.decision;
     let appeals = match state.app.appeals_of(actor, DecisionId(id)).await {
         Ok(a) => a
             .iter()
@@ -163,10 +172,10 @@ async fn decision_page(
             legal_basis: i.legal_basis.clone(),
         })
         .collect();
-    let (month, parts, assistance, findings, rule_table) = match &d.calculation {
+    let (month, parts, assistance, findings, rule_table) = match &shown {
         Some(c) => {
             let r = &c.response;
-            let table = format!("{} ({})", c.rule_table, c.rule_table_version);
+            let table = format!("{} ({} {})", c.rule_table, t.letter_version, c.rule_table_version);
             (
                 r.month.to_string(),
                 calc_parts(r, t),
@@ -270,6 +279,14 @@ pub fn application_row(a: &ApplicationView, t: &'static Texts) -> ApplicationRow
         received: a.received_on.to_string(),
         status: t.application_status(a.status.as_str()),
         decision: a.current_decision.map(DecisionId::get),
+    }
+}
+
+/// The engine's language for a page's.
+pub(crate) fn norm_lang(lang: crate::i18n::Lang) -> app::norm::Lang {
+    match lang {
+        crate::i18n::Lang::Sv => app::norm::Lang::Sv,
+        crate::i18n::Lang::En => app::norm::Lang::En,
     }
 }
 

@@ -33,6 +33,8 @@ mod eid;
 mod hardening;
 #[path = "web/letter.rs"]
 mod letter;
+#[path = "web/lines.rs"]
+mod lines;
 #[path = "web/oidc.rs"]
 mod oidc;
 #[path = "web/pages.rs"]

@@ -54,6 +54,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         audit_checkpoint_key: Some(checkpoint_key),
         // Illustrative rent ceilings, so the demo shows how a guideline meets a high rent.
         guidelines: web::config::demo_guidelines(),
+        municipality: web::config::demo_municipality(),
         ..web::Config::default()
     };
     serve::serve(config).map(|()| ExitCode::SUCCESS)

@@ -351,17 +351,21 @@ async fn only_the_months_of_membership_with_that_months_members(s: &SqlStore) {
     );
 }
 
-async fn a_letters_view_holds_its_decision_and_that_months_adults(s: &SqlStore) {
+async fn a_letters_view_holds_its_decision_and_that_months_members(s: &SqlStore) {
     let t = town(s).await;
     let reader = applicant(t.bo, "beslut/brev");
     let march = s
         .applicant_view(&reader, t.bo, ApplicantScope::Decision(t.decisions[2]))
         .await
         .unwrap();
-    // March only, its decision only; the adults (not kim, a child), vera masked; the unit and who decided.
+    // March only, its decision only; its members (kim too: the calculation names the children), vera masked; the
+    // unit and who decided.
     assert_eq!(
         months(&march),
-        [(month(3), vec![named("Anna Först"), named("Bo Sen"), None])]
+        [(
+            month(3),
+            vec![named("Anna Först"), named("Kim Barn"), named("Bo Sen"), None]
+        )]
     );
     assert_eq!(march.months[0].decisions.len(), 1);
     assert_eq!(march.months[0].decisions[0].id, t.decisions[2]);
@@ -432,9 +436,9 @@ async fn the_applicants_view_holds_only_the_months_of_membership() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_letters_view_holds_its_decision_and_its_months_adults() {
+async fn the_letters_view_holds_its_decision_and_its_months_members() {
     for db in backends().await {
-        a_letters_view_holds_its_decision_and_that_months_adults(&db.store).await;
+        a_letters_view_holds_its_decision_and_that_months_members(&db.store).await;
         db.finish().await;
     }
 }

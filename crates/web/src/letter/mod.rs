@@ -8,6 +8,7 @@ pub mod pdf;
 
 use app::domain::appeal::appeal_deadline;
 use app::letters::DecisionLetter;
+use app::shown::ShownCalculation;
 use jiff::civil::date;
 
 use crate::decision_pages::{calc_parts, outcome_label};
@@ -23,21 +24,28 @@ pub struct LetterPdf {
     pub file_name: String,
 }
 
-/// The decision's letter in `lang`. An error means the PDF could not be drawn; it never carries personal data.
-pub fn decision_letter(letter: &DecisionLetter, lang: Lang) -> Result<LetterPdf, pdf::PdfError> {
+/// The decision's letter in `lang`, from the board named `board`, with its calculation as the reader is shown it
+/// (`App::letter_calculation`: in `lang`, members by name). An error means the PDF could not be drawn; it never
+/// carries personal data.
+pub fn decision_letter(
+    letter: &DecisionLetter,
+    calculation: Option<&ShownCalculation>,
+    board: &str,
+    lang: Lang,
+) -> Result<LetterPdf, pdf::PdfError> {
     let t = lang.texts();
     let fonts = pdf::Fonts::load()?;
     let d = &letter.decision;
     // The PDF's own creation date is metadata in UTC (it carries no offset), not text a reader sees.
     let decided = d.decided_at.to_zoned(jiff::tz::TimeZone::UTC);
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
-    let mut blocks = content(letter, lang);
+    let mut blocks = content(letter, calculation, board, lang);
     for block in &mut blocks {
         printable(block, &fonts);
     }
     let running_head = fonts.printable(&format!(
-        "{} – {} {month}, {} {}",
-        t.letter_authority, t.letter_title, t.letter_number, d.id
+        "{board} – {} {month}, {} {}",
+        t.letter_title, t.letter_number, d.id
     ));
     let page_label = |page: usize, pages: usize| format!("{} {page} {} {pages}", t.letter_page, t.letter_of);
     let frame = Frame {
@@ -51,7 +59,7 @@ pub fn decision_letter(letter: &DecisionLetter, lang: Lang) -> Result<LetterPdf,
     ));
     let info = pdf::Info {
         title: &title,
-        author: t.letter_authority,
+        author: board,
         lang: lang.code(),
         created: (
             decided.year(),
@@ -69,6 +77,19 @@ pub fn decision_letter(letter: &DecisionLetter, lang: Lang) -> Result<LetterPdf,
         format!("{}-{}-{month}.pdf", t.letter_file, d.id)
     };
     Ok(LetterPdf { bytes, file_name })
+}
+
+/// The footnote mark for the rule table (in the embedded font).
+const FOOTNOTE: &str = "¹";
+
+/// The recipient's block: the name as the register has it (the letter is theirs: their own name, whatever their
+/// protection), then the address lines the application core chose (Skatteverket's forwarding for skyddad
+/// folkbokföring, never the address).
+fn recipient_block(letter: &DecisionLetter) -> Option<String> {
+    let recipient = letter.addressees.first()?;
+    let mut lines = vec![recipient.name.clone()];
+    lines.extend(letter.recipient_address.iter().cloned());
+    Some(lines.join("\n"))
 }
 
 fn printable(block: &mut Block, fonts: &pdf::Fonts) {
@@ -111,17 +132,26 @@ fn column(share: f32, align: Align) -> Column {
 }
 
 /// The letter's text in reading order, from the decision as the application core gave it.
-fn content(letter: &DecisionLetter, lang: Lang) -> Vec<Block> {
+fn content(
+    letter: &DecisionLetter,
+    calculation: Option<&ShownCalculation>,
+    board: &str,
+    lang: Lang,
+) -> Vec<Block> {
     let t = lang.texts();
     let dt = DecisionTexts::of(lang);
     let d = &letter.decision;
     let decided_on = crate::time::date(d.decided_at);
     let month = letter.month.map(|m| m.to_string()).unwrap_or_default();
-    let mut blocks = vec![
-        strong(t.letter_authority),
-        paragraph(format!("{}: {}", t.unit, letter.unit)),
-        heading(1, format!("{} {month}", t.letter_title).trim_end().to_owned()),
-    ];
+    let mut blocks = vec![strong(board), paragraph(format!("{}: {}", t.unit, letter.unit))];
+    // The recipient at the top, as on a letter in the post: the household's applicant (the first adult named).
+    if let Some(recipient) = recipient_block(letter) {
+        blocks.push(paragraph(recipient));
+    }
+    blocks.push(heading(
+        1,
+        format!("{} {month}", t.letter_title).trim_end().to_owned(),
+    ));
     let mut facts = vec![
         format!("{} {}", t.letter_number, d.id),
         format!("{}: {decided_on}", t.letter_decided_on),
@@ -214,14 +244,11 @@ fn content(letter: &DecisionLetter, lang: Lang) -> Vec<Block> {
         }));
     }
 
-    if let Some(c) = &d.calculation {
+    if let Some(c) = calculation {
         let r = &c.response;
         blocks.push(heading(2, t.how_calculated));
-        blocks.push(paragraph(t.letter_calculation_intro));
-        blocks.push(paragraph(format!(
-            "{}: {}, {} {}",
-            t.rule_table, c.rule_table, t.letter_version, c.rule_table_version
-        )));
+        // The rule table and its version are for the record, not the reader: a footnote.
+        blocks.push(paragraph(format!("{}{FOOTNOTE}", t.letter_calculation_intro)));
         for part in calc_parts(r, t) {
             blocks.push(heading(3, format!("{}: {}", part.heading, part.total)));
             if part.lines.is_empty() {
@@ -248,6 +275,10 @@ fn content(letter: &DecisionLetter, lang: Lang) -> Vec<Block> {
             "{}: {}",
             t.assistance,
             crate::decision_pages::kronor(r.assistance)
+        )));
+        blocks.push(paragraph(format!(
+            "{FOOTNOTE} {}: {}, {} {}.",
+            t.rule_table, c.rule_table, t.letter_version, c.rule_table_version
         )));
     }
 

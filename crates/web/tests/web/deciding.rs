@@ -17,7 +17,7 @@ async fn a_decision_shows_every_line_of_the_calculation_and_how_to_appeal() {
         "Bostadsbidrag",
         "Bifall",
         "SoL 12:1",
-        "riksnorm 2026 (official)",
+        "Riksnormen 2026 (fastställd)",
         "Så överklagar du",
         "inom tre veckor",
     ] {

@@ -3,12 +3,12 @@
 
 use crate::support::*;
 
-fn letter_path(decision: i64) -> String {
+pub(crate) fn letter_path(decision: i64) -> String {
     format!("/beslut/{decision}/brev.pdf")
 }
 
 /// The letter's text, page by page.
-fn text_pages(r: &Reply) -> Vec<String> {
+pub(crate) fn text_pages(r: &Reply) -> Vec<String> {
     assert!(
         r.bytes.starts_with(b"%PDF-"),
         "not a PDF: {}",
@@ -19,7 +19,7 @@ fn text_pages(r: &Reply) -> Vec<String> {
 
 /// One space wherever the text has line breaks or runs of spaces (how the PDF placed the words does not matter);
 /// the narrow no-break space inside amounts (`10 020 kr`) is kept.
-fn normalised(text: &str) -> String {
+pub(crate) fn normalised(text: &str) -> String {
     text.split(|c: char| c.is_ascii_whitespace())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -166,8 +166,8 @@ async fn the_letter_holds_the_decision_the_calculation_and_how_to_appeal() {
     let pages = text_pages(&r);
     let text = normalised(&pages.join(" "));
     for expected in [
-        // Who decides, when, about whom.
-        "Arbete och välfärdsnämnden",
+        // Who decides (the configured board; the fixture's is the default), when, about whom.
+        "Socialnämnden",
         "Enhet: Nord",
         "Beslut om ekonomiskt bistånd 2026-02",
         &format!("Beslut nr {}", f.decision),
@@ -180,7 +180,7 @@ async fn the_letter_holds_the_decision_the_calculation_and_how_to_appeal() {
         "Beviljat belopp totalt: 10\u{202f}020 kr",
         // The calculation, line by line, with the rule table it was made with.
         "Så räknades beloppet fram",
-        "riksnorm 2026 (official), version",
+        "¹ Regeltabell: Riksnormen 2026 (fastställd), version",
         "Hushållsgemensamma kostnader, 1 person",
         "Hyra",
         "Bostadsbidrag",

@@ -21,6 +21,8 @@ pub(crate) struct Fixture {
     pub(crate) router: Router,
     pub(crate) store: SqlStore,
     pub(crate) household: i64,
+    /// Alva Ek, the household's one member (the applicant "ann").
+    pub(crate) person: i64,
     pub(crate) decision: i64,
     /// March: received, with the applicant's declaration attached.
     pub(crate) application: i64,
@@ -70,17 +72,18 @@ pub(crate) async fn fixture_with(configure: impl FnOnce(&mut Config)) -> Fixture
         )
         .await
         .unwrap();
-    let declared: norm::contract::CalcRequest = serde_json::from_str(
-        r#"{"month": "2026-03", "members": [{"id": "a", "role": "adult", "age": 45}],
-            "costs": {"rent": 5200, "electricity": 300}, "incomes": [{"kind": "housing_allowance", "amount": 700}]}"#,
-    )
+    // Members carry the engine id the application writes for a person (`P` and the person's id).
+    let declared: norm::contract::CalcRequest = serde_json::from_str(&format!(
+        r#"{{"month": "2026-03", "members": [{{"id": "P{person}", "role": "adult", "age": 45}}],
+            "costs": {{"rent": 5200, "electricity": 300}}, "incomes": [{{"kind": "housing_allowance", "amount": 700}}]}}"#
+    ))
     .unwrap();
     store.attach_request(&a, march.id, &declared).await.unwrap();
     // February: calculated by the engine and decided.
-    let request: norm::contract::CalcRequest = serde_json::from_str(
-        r#"{"month": "2026-02", "members": [{"id": "a", "role": "adult", "age": 45}],
-            "costs": {"rent": 5200, "electricity": 300}, "incomes": [{"kind": "housing_allowance", "amount": 700}]}"#,
-    )
+    let request: norm::contract::CalcRequest = serde_json::from_str(&format!(
+        r#"{{"month": "2026-02", "members": [{{"id": "P{person}", "role": "adult", "age": 45}}],
+            "costs": {{"rent": 5200, "electricity": 300}}, "incomes": [{{"kind": "housing_allowance", "amount": 700}}]}}"#
+    ))
     .unwrap();
     let response = norm::calculate(&norm::RuleBook::standard(), &request).unwrap();
     let granted = norm::Money::from_kronor(response.assistance).unwrap();
@@ -152,6 +155,7 @@ pub(crate) async fn fixture_with(configure: impl FnOnce(&mut Config)) -> Fixture
         store,
         router: router(Arc::new(AppState::new(config, app).unwrap())),
         household: household.get(),
+        person: person.get(),
         decision: decided[0].get(),
         application: march.id.get(),
     }
