@@ -121,6 +121,7 @@ mod support {
             "payment_batches",
             "payments",
             "appeals",
+            "appeal_additions",
             "claims",
             "claim_events",
             "journal_notes",
@@ -1527,5 +1528,7 @@ mod intake;
 mod investigation;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
+#[path = "conformance/receipts.rs"]
+mod receipts;
 #[path = "conformance/reconsideration.rs"]
 mod reconsideration;

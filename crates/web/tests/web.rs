@@ -39,6 +39,8 @@ mod oidc;
 mod pages;
 #[path = "web/payments.rs"]
 mod payments;
+#[path = "web/receipts.rs"]
+mod receipts;
 #[path = "web/review.rs"]
 mod review;
 #[path = "web/routes.rs"]
