@@ -12,7 +12,7 @@ use store::{ApplicantScope, ApplicantView, ApplicantViews, ApplicationView, Deci
 use crate::access::{Actor, Denied, Permission};
 use crate::service::{App, AppError};
 
-pub use store::{ApplicantAppeal, ApplicantMonth, AppealAddition, MonthExtras, MonthMember};
+pub use store::{AppealAddition, ApplicantAppeal, ApplicantMonth, MonthExtras, MonthMember};
 
 /// Whose an income on a receipt is, named as the applicant may see them: never an id.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -64,7 +64,14 @@ pub struct MonthExtras {
 }
 
 const RECEIVED_NAMES: [&str; 3] = ["id", "received_at", "request_json"];
-const APPEAL_NAMES: [&str; 6] = ["id", "decision_id", "received_on", "received_at", "status", "grounds"];
+const APPEAL_NAMES: [&str; 6] = [
+    "id",
+    "decision_id",
+    "received_on",
+    "received_at",
+    "status",
+    "grounds",
+];
 const ADDITION_NAMES: [&str; 3] = ["appeal_id", "text", "received_at"];
 const PAYMENT_NAMES: [&str; 4] = ["decision_id", "live", "paid", "paid_on"];
 
@@ -140,15 +147,18 @@ pub(crate) fn extras(
         let Some(application) = decisions.get(&decision) else {
             continue;
         };
-        out.entry(*application).or_default().appeals.push(ApplicantAppeal {
-            id,
-            decision,
-            received_on: parse_date(&r.text("received_on")?)?,
-            received_at: r.opt_int("received_at")?.map(from_micros).transpose()?,
-            status: parse::<AppealStatus>(&r.text("status")?)?,
-            grounds: r.opt_text("grounds")?,
-            additions: additions.iter().filter(|a| a.appeal == id).cloned().collect(),
-        });
+        out.entry(*application)
+            .or_default()
+            .appeals
+            .push(ApplicantAppeal {
+                id,
+                decision,
+                received_on: parse_date(&r.text("received_on")?)?,
+                received_at: r.opt_int("received_at")?.map(from_micros).transpose()?,
+                status: parse::<AppealStatus>(&r.text("status")?)?,
+                grounds: r.opt_text("grounds")?,
+                additions: additions.iter().filter(|a| a.appeal == id).cloned().collect(),
+            });
     }
     for r in &payments {
         let decision = DecisionId(r.int("decision_id")?);

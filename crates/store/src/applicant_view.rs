@@ -16,7 +16,8 @@ use std::future::Future;
 use domain::fact::Validity;
 use domain::membership::member_during;
 use domain::{
-    Actor, AppealId, ApplicationId, DecisionId, DocumentId, HouseholdId, PersonId, Personnummer, ProtectedIdentity,
+    Actor, AppealId, ApplicationId, DecisionId, DocumentId, HouseholdId, PersonId, Personnummer,
+    ProtectedIdentity,
 };
 use norm::Month;
 use norm::contract::Role;
@@ -116,8 +117,8 @@ pub trait ApplicantViews: Send + Sync {
 }
 
 /// The person's believed membership periods (`mine`); the applications of the months they overlap (`apps`, only the
-/// asked-for decision's in a letter's view, `$2` ≠ 0; only a receipt's application, `$3` or `$4` ≠ 0); those applications' decisions (`hd`); and who was a member of
-/// the household during each of those months (`peers`). `$1` is the person, `$2` the decision or 0, `$3` a receipt's
+/// asked-for decision's in a letter's view, `$2` ≠ 0; only a receipt's application, `$3` or `$4` ≠ 0); those
+/// applications' decisions (`hd`); and who was a member of the household during each of those months (`peers`). `$1` is the person, `$2` the decision or 0, `$3` a receipt's
 /// application or 0, `$4` a receipt's appeal or 0.
 fn shared(backend: Backend) -> String {
     // The role, out of the membership fact's JSON, so that nothing else of a masked person's record is selected.

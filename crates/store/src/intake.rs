@@ -266,12 +266,14 @@ impl Intake for SqlStore {
         let appeal = match existing {
             Some(id) => {
                 let id = AppealId(id);
-                sqlx::query("INSERT INTO appeal_additions (appeal_id, text, received_at) VALUES ($1, $2, $3)")
-                    .bind(id.get())
-                    .bind(grounds)
-                    .bind(micros(actor.at))
-                    .execute(tx.conn())
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO appeal_additions (appeal_id, text, received_at) VALUES ($1, $2, $3)",
+                )
+                .bind(id.get())
+                .bind(grounds)
+                .bind(micros(actor.at))
+                .execute(tx.conn())
+                .await?;
                 tx.audit(
                     actor,
                     "appeal.addition",

@@ -824,7 +824,12 @@ fn appeal_view(
         additions: case
             .additions
             .iter()
-            .map(|x| (crate::receipt_pages::received_text(Some(x.received_at), a.received_on), x.text.clone()))
+            .map(|x| {
+                (
+                    crate::receipt_pages::received_text(Some(x.received_at), a.received_on),
+                    x.text.clone(),
+                )
+            })
             .collect(),
         additions_heading: crate::citizen_texts::CitizenTexts::of(lang.0).additions,
         appealed: a.decision.get(),

@@ -21,9 +21,9 @@ use app::norm::contract::{CalcRequest, IncomeKind, Role};
 use app::norm::{Money, Month};
 use app::{AppError, SignedIn};
 
+use crate::amount::parse_kronor;
 use crate::case_pages::app_error;
 use crate::decision_pages::{calc_parts, kronor};
-use crate::amount::parse_kronor;
 use crate::decision_texts::{DecisionTexts, INCOME_KINDS};
 use crate::document_pages::{DocumentRow, document_row};
 use crate::i18n::{Lang, Texts};

@@ -458,7 +458,12 @@ fn read_declaration(
         let named = |label: &str| format!("{} ({})", label, m.name);
         let incomes: Vec<(IncomeKind, i64)> = member_incomes(m.role)
             .iter()
-            .map(|(name, kind)| (*kind, r.amount(&member_field(n, name), &named(income_label(*kind, t)))))
+            .map(|(name, kind)| {
+                (
+                    *kind,
+                    r.amount(&member_field(n, name), &named(income_label(*kind, t))),
+                )
+            })
             .collect();
         let earned_earlier_this_year = match m.role {
             Role::Child => r.amount(&member_field(n, "earlier"), &named(t.apply_earlier)),

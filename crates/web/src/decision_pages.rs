@@ -115,7 +115,11 @@ pub async fn appeal(
         // The receipt; a second submission on the same decision was added to its appeal.
         Ok(appeal) => {
             let sent = if appealed_before { "komplettering" } else { "1" };
-            Redirect::to(&format!("/mina-sidor/overklagande/{}?skickad={sent}", appeal.id.get())).into_response()
+            Redirect::to(&format!(
+                "/mina-sidor/overklagande/{}?skickad={sent}",
+                appeal.id.get()
+            ))
+            .into_response()
         }
         Err(AppError::Invalid { reason, .. }) => {
             decision_page(

@@ -140,7 +140,10 @@ async fn an_online_appeal_keeps_the_appellants_words_and_the_time_limit(s: &SqlS
         .await
         .unwrap();
     s.serve_decision(&a, d2.id, date(2026, 3, 5)).await.unwrap();
-    let late = s.appeal_online(&a, d2.id, date(2026, 4, 1), "Sent").await.unwrap();
+    let late = s
+        .appeal_online(&a, d2.id, date(2026, 4, 1), "Sent")
+        .await
+        .unwrap();
     assert_ne!(late.status, appeal.status);
 }
 

@@ -15,7 +15,8 @@ use jiff::civil::date;
 use norm::Month;
 use norm::contract::CalcRequest;
 use store::{
-    ApplicantScope, ApplicantViews, Intake, NewDocument, NewPerson, PaymentRuns, Reconsideration, SqlStore, Store,
+    ApplicantScope, ApplicantViews, Intake, NewDocument, NewPerson, PaymentRuns, Reconsideration, SqlStore,
+    Store,
 };
 
 use super::support::{actor, backends, count, counts, decision, household, pnr, ts};
@@ -75,9 +76,14 @@ async fn a_decision_is_appealed_once_and_later_words_are_additions(s: &SqlStore)
     // Nothing is stored for a second submission without words.
     let before = counts(s).await;
     assert!(
-        s.appeal_online(&applicant(p, "2026-03-12T14:00:00Z"), d.id, date(2026, 3, 12), " ")
-            .await
-            .is_err()
+        s.appeal_online(
+            &applicant(p, "2026-03-12T14:00:00Z"),
+            d.id,
+            date(2026, 3, 12),
+            " "
+        )
+        .await
+        .is_err()
     );
     assert_eq!(counts(s).await, before);
     let second = s
@@ -90,10 +96,18 @@ async fn a_decision_is_appealed_once_and_later_words_are_additions(s: &SqlStore)
         .await
         .unwrap();
     assert_eq!(second.id, first.id, "the same appeal");
-    assert_eq!(s.appeals_of(d.id).await.unwrap().len(), 1, "one appeal per decision");
+    assert_eq!(
+        s.appeals_of(d.id).await.unwrap().len(),
+        1,
+        "one appeal per decision"
+    );
     assert_eq!(count(s, "SELECT COUNT(*) FROM appeal_additions").await, 1);
     assert_eq!(
-        count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'appeal.addition'").await,
+        count(
+            s,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'appeal.addition'"
+        )
+        .await,
         1
     );
     // Append-only on both backends.
@@ -137,7 +151,10 @@ async fn a_decision_is_appealed_once_and_later_words_are_additions(s: &SqlStore)
         a.additions.iter().map(|x| x.text.as_str()).collect::<Vec<_>>(),
         ["Här är hyresavin"]
     );
-    assert_eq!(appeal.months[0].extras.declaration, None, "not the application's receipt");
+    assert_eq!(
+        appeal.months[0].extras.declaration, None,
+        "not the application's receipt"
+    );
 
     // Someone who was never a member gets nothing back.
     let other = s
@@ -151,7 +168,10 @@ async fn a_decision_is_appealed_once_and_later_words_are_additions(s: &SqlStore)
         )
         .await
         .unwrap();
-    for scope in [ApplicantScope::Application(app.id), ApplicantScope::Appeal(first.id)] {
+    for scope in [
+        ApplicantScope::Application(app.id),
+        ApplicantScope::Appeal(first.id),
+    ] {
         let view = s
             .applicant_view(&applicant(other, "2026-03-20T10:00:00Z"), other, scope)
             .await
@@ -174,7 +194,10 @@ async fn a_decision_is_appealed_once_and_later_words_are_additions(s: &SqlStore)
         .applicant_view(&reader, p, ApplicantScope::Everything)
         .await
         .unwrap();
-    assert!(everything.months[0].extras.paid_on.is_empty(), "approved is not paid");
+    assert!(
+        everything.months[0].extras.paid_on.is_empty(),
+        "approved is not paid"
+    );
     s.export_batch(&staff, run.id).await.unwrap();
     let everything = s
         .applicant_view(&reader, p, ApplicantScope::Everything)
@@ -184,7 +207,10 @@ async fn a_decision_is_appealed_once_and_later_words_are_additions(s: &SqlStore)
         everything.months[0].extras.paid_on.get(&d.id),
         Some(&date(2026, 3, 25))
     );
-    assert_eq!(everything.months[0].application.month, Month::new(2026, 3).unwrap());
+    assert_eq!(
+        everything.months[0].application.month,
+        Month::new(2026, 3).unwrap()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,7 +13,13 @@ async fn eva(f: &Fixture) -> String {
         .store
         .register_person(
             &a,
-            NewPerson::parse("19910202-0022", "Eva Annan", ProtectedIdentity::None, date(2026, 3, 2)).unwrap(),
+            NewPerson::parse(
+                "19910202-0022",
+                "Eva Annan",
+                ProtectedIdentity::None,
+                date(2026, 3, 2),
+            )
+            .unwrap(),
         )
         .await
         .unwrap();
@@ -116,7 +122,10 @@ async fn an_online_application_gets_a_receipt_that_opens_again_from_mina_sidor()
     let before = denied(&f).await;
     let refused = get(&f.router, &path, &eva).await;
     let missing = get(&f.router, "/mina-sidor/ansokan/999999", &eva).await;
-    assert_eq!((refused.status, missing.status), (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN));
+    assert_eq!(
+        (refused.status, missing.status),
+        (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN)
+    );
     assert!(!refused.body.contains("hyresavi") && !refused.body.contains("6\u{202f}500"));
     assert_eq!(denied(&f).await, before + 2);
     // A caseworker has no receipts (they read the case file).
@@ -130,7 +139,9 @@ async fn a_second_appeal_on_a_decision_is_added_to_the_first() {
     let decision = format!("/beslut/{}", f.decision);
     let ann = session(&f.router, "ann").await;
     let page = get(&f.router, &decision, &ann).await;
-    assert!(page.body.contains("Högst 5 000 tecken.") && page.body.contains("aria-describedby=\"grounds-hint\""));
+    assert!(
+        page.body.contains("Högst 5 000 tecken.") && page.body.contains("aria-describedby=\"grounds-hint\"")
+    );
     let csrf = page.hidden("csrf_token");
     let r = post(
         &f.router,
@@ -157,7 +168,11 @@ async fn a_second_appeal_on_a_decision_is_added_to_the_first() {
 
     // The decision page now says that more words are added to the appeal.
     let page = get(&f.router, &decision, &ann).await;
-    assert!(page.body.contains("Du har redan överklagat beslutet"), "{}", page.body);
+    assert!(
+        page.body.contains("Du har redan överklagat beslutet"),
+        "{}",
+        page.body
+    );
     // Ten minutes later (within the session's idle time).
     f.clock.set("2026-03-02T08:10:00Z".parse().unwrap());
     let r = post(
@@ -168,7 +183,11 @@ async fn a_second_appeal_on_a_decision_is_added_to_the_first() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(location(&r), format!("{path}?skickad=komplettering"), "the same appeal");
+    assert_eq!(
+        location(&r),
+        format!("{path}?skickad=komplettering"),
+        "the same appeal"
+    );
     assert_eq!(rows(&f.store, "appeals").await, 1);
     assert_eq!(rows(&f.store, "appeal_additions").await, 1);
     let receipt = get(&f.router, &location(&r), &ann).await;
@@ -206,7 +225,9 @@ async fn a_second_appeal_on_a_decision_is_added_to_the_first() {
 async fn decide(f: &Fixture, application: Option<i64>, month: u8, kronor: i64) -> i64 {
     let a = Actor::system("test", "setup", "2026-03-02T08:00:00Z".parse().unwrap());
     let app = match application {
-        Some(id) => store::Store::application(&f.store, domain::ApplicationId(id)).await.unwrap(),
+        Some(id) => store::Store::application(&f.store, domain::ApplicationId(id))
+            .await
+            .unwrap(),
         None => f
             .store
             .receive_application(
@@ -218,7 +239,11 @@ async fn decide(f: &Fixture, application: Option<i64>, month: u8, kronor: i64) -
             .await
             .unwrap(),
     };
-    let app = f.store.start_investigation(&a, app.id, app.version).await.unwrap();
+    let app = f
+        .store
+        .start_investigation(&a, app.id, app.version)
+        .await
+        .unwrap();
     let applied = norm::Money::from_kronor(4_000).unwrap();
     let granted = norm::Money::from_kronor(kronor).unwrap();
     let d = f
@@ -232,7 +257,11 @@ async fn decide(f: &Fixture, application: Option<i64>, month: u8, kronor: i64) -
                 items: vec![DecisionItem {
                     purpose: Default::default(),
                     what: "Försörjningsstöd".into(),
-                    outcome: if kronor == 0 { Outcome::Avslag } else { Outcome::Bifall },
+                    outcome: if kronor == 0 {
+                        Outcome::Avslag
+                    } else {
+                        Outcome::Bifall
+                    },
                     applied,
                     granted,
                     reasons: "Prövat".into(),
@@ -265,7 +294,10 @@ async fn mina_sidor_shows_each_decisions_amount_and_when_it_is_paid() {
     let m = item(&mine.body, march);
     assert!(m.contains("4\u{202f}000 kr") && m.contains("Betalas ut"), "{m}");
     let a = item(&mine.body, april);
-    assert!(a.contains("0 kr") && !a.contains("Betalas ut") && !a.contains("Utbetald"), "{a}");
+    assert!(
+        a.contains("0 kr") && !a.contains("Betalas ut") && !a.contains("Utbetald"),
+        "{a}"
+    );
 
     // The payment run: approved is not yet paid; exported (paid on the run's pay date) is.
     let staff = Actor::system("test", "setup", "2026-03-20T08:00:00Z".parse().unwrap());
@@ -283,7 +315,10 @@ async fn mina_sidor_shows_each_decisions_amount_and_when_it_is_paid() {
     f.store.export_batch(&staff, run.id).await.unwrap();
     let mine = get(&f.router, "/mina-sidor", &ann).await;
     let m = item(&mine.body, march);
-    assert!(m.contains("Utbetald 2026-03-25") && !m.contains("Betalas ut"), "{m}");
+    assert!(
+        m.contains("Utbetald 2026-03-25") && !m.contains("Betalas ut"),
+        "{m}"
+    );
 }
 
 #[tokio::test]
@@ -291,16 +326,40 @@ async fn the_form_names_each_field_in_its_message_and_links_it_once() {
     let f = fixture().await;
     let ann = session(&f.router, "ann").await;
     let page = get(&f.router, "/ansok", &ann).await;
-    assert!(page.body.contains("maxlength=\"20\" id=\"rent\""), "{}", page.body);
+    assert!(
+        page.body.contains("maxlength=\"20\" id=\"rent\""),
+        "{}",
+        page.body
+    );
     let csrf = page.hidden("csrf_token");
     let before = applications(&f.store).await;
     for (field, value, message) in [
-        ("rent", "6 500,50", "Hyra: skriv beloppet i hela kronor, utan ören"),
+        (
+            "rent",
+            "6 500,50",
+            "Hyra: skriv beloppet i hela kronor, utan ören",
+        ),
         ("rent", "-5", "Hyra: beloppet kan inte vara negativt"),
-        ("rent", "femtusen", "Hyra: skriv beloppet med siffror i hela kronor"),
-        ("rent", "1 000 000 000", "Hyra: beloppet kan vara högst 999 999 999 kr"),
-        ("m1_salary", "12,5", "Lön efter skatt (Alva Ek): skriv beloppet i hela kronor, utan ören"),
-        ("assets", "6.500", "Tillgångar som kan användas: skriv beloppet med siffror"),
+        (
+            "rent",
+            "femtusen",
+            "Hyra: skriv beloppet med siffror i hela kronor",
+        ),
+        (
+            "rent",
+            "1 000 000 000",
+            "Hyra: beloppet kan vara högst 999 999 999 kr",
+        ),
+        (
+            "m1_salary",
+            "12,5",
+            "Lön efter skatt (Alva Ek): skriv beloppet i hela kronor, utan ören",
+        ),
+        (
+            "assets",
+            "6.500",
+            "Tillgångar som kan användas: skriv beloppet med siffror",
+        ),
     ] {
         let r = post_form_multipart(
             &f.router,
@@ -311,8 +370,9 @@ async fn the_form_names_each_field_in_its_message_and_links_it_once() {
         .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{field}={value}");
         assert!(
-            r.body.contains(&format!("<span class=\"field-error\" id=\"{field}-error\">{message}"))
-                && r.body.contains(&format!("<a href=\"#{field}\">{message}")),
+            r.body.contains(&format!(
+                "<span class=\"field-error\" id=\"{field}-error\">{message}"
+            )) && r.body.contains(&format!("<a href=\"#{field}\">{message}")),
             "{field}={value}: {}",
             r.body
         );
@@ -343,11 +403,24 @@ async fn the_form_names_each_field_in_its_message_and_links_it_once() {
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.body.matches("<a href=\"#attachments\">").count(), 1, "{}", r.body);
+    assert_eq!(
+        r.body.matches("<a href=\"#attachments\">").count(),
+        1,
+        "{}",
+        r.body
+    );
 
     // Every spelling the issue names is stored as 6 500 kr. April is applied for once: each stored application is
     // removed again (no document, decision or payment refers to it) so that the next spelling can be sent.
-    for rent in ["6 500", "6500 kr", "6 500,00", "6 500 kr", "6500:-", "6\u{a0}500", "6\u{202f}500 kr"] {
+    for rent in [
+        "6 500",
+        "6500 kr",
+        "6 500,00",
+        "6 500 kr",
+        "6500:-",
+        "6\u{a0}500",
+        "6\u{202f}500 kr",
+    ] {
         let r = post_multipart(
             &f.router,
             "/ansok",
