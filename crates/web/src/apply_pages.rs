@@ -375,7 +375,6 @@ fn member_incomes(role: Role) -> &'static [(&'static str, IncomeKind)] {
 /// The form's posted values, read field by field with a message next to each bad one.
 struct Reader<'a> {
     fields: &'a BTreeMap<String, String>,
-    t: &'static Texts,
     lang: Lang,
     errors: Vec<(String, String)>,
 }
@@ -417,7 +416,6 @@ fn read_declaration(
     let t = lang.texts();
     let mut r = Reader {
         fields,
-        t,
         lang,
         errors: Vec::new(),
     };

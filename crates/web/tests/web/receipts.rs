@@ -225,7 +225,7 @@ async fn a_second_appeal_on_a_decision_is_added_to_the_first() {
 async fn decide(f: &Fixture, application: Option<i64>, month: u8, kronor: i64) -> i64 {
     let a = Actor::system("test", "setup", "2026-03-02T08:00:00Z".parse().unwrap());
     let app = match application {
-        Some(id) => store::Store::application(&f.store, domain::ApplicationId(id))
+        Some(id) => store::Store::application(&f.store, &a, domain::ApplicationId(id))
             .await
             .unwrap(),
         None => f
