@@ -39,7 +39,7 @@ pub use norm;
 /// the web layer names them through here and never depends on the store.
 pub mod views {
     pub use store::{
-        Account, AccountId, ApplicationView, AuditLog, AuditQuery, AuditRecord, AuditVerdict, BatchSummary,
+        Account, AccountId, ApplicantView, ApplicationView, AuditLog, AuditQuery, AuditRecord, AuditVerdict, BatchSummary,
         DecisionView, DocumentInfo, FollowUpView, HouseholdOverview, MemberView, QueueItem, SubjectRef,
         WorkQueue,
     };

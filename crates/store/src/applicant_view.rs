@@ -16,13 +16,15 @@ use std::future::Future;
 use domain::fact::Validity;
 use domain::membership::member_during;
 use domain::{
-    Actor, ApplicationId, DecisionId, DocumentId, HouseholdId, PersonId, Personnummer, ProtectedIdentity,
+    Actor, AppealId, ApplicationId, DecisionId, DocumentId, HouseholdId, PersonId, Personnummer,
+    ProtectedIdentity,
 };
 use norm::Month;
 use norm::contract::Role;
 use serde_json::json;
 use sqlx::Row;
 
+use crate::applicant_extras::{MonthExtras, extras};
 use crate::case_file::{DECISION_NAMES, decision_from_row};
 use crate::documents::DocumentInfo;
 use crate::error::{Result, StoreError};
@@ -38,6 +40,10 @@ use crate::sql::{Backend, SqlStore, from_micros, parse, parse_date};
 pub enum ApplicantScope {
     Everything,
     Decision(DecisionId),
+    /// One application's receipt: its month only, with what was declared and the attachments sent.
+    Application(ApplicationId),
+    /// One appeal's receipt: the appealed decision's month only, with the appeal's words and its additions.
+    Appeal(AppealId),
 }
 
 /// A member of the household during a month, as the applicant may see them.
@@ -57,6 +63,9 @@ pub struct ApplicantMonth {
     /// Everyone who was a member during the month (a letter's view too: its calculation names the children): the
     /// applicant and other shown persons in id order, then masked ones.
     pub members: Vec<MonthMember>,
+    /// When it arrived, what was declared (a receipt only), the decisions' appeals and payments (not in a letter's
+    /// view).
+    pub extras: MonthExtras,
 }
 
 /// Everything the applicant's pages may show (see the module documentation).
@@ -109,8 +118,9 @@ pub trait ApplicantViews: Send + Sync {
 }
 
 /// The person's believed membership periods (`mine`); the applications of the months they overlap (`apps`, only the
-/// asked-for decision's in a letter's view, `$2` ≠ 0); those applications' decisions (`hd`); and who was a member of
-/// the household during each of those months (`peers`). `$1` is the person, `$2` the decision or 0.
+/// asked-for decision's in a letter's view, `$2` ≠ 0; only a receipt's application, `$3` or `$4` ≠ 0); those
+/// applications' decisions (`hd`); and who was a member of the household during each of those months (`peers`). `$1` is the person, `$2` the decision or 0, `$3` a receipt's
+/// application or 0, `$4` a receipt's appeal or 0.
 fn shared(backend: Backend) -> String {
     // The role, out of the membership fact's JSON, so that nothing else of a masked person's record is selected.
     let role = match backend {
@@ -130,7 +140,10 @@ fn shared(backend: Backend) -> String {
          WHERE person_id = $1 AND fact_key LIKE 'member:%' AND superseded_at IS NULL), \
          apps AS (SELECT DISTINCT a.id, a.household_id, a.month FROM applications a \
          JOIN mine ON mine.household_id = a.household_id WHERE {mine_overlaps} \
-         AND ($2 = 0 OR a.id IN (SELECT application_id FROM decisions WHERE id = $2))), \
+         AND ($2 = 0 OR a.id IN (SELECT application_id FROM decisions WHERE id = $2)) \
+         AND ($3 = 0 OR a.id = $3) \
+         AND ($4 = 0 OR a.id IN (SELECT d.application_id FROM appeals ap JOIN decisions d ON d.id = ap.decision_id \
+         WHERE ap.id = $4))), \
          hd AS (SELECT d.id, d.application_id, d.replaces, d.total_granted, d.decided_by, d.decided_at, d.served_on \
          FROM decisions d WHERE d.application_id IN (SELECT id FROM apps) AND ($2 = 0 OR d.id = $2)), \
          peers AS (SELECT DISTINCT apps.id AS application_id, f.person_id, {role} AS role FROM apps \
@@ -158,6 +171,12 @@ const WHO_NAMES: [&str; 2] = ["who", "name"];
 
 /// The view's lists, in the order [`applicant_view`] takes them apart.
 fn lists() -> Vec<List<'static>> {
+    let mut lists = own_lists();
+    lists.extend(crate::applicant_extras::lists());
+    lists
+}
+
+fn own_lists() -> Vec<List<'static>> {
     let columns = |names: &[&str], prefix: &str| {
         names
             .iter()
@@ -276,9 +295,11 @@ impl ApplicantViews for SqlStore {
         person: PersonId,
         scope: ApplicantScope,
     ) -> Result<ApplicantView> {
-        let decision = match scope {
-            ApplicantScope::Everything => 0,
-            ApplicantScope::Decision(d) => d.get(),
+        let (decision, application, appeal) = match scope {
+            ApplicantScope::Everything => (0, 0, 0),
+            ApplicantScope::Decision(d) => (d.get(), 0, 0),
+            ApplicantScope::Application(a) => (0, a.get(), 0),
+            ApplicantScope::Appeal(a) => (0, 0, a.get()),
         };
         let mut conn = self.pool().acquire().await?;
         let lists = fetch_lists(
@@ -286,14 +307,25 @@ impl ApplicantViews for SqlStore {
             self.backend(),
             &shared(self.backend()),
             &lists(),
-            &[person.get(), decision],
+            &[person.get(), decision, application, appeal],
         )
         .await?;
         drop(conn);
-        let [periods, applications, decisions, peers, documents, units, names]: [Vec<PackedRow<'_>>; 7] =
-            lists
-                .try_into()
-                .map_err(|_| StoreError::corrupt("fel antal listor"))?;
+        let [
+            periods,
+            applications,
+            decisions,
+            peers,
+            documents,
+            units,
+            names,
+            received,
+            appeals,
+            additions,
+            payments,
+        ]: [Vec<PackedRow<'_>>; 11] = lists
+            .try_into()
+            .map_err(|_| StoreError::corrupt("fel antal listor"))?;
 
         let mut mine: BTreeMap<HouseholdId, Vec<Validity>> = BTreeMap::new();
         for r in &periods {
@@ -321,6 +353,9 @@ impl ApplicantViews for SqlStore {
         // Shown persons in id order, masked ones last.
         peers.sort_by_key(|(a, m)| (*a, m.person.is_none(), m.person.as_ref().map(|p| p.id)));
         peers.dedup_by(|x, y| x.0 == y.0 && x.1.person.is_some() && x.1.person == y.1.person);
+        let of_decision: BTreeMap<DecisionId, ApplicationId> =
+            decisions.iter().map(|d| (d.id, d.application)).collect();
+        let mut extras = extras([received, appeals, additions, payments], &of_decision)?;
 
         let months: Vec<ApplicantMonth> = applications
             .into_iter()
@@ -335,6 +370,7 @@ impl ApplicantViews for SqlStore {
                     .filter(|(a, _)| *a == application.id)
                     .map(|(_, m)| m.clone())
                     .collect(),
+                extras: extras.remove(&application.id).unwrap_or_default(),
                 application,
             })
             .collect();
@@ -360,6 +396,7 @@ impl ApplicantViews for SqlStore {
             "applications": months.iter().map(|m| m.application.id).collect::<Vec<_>>(),
             "decisions": months.iter().flat_map(|m| m.decisions.iter().map(|d| d.id)).collect::<Vec<_>>(),
             "documents": documents.iter().map(|d| d.id).collect::<Vec<_>>(),
+            "appeals": months.iter().flat_map(|m| m.extras.appeals.iter().map(|a| a.id)).collect::<Vec<_>>(),
         });
         let named: BTreeSet<PersonId> = months
             .iter()

@@ -459,6 +459,10 @@ async fn gallra_household(conn: &mut AnyConnection, household: HouseholdId, on: 
         ),
         format!("DELETE FROM application_corrections WHERE application_id IN ({APPS})"),
         format!("UPDATE appeals SET grounds = NULL WHERE decision_id IN ({DECISIONS})"),
+        format!(
+            "DELETE FROM appeal_additions WHERE appeal_id IN \
+             (SELECT id FROM appeals WHERE decision_id IN ({DECISIONS}))"
+        ),
         format!("UPDATE appeals SET court_reasons = NULL WHERE decision_id IN ({DECISIONS})"),
         format!(
             "UPDATE decision_changes SET reasons = '', ground_statement = NULL WHERE decision_id IN ({DECISIONS})"

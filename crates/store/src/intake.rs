@@ -5,7 +5,7 @@
 use std::future::Future;
 
 use domain::application::ApplicationStatus;
-use domain::{Actor, ApplicationId, DecisionId, DocumentId, DomainError, HouseholdId, PersonId};
+use domain::{Actor, AppealId, ApplicationId, DecisionId, DocumentId, DomainError, HouseholdId, PersonId};
 use norm::contract::CalcRequest;
 use serde_json::json;
 use sqlx::Row;
@@ -14,9 +14,9 @@ use jiff::civil::Date;
 
 use crate::documents::{self, DocumentAccess, DocumentFile, DocumentInfo, NewDocument};
 use crate::error::{Result, StoreError};
-use crate::model::{AppealView, ApplicationView};
-use crate::records::{appeal_from_row, receive_appeal_in_tx, receive_in_tx};
-use crate::sql::{SqlStore, parse};
+use crate::model::{AppealAddition, AppealView, ApplicationView};
+use crate::records::{appeal_from_row, load_appeal, receive_appeal_in_tx, receive_in_tx};
+use crate::sql::{SqlStore, from_micros, micros, parse};
 use crate::worklists::{HouseholdAccess, Worklists};
 
 pub trait Intake: Send + Sync {
@@ -76,7 +76,9 @@ pub trait Intake: Send + Sync {
         application: ApplicationId,
     ) -> impl Future<Output = Result<Option<CalcRequest>>> + Send;
     /// An appeal made in the e-service, with the appellant's grounds (1-5,000 characters). The decision must have
-    /// been served; the three-week limit is checked as for any appeal.
+    /// been served; the three-week limit is checked as for any appeal. A decision is appealed once: when it already
+    /// has an appeal, the text is stored as an addition to that appeal (`appeal.addition`, append-only) and that
+    /// appeal is returned.
     fn appeal_online(
         &self,
         actor: &Actor,
@@ -84,6 +86,8 @@ pub trait Intake: Send + Sync {
         received_on: Date,
         grounds: &str,
     ) -> impl Future<Output = Result<AppealView>> + Send;
+    /// The additions to an appeal, oldest first (free text: the caller has checked access and audits the read).
+    fn appeal_additions(&self, appeal: AppealId) -> impl Future<Output = Result<Vec<AppealAddition>>> + Send;
     /// The appeals of a decision, oldest first.
     fn appeals_of(&self, decision: DecisionId) -> impl Future<Output = Result<Vec<AppealView>>> + Send;
     /// The access facts of the household an application belongs to (ids and flags only; not audited).
@@ -251,9 +255,42 @@ impl Intake for SqlStore {
             .into());
         }
         let mut tx = self.begin().await?;
-        let appeal = receive_appeal_in_tx(&mut tx, actor, decision, received_on, Some(grounds)).await?;
+        // A decision is appealed once: a later submission on it (or on the decision that replaced it in part,
+        // which the appeal is now against) is an addition to that appeal, with its own time.
+        let existing: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM appeals WHERE decision_id = $1 OR against_decision_id = $1 ORDER BY id LIMIT 1",
+        )
+        .bind(decision.get())
+        .fetch_optional(tx.conn())
+        .await?;
+        let appeal = match existing {
+            Some(id) => {
+                let id = AppealId(id);
+                sqlx::query(
+                    "INSERT INTO appeal_additions (appeal_id, text, received_at) VALUES ($1, $2, $3)",
+                )
+                .bind(id.get())
+                .bind(grounds)
+                .bind(micros(actor.at))
+                .execute(tx.conn())
+                .await?;
+                tx.audit(
+                    actor,
+                    "appeal.addition",
+                    None,
+                    json!({ "appeal": id, "decision": decision }),
+                )
+                .await?;
+                load_appeal(tx.conn(), id).await?
+            }
+            None => receive_appeal_in_tx(&mut tx, actor, decision, received_on, Some(grounds)).await?,
+        };
         tx.commit().await?;
         Ok(appeal)
+    }
+
+    async fn appeal_additions(&self, appeal: AppealId) -> Result<Vec<AppealAddition>> {
+        additions_of(self.pool(), appeal).await
     }
 
     async fn appeals_of(&self, decision: DecisionId) -> Result<Vec<AppealView>> {
@@ -283,4 +320,24 @@ impl Intake for SqlStore {
         self.household_access(HouseholdId(row.try_get("household_id")?))
             .await
     }
+}
+
+/// The additions to an appeal, oldest first.
+pub(crate) async fn additions_of<'c, E>(conn: E, appeal: AppealId) -> Result<Vec<AppealAddition>>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    sqlx::query("SELECT text, received_at FROM appeal_additions WHERE appeal_id = $1 ORDER BY id")
+        .bind(appeal.get())
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(AppealAddition {
+                appeal,
+                text: r.try_get("text")?,
+                received_at: from_micros(r.try_get("received_at")?)?,
+            })
+        })
+        .collect()
 }

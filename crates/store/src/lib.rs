@@ -12,6 +12,7 @@
 //! Time is an input: every use case takes a [`domain::Actor`] with the instant it happens at.
 
 mod accounts;
+mod applicant_extras;
 mod applicant_view;
 mod application_basis;
 mod audit;
@@ -62,6 +63,7 @@ use norm::{Money, Month};
 pub use accounts::{
     Account, AccountId, AccountStore, Attempt, Failures, NewAccount, Session, SignInHistory, token_hash,
 };
+pub use applicant_extras::{ApplicantAppeal, MonthExtras};
 pub use applicant_view::{
     ApplicantMonth, ApplicantScope, ApplicantView, ApplicantViews, MembershipAccess, MonthMember,
 };

@@ -288,6 +288,24 @@ impl AppealView {
     }
 }
 
+/// What the applicant sent later on a decision they had already appealed: an addition to the same appeal, in their
+/// own words, with its own time. `Debug` leaves out the text (free text).
+#[derive(Clone, PartialEq, Eq, Serialize)]
+pub struct AppealAddition {
+    pub appeal: AppealId,
+    pub text: String,
+    pub received_at: Timestamp,
+}
+
+impl std::fmt::Debug for AppealAddition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppealAddition")
+            .field("appeal", &self.appeal)
+            .field("received_at", &self.received_at)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct ClaimView {
     pub id: ClaimId,

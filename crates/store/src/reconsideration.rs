@@ -112,6 +112,8 @@ pub struct AppealCase {
     pub appeal: AppealView,
     /// The appellant's own words (e-service appeals).
     pub grounds: Option<String>,
+    /// What the appellant sent later on the same decision, oldest first.
+    pub additions: Vec<crate::model::AppealAddition>,
     pub household: HouseholdId,
     pub month: Month,
     /// The application's version and current decision, for the forms that replace it.
@@ -479,6 +481,7 @@ async fn appeal_case(s: &SqlStore, actor: &Actor, id: AppealId) -> Result<Appeal
         .await?;
     let grounds: Option<String> = row.try_get("grounds")?;
     let court_reasons: Option<String> = row.try_get("court_reasons")?;
+    let additions = crate::intake::additions_of(tx.conn(), id).await?;
     let mut appealed = load_decision(tx.conn(), appeal.decision).await?;
     appealed.change = load_change(tx.conn(), appealed.id).await?;
     let app = load_application(tx.conn(), appealed.application).await?;
@@ -517,6 +520,7 @@ async fn appeal_case(s: &SqlStore, actor: &Actor, id: AppealId) -> Result<Appeal
     Ok(AppealCase {
         appeal,
         grounds,
+        additions,
         household: app.household,
         month: app.month,
         application_version: app.version,

@@ -122,8 +122,8 @@ pub(crate) async fn receive_in_tx(
         .transpose()
         .map_err(StoreError::corrupt)?;
     let sql = format!(
-        "INSERT INTO applications (household_id, month, status, received_on, version, request_json) \
-         VALUES ($1, $2, $3, $4, 1, $5) RETURNING {APP_COLUMNS}"
+        "INSERT INTO applications (household_id, month, status, received_on, version, request_json, received_at) \
+         VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING {APP_COLUMNS}"
     );
     let row = sqlx::query(&sql)
         .bind(household.get())
@@ -131,6 +131,7 @@ pub(crate) async fn receive_in_tx(
         .bind(ApplicationStatus::Received.as_str())
         .bind(date_text(received_on))
         .bind(request_json)
+        .bind(crate::sql::micros(actor.at))
         .fetch_one(tx.conn())
         .await
         .map_err(|e| unique_as_duplicate(e, "hushållet har redan en ansökan för månaden"))?;
@@ -712,8 +713,8 @@ pub(crate) async fn receive_appeal_in_tx(
     }
     let status = AppealStatus::Received.check_time(served, received_on)?;
     let sql = format!(
-        "INSERT INTO appeals (decision_id, received_on, served_on, status, grounds) VALUES ($1, $2, $3, $4, $5) \
-         RETURNING {}",
+        "INSERT INTO appeals (decision_id, received_on, served_on, status, grounds, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING {}",
         appeal_columns("")
     );
     let row = sqlx::query(&sql)
@@ -722,6 +723,7 @@ pub(crate) async fn receive_appeal_in_tx(
         .bind(date_text(served))
         .bind(status.as_str())
         .bind(grounds.map(str::to_owned))
+        .bind(crate::sql::micros(actor.at))
         .fetch_one(tx.conn())
         .await?;
     let appeal = appeal_from_row(&row)?;

@@ -121,6 +121,7 @@ mod support {
             "payment_batches",
             "payments",
             "appeals",
+            "appeal_additions",
             "claims",
             "claim_events",
             "journal_notes",
@@ -1553,5 +1554,7 @@ mod investigation;
 mod payment_runs;
 #[path = "conformance/queue.rs"]
 mod queue;
+#[path = "conformance/receipts.rs"]
+mod receipts;
 #[path = "conformance/reconsideration.rs"]
 mod reconsideration;

@@ -442,21 +442,13 @@ fn read_items(
 
 type Problem = fn(&'static CourtTexts) -> &'static str;
 
-/// An amount in whole kronor as typed (spaces and a trailing "kr" allowed); negative amounts are refused.
+/// An amount as typed (`crate::amount`: "6 500", "6500 kr", "6 500,00"...), whole kronor; negative amounts are
+/// refused with their own message.
 fn parse_kronor(text: &str) -> Result<Money, Problem> {
-    let cleaned: String = text
-        .trim()
-        .trim_end_matches("kr")
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
-        .collect();
-    let n: i64 = cleaned
-        .parse()
-        .map_err(|_| (|ct: &'static CourtTexts| ct.error_amount) as Problem)?;
-    if n < 0 {
-        return Err(|ct| ct.error_negative);
-    }
-    Money::from_kronor(n).map_err(|_| (|ct: &'static CourtTexts| ct.error_amount) as Problem)
+    crate::amount::parse_money(text).map_err(|p| match p {
+        crate::amount::AmountProblem::Negative => (|ct: &'static CourtTexts| ct.error_negative) as Problem,
+        _ => |ct: &'static CourtTexts| ct.error_amount,
+    })
 }
 
 // --- the reconsideration page ---------------------------------------------------------------------------------------
@@ -672,6 +664,9 @@ pub struct AppealPage {
     pub last_day: String,
     pub status: &'static str,
     pub grounds: Option<String>,
+    /// The appellant's additions on the same decision: (received, text), oldest first.
+    pub additions: Vec<(String, String)>,
+    pub additions_heading: &'static str,
     pub appealed: i64,
     pub against: Option<i64>,
     pub forwarded_on: Option<String>,
@@ -826,6 +821,17 @@ fn appeal_view(
             .unwrap_or_default(),
         status: appeal_status(a.status, t),
         grounds: case.grounds.clone(),
+        additions: case
+            .additions
+            .iter()
+            .map(|x| {
+                (
+                    crate::receipt_pages::received_text(Some(x.received_at), a.received_on),
+                    x.text.clone(),
+                )
+            })
+            .collect(),
+        additions_heading: crate::citizen_texts::CitizenTexts::of(lang.0).additions,
         appealed: a.decision.get(),
         against: a.against_decision.map(DecisionId::get),
         forwarded_on: a.forwarded_on.map(|d| d.to_string()),

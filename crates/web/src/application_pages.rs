@@ -21,9 +21,10 @@ use app::norm::contract::{CalcRequest, IncomeKind, Role};
 use app::norm::{Money, Month};
 use app::{AppError, SignedIn};
 
+use crate::amount::parse_kronor;
 use crate::case_pages::app_error;
 use crate::decision_pages::{calc_parts, kronor, norm_lang};
-use crate::decision_texts::{DecisionTexts, INCOME_KINDS, parse_kronor};
+use crate::decision_texts::{DecisionTexts, INCOME_KINDS};
 use crate::document_pages::{DocumentRow, document_row};
 use crate::i18n::{Lang, Texts};
 use crate::lang::PageLang;
@@ -260,6 +261,7 @@ impl DecideForm {
             })?;
             let amount = |text: &str, what: &str| {
                 parse_kronor(text)
+                    .ok()
                     .and_then(|k| Money::from_kronor(k).ok())
                     .ok_or(AppError::Invalid {
                         field,
@@ -279,6 +281,7 @@ impl DecideForm {
             None
         } else {
             let amount = parse_kronor(&self.reduction_amount)
+                .ok()
                 .and_then(|k| Money::from_kronor(k).ok())
                 .ok_or(AppError::Invalid {
                     field: "reduction_amount",
@@ -453,7 +456,7 @@ fn correction_of(f: &CorrectForm, declared: Option<&CalcRequest>) -> Result<Corr
                 Some(rest) => (-1, rest),
                 None => (1, v.strip_prefix('+').unwrap_or(&v)),
             };
-            FactValue::Adjustment(parse_kronor(digits).map(|k| sign * k).ok_or(bad(
+            FactValue::Adjustment(parse_kronor(digits).ok().map(|k| sign * k).ok_or(bad(
                 "value",
                 "skriv höjningen som 450 eller sänkningen som -300 kronor",
             ))?)
@@ -463,7 +466,7 @@ fn correction_of(f: &CorrectForm, declared: Option<&CalcRequest>) -> Result<Corr
                 .map_err(|_| bad("value", "skriv ett antal med siffror, till exempel 7"))?,
         ),
         _ => FactValue::Kronor(
-            parse_kronor(&v).ok_or(bad("value", "skriv beloppet i hela kronor, till exempel 6 500"))?,
+            parse_kronor(&v).map_err(|_| bad("value", "skriv beloppet i hela kronor, till exempel 6 500"))?,
         ),
     };
     let source = FactSource::parse(&f.source).ok_or(bad("source", "välj underlag"))?;

@@ -19,6 +19,7 @@ use app::domain::document::{DocumentKind, MAX_ATTACHMENTS, MAX_DOCUMENT_BYTES};
 use app::norm::Month;
 use app::norm::contract::{CostsIn, IncomeKind, Role};
 
+use crate::amount::kronor_or_zero;
 use crate::case_pages::app_error;
 use crate::i18n::{Lang, Texts};
 use crate::lang::PageLang;
@@ -95,7 +96,20 @@ pub struct ApplyPage {
     pub attachments_error: Option<String>,
     /// Files were sent but the page is shown again: the browser does not keep them.
     pub choose_again: bool,
+    /// The error summary: each field once, with the message shown next to it.
     pub errors: Vec<(String, String)>,
+    /// The amount inputs' `maxlength`.
+    pub max_amount_chars: usize,
+}
+
+/// The error summary links to each field once, with the first message found for it (the one shown next to the
+/// field), in the order the problems were found.
+pub fn summary(errors: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut seen = std::collections::BTreeSet::new();
+    errors
+        .into_iter()
+        .filter(|(field, _)| seen.insert(field.clone()))
+        .collect()
 }
 
 /// The form's file inputs and their kind selects, one pair per attachment the domain allows.
@@ -314,12 +328,7 @@ const CHILD_INCOMES: [(&str, IncomeKind); 4] = [
     ("other_exempt", IncomeKind::OtherExempt),
 ];
 
-/// The most characters an amount field takes (spaces included) before it is refused as over-long.
-const MAX_AMOUNT_CHARS: usize = 20;
-/// The largest amount accepted, whole kronor.
-const MAX_AMOUNT: i64 = 999_999_999;
-
-fn cost_label(name: &str, t: &'static Texts) -> &'static str {
+pub(crate) fn cost_label(name: &str, t: &'static Texts) -> &'static str {
     match name {
         "rent" => t.rent,
         "electricity" => t.electricity,
@@ -329,7 +338,7 @@ fn cost_label(name: &str, t: &'static Texts) -> &'static str {
     }
 }
 
-fn income_label(kind: IncomeKind, t: &'static Texts) -> &'static str {
+pub(crate) fn income_label(kind: IncomeKind, t: &'static Texts) -> &'static str {
     match kind {
         IncomeKind::Salary => t.income_salary,
         IncomeKind::UnemploymentBenefit => t.income_unemployment,
@@ -366,7 +375,7 @@ fn member_incomes(role: Role) -> &'static [(&'static str, IncomeKind)] {
 /// The form's posted values, read field by field with a message next to each bad one.
 struct Reader<'a> {
     fields: &'a BTreeMap<String, String>,
-    t: &'static Texts,
+    lang: Lang,
     errors: Vec<(String, String)>,
 }
 
@@ -378,28 +387,16 @@ impl Reader<'_> {
             .unwrap_or_default()
     }
 
-    /// Whole kronor, 0 when empty; a negative, non-numeric, over-long or too large value is refused.
-    fn amount(&mut self, name: &str) -> i64 {
+    /// Whole kronor, 0 when empty; anything `crate::amount` refuses gets a message naming the field (`label`, cut
+    /// at its first colon, as the form shows it).
+    fn amount(&mut self, name: &str, label: &str) -> i64 {
         let raw = self.fields.get(name).map(String::as_str).unwrap_or_default();
-        if raw.chars().count() > MAX_AMOUNT_CHARS {
-            self.errors
-                .push((name.to_owned(), self.t.error_amount_too_large.to_owned()));
-            return 0;
-        }
-        let v = self.given(name);
-        if v.is_empty() {
-            return 0;
-        }
-        if !v.bytes().all(|b| b.is_ascii_digit()) {
-            self.errors
-                .push((name.to_owned(), self.t.error_amount.to_owned()));
-            return 0;
-        }
-        match v.parse::<i64>() {
-            Ok(n) if n <= MAX_AMOUNT => n,
-            _ => {
+        match kronor_or_zero(raw) {
+            Ok(n) => n,
+            Err(problem) => {
+                let label = label.split(':').next().unwrap_or(label).trim();
                 self.errors
-                    .push((name.to_owned(), self.t.error_amount_too_large.to_owned()));
+                    .push((name.to_owned(), problem.message(self.lang, label)));
                 0
             }
         }
@@ -414,24 +411,26 @@ impl Reader<'_> {
 fn read_declaration(
     fields: &BTreeMap<String, String>,
     start: &ApplicationStart,
-    t: &'static Texts,
+    lang: Lang,
 ) -> (Option<Month>, ApplicationForm, Vec<(String, String)>) {
+    let t = lang.texts();
     let mut r = Reader {
         fields,
-        t,
+        lang,
         errors: Vec::new(),
     };
+    let mut cost = |name: &str| r.amount(name, cost_label(name, t));
     let costs = CostsIn {
-        rent: r.amount("rent"),
-        electricity: r.amount("electricity"),
-        home_insurance: r.amount("home_insurance"),
-        work_travel: r.amount("work_travel"),
-        union_fees: r.amount("union_fees"),
+        rent: cost("rent"),
+        electricity: cost("electricity"),
+        home_insurance: cost("home_insurance"),
+        work_travel: cost("work_travel"),
+        union_fees: cost("union_fees"),
     };
-    let assets = r.amount("assets");
+    let assets = r.amount("assets", t.apply_assets_label);
     let household_incomes = HOUSEHOLD_INCOMES
         .iter()
-        .map(|(name, kind)| (*kind, r.amount(name)))
+        .map(|(name, kind)| (*kind, r.amount(name, income_label(*kind, t))))
         .collect();
     let partner = match r.given("partner").as_str() {
         "" | "0" => None,
@@ -453,12 +452,19 @@ fn read_declaration(
     let mut members = Vec::new();
     for (i, m) in start.members.iter().enumerate() {
         let n = i + 1;
+        // The same label is in every member's section: the message names the member too.
+        let named = |label: &str| format!("{} ({})", label, m.name);
         let incomes: Vec<(IncomeKind, i64)> = member_incomes(m.role)
             .iter()
-            .map(|(name, kind)| (*kind, r.amount(&member_field(n, name))))
+            .map(|(name, kind)| {
+                (
+                    *kind,
+                    r.amount(&member_field(n, name), &named(income_label(*kind, t))),
+                )
+            })
             .collect();
         let earned_earlier_this_year = match m.role {
-            Role::Child => r.amount(&member_field(n, "earlier")),
+            Role::Child => r.amount(&member_field(n, "earlier"), &named(t.apply_earlier)),
             Role::Adult => 0,
         };
         members.push(MemberFacts {
@@ -544,7 +550,7 @@ pub async fn submit(
         Ok(s) => s,
         Err(e) => return app_error(e, lang, user(), "/ansok"),
     };
-    let (month, mut form, mut errors) = read_declaration(fields, &start, t);
+    let (month, mut form, mut errors) = read_declaration(fields, &start, lang.0);
     let (attachments, attachment_errors) = attachments_of(&posted, t);
     errors.extend(attachment_errors.into_iter().map(|(f, m)| (f.to_owned(), m)));
     match posted.cut_off {
@@ -557,7 +563,10 @@ pub async fn submit(
     if errors.is_empty() && month.is_some() {
         form.attachments = attachments;
         match state.app.apply_online(&signed.signed_in.actor, form).await {
-            Ok(_) => return Redirect::to("/mina-sidor").into_response(),
+            Ok(application) => {
+                let receipt = format!("/mina-sidor/ansokan/{}?skickad=1", application.id.get());
+                return Redirect::to(&receipt).into_response();
+            }
             Err(AppError::Invalid { field, reason }) => errors.push((
                 match field {
                     "month" => "month",
@@ -566,7 +575,7 @@ pub async fn submit(
                     _ => "incomes",
                 }
                 .to_owned(),
-                reason,
+                crate::citizen_texts::sentence_case(&reason),
             )),
             Err(e) => return app_error(e, lang, user(), "/ansok"),
         }
@@ -700,7 +709,8 @@ fn page(
         ],
         attachments_error: error_for(ATTACHMENTS),
         choose_again,
-        errors,
+        errors: summary(errors),
+        max_amount_chars: crate::amount::MAX_CHARS,
     };
     render(status, &page)
 }

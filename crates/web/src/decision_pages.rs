@@ -105,12 +105,27 @@ pub async fn appeal(
     if let Err(refused) = signed.check_csrf(&f.csrf_token) {
         return refused.into_response();
     }
+    // Whether this is an addition to an earlier appeal, for the receipt's first line (the use case decides, this
+    // only words it).
+    let appealed_before = state
+        .app
+        .appeals_of(&signed.signed_in.actor, DecisionId(id))
+        .await
+        .is_ok_and(|a| !a.is_empty());
     match state
         .app
         .appeal(&signed.signed_in.actor, DecisionId(id), &f.grounds)
         .await
     {
-        Ok(_) => Redirect::to(&format!("/beslut/{id}")).into_response(),
+        // The receipt; a second submission on the same decision was added to its appeal.
+        Ok(appeal) => {
+            let sent = if appealed_before { "komplettering" } else { "1" };
+            Redirect::to(&format!(
+                "/mina-sidor/overklagande/{}?skickad={sent}",
+                appeal.id.get()
+            ))
+            .into_response()
+        }
         Err(AppError::Invalid { reason, .. }) => {
             decision_page(
                 &state,
@@ -118,7 +133,7 @@ pub async fn appeal(
                 lang,
                 id,
                 f.grounds,
-                Some(reason),
+                Some(crate::citizen_texts::sentence_case(&reason)),
                 StatusCode::BAD_REQUEST,
             )
             .await
@@ -153,12 +168,18 @@ async fn decision_page(
     };
     let shown = state.app.letter_calculation(&read, norm_lang(lang.0));
     let d = &read.decision;
-    let appeals = match state.app.appeals_of(actor, DecisionId(id)).await {
+    let appeals: Vec<(String, &'static str)> = match state.app.appeals_of(actor, DecisionId(id)).await {
         Ok(a) => a
             .iter()
             .map(|a| (a.received_on.to_string(), appeal_status(a.status, t)))
             .collect(),
         Err(e) => return app_error(e, lang, user, &here),
+    };
+    let ct = crate::citizen_texts::CitizenTexts::of(lang.0);
+    let appeal_hint = if appeals.is_empty() {
+        ct.grounds_hint
+    } else {
+        ct.grounds_addition_hint
     };
     let items = d
         .items
@@ -215,6 +236,7 @@ async fn decision_page(
         can_appeal: actor.require(Permission::ApplyOwn).is_ok(),
         csrf_token: signed.signed_in.csrf_token.clone(),
         grounds,
+        appeal_hint,
         appeal_error,
         month,
         decided_on,
@@ -234,41 +256,17 @@ pub async fn mine(State(state): State<Arc<AppState>>, lang: PageLang, signed: Si
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
     let actor = &signed.signed_in.actor;
     match state.app.my_pages(actor).await {
-        Ok(view) => {
-            let applications = view
-                .months
-                .iter()
-                .rev()
-                .map(|m| {
-                    let members = m
-                        .members
-                        .iter()
-                        .map(|p| {
-                            p.person
-                                .as_ref()
-                                .map_or_else(|| t.protected_identity.to_owned(), |p| p.name.clone())
-                        })
-                        .collect();
-                    let sent = view
-                        .documents
-                        .iter()
-                        .filter(|d| d.application == m.application.id)
-                        .map(|d| crate::document_pages::document_row(d, t))
-                        .collect();
-                    (application_row(&m.application, t), members, sent)
-                })
-                .collect();
-            render(
-                StatusCode::OK,
-                &MinePage {
-                    lang: lang.0,
-                    t,
-                    user,
-                    here: "/mina-sidor".to_owned(),
-                    applications,
-                },
-            )
-        }
+        Ok(view) => render(
+            StatusCode::OK,
+            &MinePage {
+                lang: lang.0,
+                t,
+                ct: crate::citizen_texts::CitizenTexts::of(lang.0),
+                user,
+                here: "/mina-sidor".to_owned(),
+                applications: crate::receipt_pages::mine_months(&view, lang.0),
+            },
+        ),
         Err(e) => app_error(e, lang, user, "/mina-sidor"),
     }
 }

@@ -179,7 +179,6 @@ pub struct Texts {
     pub couple_question: &'static str,
     pub send_application: &'static str,
     pub application_sent: &'static str,
-    pub error_amount: &'static str,
     pub income_salary: &'static str,
     pub income_unemployment: &'static str,
     pub income_sickness: &'static str,
@@ -430,7 +429,6 @@ pub struct Texts {
     pub income_disability: &'static str,
     pub income_exempt_grant: &'static str,
     pub income_other_exempt: &'static str,
-    pub error_amount_too_large: &'static str,
     pub error_not_in_application: &'static str,
     pub error_partner: &'static str,
 }
@@ -560,7 +558,6 @@ pub static SV: Texts = Texts {
     couple_question: "Jag är gift, registrerad partner eller sambo med den andra vuxna i hushållet",
     send_application: "Skicka ansökan",
     application_sent: "Ansökan är skickad.",
-    error_amount: "Ange beloppet i hela kronor, till exempel 5200",
     income_salary: "Lön efter skatt",
     income_unemployment: "Arbetslöshetsersättning",
     income_sickness: "Sjukpenning",
@@ -813,7 +810,6 @@ pub static SV: Texts = Texts {
     income_disability: "Skattefri ersättning vid funktionsnedsättning (räknas inte)",
     income_exempt_grant: "Mindre engångsbidrag från stiftelse eller fond (räknas inte)",
     income_other_exempt: "Annan inkomst som inte räknas",
-    error_amount_too_large: "Beloppet är för stort: högst 999 999 999 kr",
     error_not_in_application: "Personen ingår inte i din ansökan. Lämna tomt, eller välj personen som din partner",
     error_partner: "Välj en annan vuxen i hushållet, eller att du söker utan partner",
 };
@@ -943,7 +939,6 @@ pub static EN: Texts = Texts {
     couple_question: "I am married to, a registered partner of, or cohabiting with the other adult in the household",
     send_application: "Send application",
     application_sent: "The application has been sent.",
-    error_amount: "Enter the amount in whole kronor, for example 5200",
     income_salary: "Salary after tax",
     income_unemployment: "Unemployment benefit",
     income_sickness: "Sickness benefit",
@@ -1196,7 +1191,6 @@ pub static EN: Texts = Texts {
     income_disability: "Tax-free disability compensation (not counted)",
     income_exempt_grant: "Small one-off grant from a foundation or fund (not counted)",
     income_other_exempt: "Other income that is not counted",
-    error_amount_too_large: "The amount is too large: at most 999,999,999 kr",
     error_not_in_application: "This person is not included in your application. Leave it empty, or choose the person as your partner",
     error_partner: "Choose another adult in the household, or that you apply without a partner",
 };

@@ -3,6 +3,7 @@
 //! Only this crate knows HTTP. Handlers parse input, call a use case in `app` with the signed-in actor, and render a
 //! template; permission checks and audit records happen in the application core, not here.
 
+pub mod amount;
 pub mod api;
 pub mod appeal_pages;
 pub mod application_pages;
@@ -10,6 +11,7 @@ pub mod apply_pages;
 pub mod audit_words;
 pub mod auth_pages;
 pub mod case_pages;
+pub mod citizen_texts;
 pub mod config;
 pub mod decision_pages;
 pub mod decision_texts;
@@ -21,6 +23,7 @@ pub mod letter;
 pub mod oidc;
 pub mod oidc_pages;
 pub mod pages;
+pub mod receipt_pages;
 pub mod payment_pages;
 pub mod queue_pages;
 pub mod queue_texts;

@@ -160,6 +160,8 @@ pub struct DecisionPage {
     pub can_appeal: bool,
     pub csrf_token: String,
     pub grounds: String,
+    /// The appeal field's hint: its limit, and that a second submission is added to the appeal.
+    pub appeal_hint: &'static str,
     pub appeal_error: Option<String>,
     pub month: String,
     pub decided_on: String,
@@ -177,13 +179,10 @@ pub struct MinePage {
     pub t: &'static Texts,
     pub user: Option<NavUser>,
     pub here: String,
-    /// Each application with the names of the household's members that month and the attachments the applicant
-    /// sent with it.
-    pub applications: Vec<(
-        ApplicationRow,
-        Vec<String>,
-        Vec<crate::document_pages::DocumentRow>,
-    )>,
+    pub ct: &'static crate::citizen_texts::CitizenTexts,
+    /// Each month's application with the names of the household's members that month, the attachments the
+    /// applicant sent, the decisions with their amounts and payments, and the appeals.
+    pub applications: Vec<crate::receipt_pages::MineMonth>,
 }
 
 /// An error page for a status (404, 403) in the user's language.

@@ -13,7 +13,8 @@ use crate::lang::PageLang;
 use crate::pages::error_page;
 use crate::{
     api, appeal_pages, application_pages, apply_pages, auth_pages, case_pages, decision_pages,
-    document_pages, eid_pages, lang, oidc, oidc_pages, payment_pages, queue_pages, review_pages, security, start_pages,
+    document_pages, eid_pages, lang, oidc, oidc_pages, payment_pages, queue_pages, receipt_pages, review_pages, security,
+    start_pages,
 };
 
 #[derive(Debug)]
@@ -83,6 +84,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/utbetalningar/{id}/{step}", post(payment_pages::step))
         .route("/utbetalningar/{id}/stoppa/{payment}", post(payment_pages::stop))
         .route("/mina-sidor", get(decision_pages::mine))
+        .route("/mina-sidor/ansokan/{id}", get(receipt_pages::application))
+        .route("/mina-sidor/overklagande/{id}", get(receipt_pages::appeal))
         .route(
             "/ansok",
             get(apply_pages::form)

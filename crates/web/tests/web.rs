@@ -43,6 +43,8 @@ mod pages;
 mod queue;
 #[path = "web/payments.rs"]
 mod payments;
+#[path = "web/receipts.rs"]
+mod receipts;
 #[path = "web/review.rs"]
 mod review;
 #[path = "web/routes.rs"]

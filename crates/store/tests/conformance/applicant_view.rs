@@ -281,6 +281,7 @@ async fn only_the_months_of_membership_with_that_months_members(s: &SqlStore) {
         "applications": [t.applications[2], t.applications[3]],
         "decisions": [t.decisions[2], t.decisions[3]],
         "documents": [t.documents.1],
+        "appeals": [],
     });
     let mut subjects = [t.anna.get(), t.kim.get(), t.bo.get()];
     subjects.sort_unstable();
@@ -392,7 +393,9 @@ async fn a_letters_view_holds_its_decision_and_that_months_members(s: &SqlStore)
         last,
         (
             Some(t.bo.get()),
-            serde_json::json!({ "households": [], "applications": [], "decisions": [], "documents": [] })
+            serde_json::json!({
+                "households": [], "applications": [], "decisions": [], "documents": [], "appeals": []
+            })
         )
     );
 }

@@ -127,8 +127,23 @@ async fn an_online_appeal_keeps_the_appellants_words_and_the_time_limit(s: &SqlS
         .await,
         1
     );
-    // 21 days after being served is in time; the 27th is late but still received, for the board to refuse.
-    let late = s.appeal_online(&a, d.id, date(2026, 4, 1), "Sent").await.unwrap();
+    // 21 days after being served is in time; the 27th is late but still received, for the board to refuse (on
+    // another decision: a decision is appealed once, see `receipts.rs`).
+    let (_, _, h2) = household(s, &a, date(1979, 4, 5), 304).await;
+    let app2 = s
+        .apply(&a, h2, date(2026, 3, 2), &request("2026-03"))
+        .await
+        .unwrap();
+    let app2 = s.start_investigation(&a, app2.id, app2.version).await.unwrap();
+    let d2 = s
+        .decide(&a, app2.id, app2.version, decision(&[5000]))
+        .await
+        .unwrap();
+    s.serve_decision(&a, d2.id, date(2026, 3, 5)).await.unwrap();
+    let late = s
+        .appeal_online(&a, d2.id, date(2026, 4, 1), "Sent")
+        .await
+        .unwrap();
     assert_ne!(late.status, appeal.status);
 }
 

@@ -414,6 +414,7 @@ async fn the_read_log_names_only_what_the_applicants_page_showed() {
         "applications": [t.f.application, t.april],
         "decisions": [t.march_decision],
         "documents": [t.documents.2],
+        "appeals": [],
     });
     assert_eq!(
         records,

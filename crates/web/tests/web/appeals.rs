@@ -20,7 +20,7 @@ async fn an_applicant_appeals_a_decision_served_in_the_e_service() {
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("skriv varför du överklagar") && r.body.contains("aria-invalid"));
+    assert!(r.body.contains("Skriv varför du överklagar") && r.body.contains("aria-invalid"));
     assert_eq!(rows(&f.store, "appeals").await, before);
     let r = post(
         &f.router,
