@@ -178,8 +178,8 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
 pub fn event(code: &str, lang: Lang) -> &'static str {
     let found = EVENTS.iter().find(|(c, _, _)| *c == code);
     match (found, lang) {
-        (Some((_, sv, _)), Lang::Sv) => *sv,
-        (Some((_, _, en)), Lang::En) => *en,
+        (Some((_, sv, _)), Lang::Sv) => sv,
+        (Some((_, _, en)), Lang::En) => en,
         (None, Lang::Sv) => "Annan händelse",
         (None, Lang::En) => "Other event",
     }
@@ -263,8 +263,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
 fn field_label(key: &str, lang: Lang) -> &'static str {
     let found = FIELDS.iter().find(|(k, _, _)| *k == key);
     match (found, lang) {
-        (Some((_, sv, _)), Lang::Sv) => *sv,
-        (Some((_, _, en)), Lang::En) => *en,
+        (Some((_, sv, _)), Lang::Sv) => sv,
+        (Some((_, _, en)), Lang::En) => en,
         (None, Lang::Sv) => "Övrigt",
         (None, Lang::En) => "Other",
     }
