@@ -466,10 +466,10 @@ impl Queues for SqlStore {
                 names.insert(r.try_get::<i64, _>("id")?, r.try_get::<String, _>("name")?);
             }
             for e in &mut entries {
-                if let Some((s, name)) = &mut e.assignee {
-                    if let Some(n) = names.get(&s.get()) {
-                        name.clone_from(n);
-                    }
+                if let Some((s, name)) = &mut e.assignee
+                    && let Some(n) = names.get(&s.get())
+                {
+                    name.clone_from(n);
                 }
             }
         }
