@@ -39,9 +39,9 @@ pub use norm;
 /// the web layer names them through here and never depends on the store.
 pub mod views {
     pub use store::{
-        Account, AccountId, ApplicantView, ApplicationView, AuditLog, AuditQuery, AuditRecord, AuditVerdict, BatchSummary,
-        DecisionView, DocumentInfo, FollowUpView, HouseholdOverview, MemberView, QueueItem, SubjectRef,
-        WorkQueue,
+        Account, AccountId, ApplicantView, ApplicationView, AuditLog, AuditQuery, AuditRecord, AuditVerdict,
+        BatchSummary, DecisionView, DocumentInfo, FollowUpView, HouseholdOverview, MemberView, QueueItem,
+        SubjectRef, WorkQueue,
     };
     // The caseworker's queue (`queue`).
     pub use store::{QueueEntry, QueueKind, QueuePage, QueueSort, QueueSubject, ViewCounts, Workload};

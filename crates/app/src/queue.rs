@@ -163,7 +163,11 @@ impl App {
     }
 
     /// The caseworker hands back their own application (it becomes unassigned).
-    pub async fn hand_back_application(&self, actor: &Actor, application: ApplicationId) -> Result<(), AppError> {
+    pub async fn hand_back_application(
+        &self,
+        actor: &Actor,
+        application: ApplicationId,
+    ) -> Result<(), AppError> {
         self.assign(actor, application, None, "lamna").await
     }
 
@@ -304,14 +308,26 @@ mod tests {
         assert_eq!(may_assign(&me, &facts(1, None), Some(StaffId(7))), Ok(()));
         assert_eq!(may_assign(&me, &facts(1, Some(7)), None), Ok(()));
         // Someone else's: neither take it over nor hand it back; nor give an unassigned one to a colleague.
-        assert_eq!(may_assign(&me, &facts(1, Some(8)), Some(StaffId(7))), Err(Denied::Role));
+        assert_eq!(
+            may_assign(&me, &facts(1, Some(8)), Some(StaffId(7))),
+            Err(Denied::Role)
+        );
         assert_eq!(may_assign(&me, &facts(1, Some(8)), None), Err(Denied::Role));
-        assert_eq!(may_assign(&me, &facts(1, None), Some(StaffId(8))), Err(Denied::Role));
+        assert_eq!(
+            may_assign(&me, &facts(1, None), Some(StaffId(8))),
+            Err(Denied::Role)
+        );
         // Another unit's: refused whoever asks.
-        assert_eq!(may_assign(&me, &facts(2, None), Some(StaffId(7))), Err(Denied::Unit));
+        assert_eq!(
+            may_assign(&me, &facts(2, None), Some(StaffId(7))),
+            Err(Denied::Unit)
+        );
         let manager = actor(Role::UnitManager, 9);
         assert_eq!(may_assign(&manager, &facts(1, Some(8)), Some(StaffId(7))), Ok(()));
-        assert_eq!(may_assign(&manager, &facts(2, None), Some(StaffId(7))), Err(Denied::Unit));
+        assert_eq!(
+            may_assign(&manager, &facts(2, None), Some(StaffId(7))),
+            Err(Denied::Unit)
+        );
         assert_eq!(
             may_assign(&actor(Role::JobCoach, 3), &facts(1, None), Some(StaffId(3))),
             Err(Denied::Role)
@@ -325,16 +341,22 @@ mod tests {
         let pnr = Personnummer::parse("197501155217", today).unwrap();
         assert_eq!(
             parse_search("19750115-5217", today).unwrap(),
-            Some(QueueSearch::Pnr(pnr.clone()))
+            Some(QueueSearch::Pnr(pnr))
         );
-        assert_eq!(parse_search("7501155217", today).unwrap(), Some(QueueSearch::Pnr(pnr)));
+        assert_eq!(
+            parse_search("7501155217", today).unwrap(),
+            Some(QueueSearch::Pnr(pnr))
+        );
         assert_eq!(parse_search("  ", today).unwrap(), None);
         assert_eq!(
             parse_search("Ann", today).unwrap(),
             Some(QueueSearch::NamePrefix("Ann".into()))
         );
         // Digits that are no personnummer: a clear refusal, not an empty list.
-        assert!(matches!(parse_search("12345", today), Err(AppError::Invalid { field: "sok", .. })));
+        assert!(matches!(
+            parse_search("12345", today),
+            Err(AppError::Invalid { field: "sok", .. })
+        ));
         assert!(matches!(parse_search("A", today), Err(AppError::Invalid { .. })));
     }
 

@@ -338,7 +338,9 @@ pub async fn build(
             .filter(|(u, _)| *u == unit)
             .take(DEMO_ASSIGNED)
         {
-            store.assign_application(&actor, *app, None, Some(staff_id)).await?;
+            store
+                .assign_application(&actor, *app, None, Some(staff_id))
+                .await?;
         }
     }
     let mut applicants = 0;

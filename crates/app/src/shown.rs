@@ -42,7 +42,9 @@ pub struct MemberNames {
 /// Never prints names.
 impl std::fmt::Debug for MemberNames {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MemberNames").field("count", &self.names.len()).finish()
+        f.debug_struct("MemberNames")
+            .field("count", &self.names.len())
+            .finish()
     }
 }
 
@@ -151,15 +153,31 @@ impl App {
 
     /// A decided calculation for a reader: recomputed from the frozen input when that gives the frozen totals under
     /// the frozen table's version, otherwise the frozen lines with names for ids.
-    pub fn show_frozen(&self, frozen: &FrozenCalculation, lang: Lang, names: &MemberNames) -> ShownCalculation {
+    pub fn show_frozen(
+        &self,
+        frozen: &FrozenCalculation,
+        lang: Lang,
+        names: &MemberNames,
+    ) -> ShownCalculation {
         let rule_table = norm::rule_table_words(&frozen.rule_table, lang);
         let version = frozen.rule_table_version.clone();
         let f = &frozen.response;
         match self.calculate_shown(&frozen.request, lang, names) {
             Ok(r)
                 if r.rule_table_version == frozen.rule_table_version
-                    && (r.norm, r.reasonable_costs, r.counted_income, r.assets, r.assistance)
-                        == (f.norm, f.reasonable_costs, f.counted_income, f.assets, f.assistance) =>
+                    && (
+                        r.norm,
+                        r.reasonable_costs,
+                        r.counted_income,
+                        r.assets,
+                        r.assistance,
+                    ) == (
+                        f.norm,
+                        f.reasonable_costs,
+                        f.counted_income,
+                        f.assets,
+                        f.assistance,
+                    ) =>
             {
                 ShownCalculation {
                     response: r,
@@ -197,10 +215,7 @@ mod tests {
             r#"{"month":"2026-03","members":[{"id":"P12","role":"adult","age":40},{"id":"P123","role":"child","age":5}]}"#,
         )
         .unwrap();
-        let names = MemberNames::from_map(
-            BTreeMap::from([("P12".to_owned(), "Sara".to_owned())]),
-            Lang::Sv,
-        );
+        let names = MemberNames::from_map(BTreeMap::from([("P12".to_owned(), "Sara".to_owned())]), Lang::Sv);
         // P123 has no name: it is masked, never left as an id; P12 inside "XP12" is not a member reference.
         assert_eq!(
             names.replace_ids("Barn (P123), vuxen (P12), XP12", &request),

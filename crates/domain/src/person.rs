@@ -318,10 +318,18 @@ impl PostalAddress {
     pub fn letter_lines(address: Option<&PostalAddress>, protection: ProtectedIdentity) -> Vec<String> {
         match protection {
             ProtectedIdentity::SkyddadFolkbokforing | ProtectedIdentity::FingeradePersonuppgifter => {
-                FORWARDED_BY_SKATTEVERKET.iter().map(|l| (*l).to_owned()).collect()
+                FORWARDED_BY_SKATTEVERKET
+                    .iter()
+                    .map(|l| (*l).to_owned())
+                    .collect()
             }
             ProtectedIdentity::None | ProtectedIdentity::Sekretessmarkering => address
-                .map(|a| vec![a.street.clone(), format!("{} {}", a.postcode_written(), a.town.to_uppercase())])
+                .map(|a| {
+                    vec![
+                        a.street.clone(),
+                        format!("{} {}", a.postcode_written(), a.town.to_uppercase()),
+                    ]
+                })
                 .unwrap_or_default(),
         }
     }

@@ -3,7 +3,12 @@
 //! worded in English with members named. Single-threaded, release build:
 //! `cargo run --release -p norm --example lines_bench`. Compare runs on the same machine only.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, reason = "a measuring tool")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "a measuring tool"
+)]
 
 use std::time::Instant;
 
@@ -12,7 +17,10 @@ use norm::{Guidelines, Household, RuleBook};
 fn main() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/cases");
     let mut households = Vec::new();
-    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
     for path in paths {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -86,13 +94,19 @@ fn voiced(book: &RuleBook, households: &[Household], rounds: usize, n: f64) {
             let mut s = 0u64;
             for _ in 0..rounds {
                 for hh in households {
-                    s += norm::explain_view_voiced(book, hh.view(), &none, voice).unwrap().lines.len() as u64;
+                    s += norm::explain_view_voiced(book, hh.view(), &none, voice)
+                        .unwrap()
+                        .lines
+                        .len() as u64;
                 }
             }
             std::hint::black_box(s);
             n / start.elapsed().as_secs_f64()
         })
         .fold(0.0, f64::max);
-    println!("lines_struct in English, named (explain_view_voiced): {:.2} M/s", best / 1e6);
+    println!(
+        "lines_struct in English, named (explain_view_voiced): {:.2} M/s",
+        best / 1e6
+    );
 }
 // VOICED-END

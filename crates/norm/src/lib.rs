@@ -19,11 +19,11 @@ pub mod stream;
 pub mod tables;
 
 pub use date::Date;
+pub use explain::{Lang, MemberRef, Namer, Voice};
 pub use guidelines::{Guidelines, RentCeiling};
 pub use household::{
     Household, HouseholdRef, InputError, NormAdjustment, Population, household_from_json, parse_request,
 };
-pub use explain::{Lang, MemberRef, Namer, Voice};
 pub use money::Money;
 pub use month::Month;
 pub use rules::{

@@ -518,8 +518,14 @@ mod tests {
         assert_eq!(y26.prisbasbelopp, kr(59200));
         assert_eq!(y26.label, "riksnorm 2026 (official)");
         // The reader's words for it, and for the other provenances and series (written out by hand).
-        assert_eq!(rule_table_words(&y26.label, crate::Lang::Sv), "Riksnormen 2026 (fastställd)");
-        assert_eq!(rule_table_words(&y26.label, crate::Lang::En), "National norm 2026 (official)");
+        assert_eq!(
+            rule_table_words(&y26.label, crate::Lang::Sv),
+            "Riksnormen 2026 (fastställd)"
+        );
+        assert_eq!(
+            rule_table_words(&y26.label, crate::Lang::En),
+            "National norm 2026 (official)"
+        );
         assert_eq!(
             rule_table_words("riksnorm 2027 (derived)", crate::Lang::Sv),
             "Riksnormen 2027 (härledd, inte fastställd)"
@@ -528,7 +534,10 @@ mod tests {
             rule_table_words("reform 2024 (secondary)", crate::Lang::En),
             "reform 2024 (from a municipality's published table)"
         );
-        assert_eq!(rule_table_words("something else", crate::Lang::En), "something else");
+        assert_eq!(
+            rule_table_words("something else", crate::Lang::En),
+            "something else"
+        );
         assert_eq!(t[1].provenance, Provenance::Derived);
         assert_eq!(t[1].adult_single.provenance, Provenance::Secondary);
         assert_eq!(t[3].label_in("x"), "x 2024 (derived)");

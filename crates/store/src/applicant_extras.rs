@@ -16,9 +16,9 @@ use crate::model::AppealAddition;
 use crate::packed::{Columns, List, PackedRow};
 use crate::sql::{from_micros, parse, parse_date};
 
-/// Which payments count as paid out. One place, so that the payment run's own "paid" state (a payment marked paid
-/// once the bank has paid it) is the only thing to change here when it lands; today an exported payment is paid.
-const PAID: &str = "p.status IN ('exported', 'paid')";
+/// Which payments count as paid out: sent in the bank file of a run whose payment the bank has confirmed. A file
+/// made and sent is not yet money in anyone's account (the run's `paid` state, migration 0022).
+const PAID: &str = "p.status = 'exported' AND b.status = 'paid'";
 
 /// An appeal of one of the applicant's decisions, as the applicant may see it.
 #[derive(Clone, PartialEq, Eq)]

@@ -88,8 +88,8 @@ pub use model::*;
 pub use names::{ActorName, HouseholdPerson, PersonName};
 pub use payment_runs::{BatchSummary, PaymentLine, PaymentRuns, RunLines};
 pub use queue::{
-    AssignmentFacts, OPEN_STATUSES, QueueEntry, QueueKind, QueuePage, QueueQuery, QueueSearch, QueueSort, QueueSubject,
-    QueueView, Queues, ViewCounts, Workload,
+    AssignmentFacts, OPEN_STATUSES, QueueEntry, QueueKind, QueuePage, QueueQuery, QueueSearch, QueueSort,
+    QueueSubject, QueueView, Queues, ViewCounts, Workload,
 };
 pub use reconsideration::{AppealCase, ChangeView, ForwardedDocument, Judgment, Reconsider, Reconsideration};
 pub use sql::{Backend, SqlStore, StoreConfig, read_log_path};

@@ -180,8 +180,12 @@ pub struct Workload {
 pub trait Queues: Send + Sync {
     /// One page of the queue (see [`QueueQuery`]). The rows returned are a read of personal data: one read record
     /// names their households (none when the page is empty).
-    fn queue_page(&self, actor: &Actor, query: &QueueQuery) -> impl Future<Output = Result<QueuePage>> + Send;
-    fn assignment_facts(&self, application: ApplicationId) -> impl Future<Output = Result<AssignmentFacts>> + Send;
+    fn queue_page(&self, actor: &Actor, query: &QueueQuery)
+    -> impl Future<Output = Result<QueuePage>> + Send;
+    fn assignment_facts(
+        &self,
+        application: ApplicationId,
+    ) -> impl Future<Output = Result<AssignmentFacts>> + Send;
     /// The active caseworker accounts' staff of a unit, by name.
     fn unit_caseworkers(&self, unit: UnitId) -> impl Future<Output = Result<Vec<(StaffId, String)>>> + Send;
     /// Changes an open application's assignee from `from` to `to` (an `application.assign` record). Someone else
@@ -441,7 +445,9 @@ impl Queues for SqlStore {
         );
         let mut rx = self.begin_read().await?;
         let conn = rx.conn();
-        let row = bind_all(sqlx::query(&count_sql), &b).fetch_one(&mut *conn).await?;
+        let row = bind_all(sqlx::query(&count_sql), &b)
+            .fetch_one(&mut *conn)
+            .await?;
         let counts = ViewCounts {
             all: row.try_get("all_n")?,
             mine: row.try_get("mine_n")?,
@@ -681,10 +687,7 @@ mod tests {
 
     #[test]
     fn name_patterns_match_the_name_or_a_word_as_typed_and_capitalised() {
-        assert_eq!(
-            name_patterns("and"),
-            ["and%", "% and%", "And%", "% And%"]
-        );
+        assert_eq!(name_patterns("and"), ["and%", "% and%", "And%", "% And%"]);
         // Already capitalised: no repeat. LIKE's own characters are escaped.
         assert_eq!(name_patterns("A_"), ["A\\_%", "% A\\_%"]);
     }

@@ -68,6 +68,8 @@ pub struct CourtTexts {
     pub forwarded_on: &'static str,
     pub documents_sent: &'static str,
     pub doc_decision: &'static str,
+    /// "nr" before a decision's reference number.
+    pub decision_no_short: &'static str,
     pub doc_appeal: &'static str,
     pub doc_attachment: &'static str,
     pub doc_removed: &'static str,
@@ -90,6 +92,8 @@ pub struct CourtTexts {
     pub decision_stands: &'static str,
     pub decisions_title: &'static str,
     pub decision_no: &'static str,
+    /// The link to the household's page (households are named by their people, never by a number).
+    pub household_page: &'static str,
     pub replaces: &'static str,
     pub replaced_by: &'static str,
     pub how_replaced: &'static str,
@@ -145,6 +149,7 @@ pub const SV: CourtTexts = CourtTexts {
     forwarded_on: "Överlämnat till förvaltningsrätten",
     documents_sent: "Handlingar som skickades med",
     doc_decision: "Beslut",
+    decision_no_short: "nr",
     doc_appeal: "Överklagandet",
     doc_attachment: "Bilaga till ansökan",
     doc_removed: "borttagen",
@@ -166,7 +171,8 @@ pub const SV: CourtTexts = CourtTexts {
     carried_out_by: "Verkställd genom beslut",
     decision_stands: "Beslutet står fast.",
     decisions_title: "Beslut och överklaganden",
-    decision_no: "Beslut",
+    decision_no: "Beslut nr",
+    household_page: "Hushållets sida",
     replaces: "Ersätter",
     replaced_by: "Ersatt av",
     how_replaced: "Varför",
@@ -222,6 +228,7 @@ pub const EN: CourtTexts = CourtTexts {
     forwarded_on: "Forwarded to the administrative court",
     documents_sent: "Documents sent with it",
     doc_decision: "Decision",
+    decision_no_short: "no.",
     doc_appeal: "The appeal",
     doc_attachment: "Attachment to the application",
     doc_removed: "removed",
@@ -243,7 +250,8 @@ pub const EN: CourtTexts = CourtTexts {
     carried_out_by: "Carried out by decision",
     decision_stands: "The decision stands.",
     decisions_title: "Decisions and appeals",
-    decision_no: "Decision",
+    decision_no: "Decision no.",
+    household_page: "The household's page",
     replaces: "Replaces",
     replaced_by: "Replaced by",
     how_replaced: "Why",
@@ -772,7 +780,7 @@ fn appeal_view(
         .map(|d| match d.kind {
             ForwardedKind::Decision => (
                 Some(format!("/beslut/{}", d.id)),
-                format!("{} {}", ct.doc_decision, d.id),
+                format!("{} {} {}", ct.doc_decision, ct.decision_no_short, d.id),
             ),
             ForwardedKind::Appeal => (None, ct.doc_appeal.to_owned()),
             ForwardedKind::Attachment => match &d.file_name {

@@ -52,6 +52,16 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
     ("appeal.read", "Överklagande läst", "Appeal read"),
     ("appeal.receive", "Överklagande mottaget", "Appeal received"),
     (
+        "appeal.addition",
+        "Komplettering till överklagande mottagen",
+        "Addition to an appeal received",
+    ),
+    (
+        "application.assign",
+        "Ansökan tilldelad handläggare",
+        "Application assigned to a caseworker",
+    ),
+    (
         "appeal.reconsider",
         "Överklagat beslut omprövat",
         "Appealed decision reconsidered",
@@ -167,6 +177,12 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
     ("journal.read", "Journal läst", "Journal read"),
     ("payment.create", "Utbetalning skapad", "Payment created"),
     ("payment.stop", "Utbetalning stoppad", "Payment stopped"),
+    (
+        "person.address",
+        "Postadress registrerad",
+        "Postal address recorded",
+    ),
+    ("person.address.read", "Postadress läst", "Postal address read"),
     ("person.lookup", "Person sökt i registret", "Person looked up"),
     ("person.register", "Person registrerad", "Person registered"),
     ("queue.read", "Arbetskö läst", "Work queue read"),
@@ -350,8 +366,9 @@ fn value(key: &str, v: &serde_json::Value, words: &LogWords, lang: PageLang) -> 
             .unwrap_or_default(),
         (_, Value::Array(list)) => count(list),
         (_, Value::Bool(b)) => yes_no(*b).to_owned(),
-        // Numbers of their own pages (decision, payment run) are what the letter and the run's page call them.
-        (_, Value::Number(n)) => n.to_string(),
+        // Numbers of their own pages (application, decision, payment run) are reference numbers, as the letter and
+        // the run's page call them ("nr 12"), not a bare figure.
+        (_, Value::Number(n)) => format!("{} {n}", number_word(lang)),
         (_, Value::String(s)) => s.clone(),
         (_, Value::Null) => "–".to_owned(),
         (_, Value::Object(_)) => String::new(),
@@ -393,6 +410,14 @@ pub fn actor_choices(doers: &BTreeMap<String, Doer>, lang: PageLang) -> Vec<(Str
     out
 }
 
+/// The word before a reference number ("nr 12" / "no. 12").
+fn number_word(lang: PageLang) -> &'static str {
+    match lang.0 {
+        Lang::Sv => "nr",
+        Lang::En => "no.",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,7 +456,8 @@ mod tests {
                         |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase() || c == b'_');
                     let file_name =
                         ["pdf", "jsonl", "exe", "png", "txt", "sqlite", "key", "pub"].contains(&b);
-                    let table = a == "readlog";
+                    // `readlog.x` is a table; a one- or two-letter name before the dot is an SQL alias (`a.month`).
+                    let table = a == "readlog" || a.len() <= 2;
                     let failpoint = b.starts_with("before_") || b.starts_with("after_");
                     if word(a) && word(b) && !file_name && !table && !failpoint {
                         codes.insert(literal.to_owned());
@@ -484,7 +510,7 @@ mod tests {
                 ("Hushåll", "Alva Ek, Skyddad identitet"),
                 ("Status", "Utbetald"),
                 ("Utbetalningar", "3"),
-                ("Utbetalningsomgång", "7"),
+                ("Utbetalningsomgång", "nr 7"),
             ]
         );
         assert_eq!(event("household.read", Lang::En), "Household's case file read");

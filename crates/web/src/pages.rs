@@ -26,7 +26,10 @@ impl NavUser {
         let actor = &signed.actor;
         let mut links = Vec::new();
         // The job coach's working view comes with a later issue; their start page says what they can do meanwhile.
-        if actor.require(Permission::ReadCase).is_ok() && !actor.units.is_empty() && actor.role != Role::JobCoach {
+        if actor.require(Permission::ReadCase).is_ok()
+            && !actor.units.is_empty()
+            && actor.role != Role::JobCoach
+        {
             links.push(("/arenden", t.work_queue));
         }
         if actor.require(Permission::PreparePayments).is_ok()

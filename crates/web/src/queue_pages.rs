@@ -52,7 +52,10 @@ const KINDS: [(&str, QueueKind); 3] = [
     ("bevakningar", QueueKind::FollowUps),
     ("overklaganden", QueueKind::Appeals),
 ];
-const STATUSES: [(&str, &str); 2] = [("inkommen", "received"), ("under-utredning", "under_investigation")];
+const STATUSES: [(&str, &str); 2] = [
+    ("inkommen", "received"),
+    ("under-utredning", "under_investigation"),
+];
 const SORTS: [(&str, QueueSort); 3] = [
     ("vantat", QueueSort::Waiting),
     ("inkommen", QueueSort::Received),
@@ -72,11 +75,14 @@ fn key_of<T: Copy + PartialEq>(table: &[(&'static str, T)], value: T) -> &'stati
         .unwrap_or("")
 }
 
+/// Messages for the fields of a form: (field id, message).
+pub type FieldErrors = Vec<(&'static str, &'static str)>;
+
 /// Checks the address: a bad value is a message for its field (field id, message) and nothing is listed.
 pub fn parse_params(
     pairs: &[(String, String)],
     qt: &'static QueueTexts,
-) -> (QueueParams, Result<QueueRequest, Vec<(&'static str, &'static str)>>) {
+) -> (QueueParams, Result<QueueRequest, FieldErrors>) {
     let mut p = QueueParams::default();
     let mut errors = Vec::new();
     let mut req = QueueRequest {
@@ -366,7 +372,12 @@ pub async fn queue_page(
         QueueKind::FollowUps => qt.kind_follow_ups,
         QueueKind::Appeals => qt.kind_appeals,
     };
-    page.heading = format!("{}: {} ({})", view_label(req.view), kind_label.to_lowercase(), answer.total);
+    page.heading = format!(
+        "{}: {} ({})",
+        view_label(req.view),
+        kind_label.to_lowercase(),
+        answer.total
+    );
     page.page = req.page;
     page.pages = answer.pages;
     page.previous = (req.page > 1).then(|| href(&req, req.view, req.kind, req.page - 1));

@@ -13,8 +13,8 @@ use crate::lang::PageLang;
 use crate::pages::error_page;
 use crate::{
     api, appeal_pages, application_pages, apply_pages, auth_pages, case_pages, decision_pages,
-    document_pages, eid_pages, lang, oidc, oidc_pages, payment_pages, queue_pages, receipt_pages, review_pages, security,
-    start_pages,
+    document_pages, eid_pages, lang, oidc, oidc_pages, payment_pages, queue_pages, receipt_pages,
+    review_pages, security, start_pages,
 };
 
 #[derive(Debug)]
@@ -140,7 +140,11 @@ async fn limit_query(lang: PageLang, req: axum::extract::Request, next: axum::mi
 /// language, with the same status; the JSON API (`/api/`) keeps its own answers. One layer instead of a wrapper
 /// around every extractor: a handler added later is covered without doing anything. A handler's own plain-text
 /// refusal (the CSRF and `next` refusals, which word themselves) is told apart by axum's wording and left alone.
-async fn styled_rejections(lang: PageLang, req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+async fn styled_rejections(
+    lang: PageLang,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     if req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }

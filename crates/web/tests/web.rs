@@ -39,10 +39,10 @@ mod lines;
 mod oidc;
 #[path = "web/pages.rs"]
 mod pages;
-#[path = "web/queue.rs"]
-mod queue;
 #[path = "web/payments.rs"]
 mod payments;
+#[path = "web/queue.rs"]
+mod queue;
 #[path = "web/receipts.rs"]
 mod receipts;
 #[path = "web/review.rs"]

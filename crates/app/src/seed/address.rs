@@ -21,7 +21,10 @@ const STREETS: [&str; 12] = [
 
 /// The household's address: a street, a number and sometimes a flat letter, a postcode in a made-up range.
 pub(crate) fn household_address(household: usize, town: &str) -> Option<PostalAddress> {
-    let street = STREETS.get(household % STREETS.len()).copied().unwrap_or("Storgatan");
+    let street = STREETS
+        .get(household % STREETS.len())
+        .copied()
+        .unwrap_or("Storgatan");
     let number = 1 + (household / STREETS.len()) % 60;
     let flat = ["", " A", " B"].get(household % 3).copied().unwrap_or("");
     let postcode = format!("{}", 29_100 + household % 90);

@@ -11,7 +11,13 @@ const NNBSP: &str = "\u{202f}";
 
 fn run(json: &str, lang: Lang, names: Option<&dyn Namer>) -> CalcResponse {
     let req = norm::parse_request(json).unwrap();
-    norm::calculate_voiced(&RuleBook::standard(), &req, &Guidelines::none(), Voice::new(lang, names)).unwrap()
+    norm::calculate_voiced(
+        &RuleBook::standard(),
+        &req,
+        &Guidelines::none(),
+        Voice::new(lang, names),
+    )
+    .unwrap()
 }
 
 fn texts(r: &CalcResponse) -> Vec<&str> {
@@ -45,13 +51,18 @@ fn swedish_lines_name_members_instead_of_ids() {
     );
     assert_eq!(
         r.findings,
-        ["Alva Lind är 19 år: normen för 19–20 år gäller bara ungdom som går i skolan, bor hemma och som \
-          föräldrarna har försörjningsplikt för. Kontrollera skolgången."]
+        [
+            "Alva Lind är 19 år: normen för 19–20 år gäller bara ungdom som går i skolan, bor hemma och som \
+          föräldrarna har försörjningsplikt för. Kontrollera skolgången."
+        ]
     );
     // The totals do not depend on the voice: 3940 + 5000 + 1410 + 6500 − 1250 = 15600 (golden case 10).
     assert_eq!(r.assistance, 15600);
     let json = serde_json::to_string(&r).unwrap();
-    assert!(!json.contains("P1311"), "no id is left when every member has a name: {json}");
+    assert!(
+        !json.contains("P1311"),
+        "no id is left when every member has a name: {json}"
+    );
 }
 
 #[test]
@@ -70,8 +81,10 @@ fn english_lines_with_names() {
     );
     assert_eq!(
         r.findings,
-        ["Alva Lind is 19: the norm for ages 19–20 applies only to young people who are at school, live at home \
-          and whom the parents have a duty to support. Check the schooling."]
+        [
+            "Alva Lind is 19: the norm for ages 19–20 applies only to young people who are at school, live at home \
+          and whom the parents have a duty to support. Check the schooling."
+        ]
     );
     // The legal bases are citations and stay as they are.
     assert_eq!(r.lines[0].basis, "SoL 12:7, SoF 12:2");
@@ -104,8 +117,10 @@ fn english_jobbstimulans_line_and_finding() {
     assert_eq!(r.lines[3].amount, 5250);
     assert_eq!(
         r.findings,
-        ["Jobbstimulans starts for Omar this month (2026-04). Record the starting month: the rule applies for 24 \
-          months, up to and including 2028-03."]
+        [
+            "Jobbstimulans starts for Omar this month (2026-04). Record the starting month: the rule applies for 24 \
+          months, up to and including 2028-03."
+        ]
     );
 }
 
@@ -119,9 +134,11 @@ fn english_findings_for_derived_amounts_and_a_surplus() {
     );
     assert_eq!(
         derived.findings,
-        ["National norm 2024: the amounts for single adult; child 7–10 years; household-common costs for 2 persons \
+        [
+            "National norm 2024: the amounts for single adult; child 7–10 years; household-common costs for 2 persons \
           are derived (the previous year's amount raised by the government's percentage and rounded up to whole \
-          tens of kronor), not read in the ordinance. Check the amounts against the ordinance before deciding."]
+          tens of kronor), not read in the ordinance. Check the amounts against the ordinance before deciding."
+        ]
     );
     let surplus = run(
         r#"{"month": "2026-02", "members": [{"id": "a", "role": "adult", "age": 35}, {"id": "b", "role": "adult", "age": 33}],
@@ -129,7 +146,10 @@ fn english_findings_for_derived_amounts_and_a_surplus() {
         Lang::En,
         None,
     );
-    assert_eq!(surplus.lines[0].text, "Personal costs, spouses or cohabiting partners");
+    assert_eq!(
+        surplus.lines[0].text,
+        "Personal costs, spouses or cohabiting partners"
+    );
     assert_eq!(
         surplus.lines[3].text,
         "Salary (a), jobbstimulans does not apply yet: 0 of 6 consecutive months with financial assistance"
@@ -152,5 +172,8 @@ fn the_default_voice_is_the_contract() {
     let plain = norm::calculate(&book, &req).unwrap();
     let voiced = norm::calculate_voiced(&book, &req, &Guidelines::none(), Voice::default()).unwrap();
     assert_eq!(plain, voiced);
-    assert_eq!(plain.lines[1].text, "Personliga kostnader, skolungdom (P13112), 19 år, åldersgrupp 19–20 år");
+    assert_eq!(
+        plain.lines[1].text,
+        "Personliga kostnader, skolungdom (P13112), 19 år, åldersgrupp 19–20 år"
+    );
 }

@@ -15,8 +15,8 @@ use jiff::civil::{Date, date};
 use norm::Month;
 use norm::contract::Role;
 use store::{
-    AccountStore, FollowUps, NewAccount, NewPerson, QueueKind, QueueQuery, QueueSearch, QueueSort, QueueSubject,
-    QueueView, Queues, SqlStore, Store, StoreError,
+    AccountStore, FollowUps, NewAccount, NewPerson, QueueKind, QueueQuery, QueueSearch, QueueSort,
+    QueueSubject, QueueView, Queues, SqlStore, Store, StoreError,
 };
 
 use super::support::{actor, backends, count, pnr};
@@ -42,7 +42,10 @@ async fn person(s: &SqlStore, name: &str, serial: u16, protection: ProtectedIden
 
 async fn caseworker(s: &SqlStore, unit: UnitId, name: &str, username: &str) -> StaffId {
     let a = actor("2026-01-01T09:00:00Z");
-    let staff = s.create_staff(&a, unit, name, StaffRole::Caseworker).await.unwrap();
+    let staff = s
+        .create_staff(&a, unit, name, StaffRole::Caseworker)
+        .await
+        .unwrap();
     s.create_account(
         &a,
         NewAccount {
@@ -92,11 +95,19 @@ fn ids(page: &store::QueuePage) -> Vec<ApplicationId> {
 }
 
 async fn reads(s: &SqlStore) -> i64 {
-    count(s, "SELECT COUNT(*) FROM readlog.read_log WHERE action = 'queue.read'").await
+    count(
+        s,
+        "SELECT COUNT(*) FROM readlog.read_log WHERE action = 'queue.read'",
+    )
+    .await
 }
 
 async fn assigns(s: &SqlStore) -> i64 {
-    count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'application.assign'").await
+    count(
+        s,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'application.assign'",
+    )
+    .await
 }
 
 struct Town {
@@ -146,7 +157,19 @@ async fn town(s: &SqlStore) -> Town {
     let a2 = receive(h2, 4, date(2026, 3, 12)).await;
     receive(h3, 4, date(2026, 3, 5)).await;
     let a4 = receive(h1, 5, date(2026, 3, 14)).await;
-    Town { unit, other_unit, k1, k2, anna, cecilia, h1, h2, a1, a2, a4 }
+    Town {
+        unit,
+        other_unit,
+        k1,
+        k2,
+        anna,
+        cecilia,
+        h1,
+        h2,
+        a1,
+        a2,
+        a4,
+    }
 }
 
 pub async fn assignment_is_audited_checked_against_the_current_assignee_and_continued(s: &SqlStore) {
@@ -154,7 +177,10 @@ pub async fn assignment_is_audited_checked_against_the_current_assignee_and_cont
     let a = actor("2026-03-15T10:00:00Z");
     assert_eq!(assigns(s).await, 0);
     let facts = s.assignment_facts(t.a1).await.unwrap();
-    assert_eq!((facts.unit, facts.household, facts.open, facts.assigned_to), (t.unit, t.h1, true, None));
+    assert_eq!(
+        (facts.unit, facts.household, facts.open, facts.assigned_to),
+        (t.unit, t.h1, true, None)
+    );
 
     s.assign_application(&a, t.a1, None, Some(t.k1)).await.unwrap();
     assert_eq!(s.assignment_facts(t.a1).await.unwrap().assigned_to, Some(t.k1));
@@ -206,9 +232,15 @@ pub async fn the_queue_is_filtered_searched_and_paged_in_the_store(s: &SqlStore)
     let units = [t.unit];
 
     // Mine: Alva's April; the counts are of every view with the same filters (Syd's application is not counted).
-    let mine = s.queue_page(&a, &query(&units, QueueView::Mine(t.k1))).await.unwrap();
+    let mine = s
+        .queue_page(&a, &query(&units, QueueView::Mine(t.k1)))
+        .await
+        .unwrap();
     assert_eq!(ids(&mine), [t.a1]);
-    assert_eq!((mine.counts.mine, mine.counts.unassigned, mine.counts.all), (1, 2, 3));
+    assert_eq!(
+        (mine.counts.mine, mine.counts.unassigned, mine.counts.all),
+        (1, 2, 3)
+    );
     assert_eq!(mine.entries[0].assignee, Some((t.k1, "Alva Ek".to_owned())));
     // The household is named by its adult first, though the child has the lower id.
     let names: Vec<&str> = mine.entries[0].members.iter().map(|m| m.1.as_str()).collect();
@@ -217,20 +249,39 @@ pub async fn the_queue_is_filtered_searched_and_paged_in_the_store(s: &SqlStore)
 
     // Unassigned, newest first: May (14 March) before Cecilia's April (12 March).
     let free = s
-        .queue_page(&a, &QueueQuery { sort: QueueSort::Received, ..query(&units, QueueView::Unassigned) })
+        .queue_page(
+            &a,
+            &QueueQuery {
+                sort: QueueSort::Received,
+                ..query(&units, QueueView::Unassigned)
+            },
+        )
         .await
         .unwrap();
     assert_eq!(ids(&free), [t.a4, t.a2]);
     // By month: the two Aprils (oldest first) before May.
     let by_month = s
-        .queue_page(&a, &QueueQuery { sort: QueueSort::Month, ..query(&units, QueueView::All) })
+        .queue_page(
+            &a,
+            &QueueQuery {
+                sort: QueueSort::Month,
+                ..query(&units, QueueView::All)
+            },
+        )
         .await
         .unwrap();
     assert_eq!(ids(&by_month), [t.a1, t.a2, t.a4]);
 
     // Pages: one a page, the second is Cecilia's; the counts stay those of the whole view.
     let second = s
-        .queue_page(&a, &QueueQuery { offset: 1, limit: 1, ..query(&units, QueueView::All) })
+        .queue_page(
+            &a,
+            &QueueQuery {
+                offset: 1,
+                limit: 1,
+                ..query(&units, QueueView::All)
+            },
+        )
         .await
         .unwrap();
     assert_eq!(ids(&second), [t.a2]);
@@ -240,14 +291,27 @@ pub async fn the_queue_is_filtered_searched_and_paged_in_the_store(s: &SqlStore)
     let late = s
         .queue_page(
             &a,
-            &QueueQuery { before: Some(date(2026, 3, 10)), me: Some(t.k1), ..query(&units, QueueView::All) },
+            &QueueQuery {
+                before: Some(date(2026, 3, 10)),
+                me: Some(t.k1),
+                ..query(&units, QueueView::All)
+            },
         )
         .await
         .unwrap();
     assert_eq!(ids(&late), [t.a1]);
-    assert_eq!((late.counts.mine, late.counts.unassigned, late.counts.all), (1, 0, 1));
+    assert_eq!(
+        (late.counts.mine, late.counts.unassigned, late.counts.all),
+        (1, 0, 1)
+    );
     let may = s
-        .queue_page(&a, &QueueQuery { month: Some(month(5)), ..query(&units, QueueView::All) })
+        .queue_page(
+            &a,
+            &QueueQuery {
+                month: Some(month(5)),
+                ..query(&units, QueueView::All)
+            },
+        )
         .await
         .unwrap();
     assert_eq!(ids(&may), [t.a4]);
@@ -255,7 +319,10 @@ pub async fn the_queue_is_filtered_searched_and_paged_in_the_store(s: &SqlStore)
     let none = s
         .queue_page(
             &a,
-            &QueueQuery { status: Some("under_investigation".into()), ..query(&units, QueueView::All) },
+            &QueueQuery {
+                status: Some("under_investigation".into()),
+                ..query(&units, QueueView::All)
+            },
         )
         .await
         .unwrap();
@@ -287,7 +354,10 @@ pub async fn the_queue_is_filtered_searched_and_paged_in_the_store(s: &SqlStore)
         .unwrap();
     assert!(hidden.entries.is_empty() && hidden.counts.all == 0);
     let granted = s
-        .queue_page(&a, &search(QueueSearch::NamePrefix("Cec".into()), vec![t.cecilia]))
+        .queue_page(
+            &a,
+            &search(QueueSearch::NamePrefix("Cec".into()), vec![t.cecilia]),
+        )
         .await
         .unwrap();
     assert_eq!(ids(&granted), [t.a2]);
@@ -309,7 +379,10 @@ pub async fn the_queue_is_filtered_searched_and_paged_in_the_store(s: &SqlStore)
     s.create_follow_up(&a, t.h1, date(2026, 3, 20), &FollowUpReason::new("Ring").unwrap())
         .await
         .unwrap();
-    let fq = |view| QueueQuery { kind: QueueKind::FollowUps, ..query(&units, view) };
+    let fq = |view| QueueQuery {
+        kind: QueueKind::FollowUps,
+        ..query(&units, view)
+    };
     let mine_f = s.queue_page(&a, &fq(QueueView::Mine(t.k1))).await.unwrap();
     assert!(mine_f.entries.is_empty());
     assert_eq!((mine_f.counts.unassigned, mine_f.counts.all), (1, 1));
@@ -327,7 +400,10 @@ pub async fn the_queue_is_filtered_searched_and_paged_in_the_store(s: &SqlStore)
     assert_eq!((w.late, w.unassigned, w.unassigned_late), (1, 1, 0));
     assert_eq!(
         w.per_caseworker,
-        [(t.k1, "Alva Ek".to_owned(), 2, 1), (t.k2, "Berit Ek".to_owned(), 0, 0)]
+        [
+            (t.k1, "Alva Ek".to_owned(), 2, 1),
+            (t.k2, "Berit Ek".to_owned(), 0, 0)
+        ]
     );
     // Another unit's household is never listed.
     let _ = t.h2;
@@ -336,7 +412,11 @@ pub async fn the_queue_is_filtered_searched_and_paged_in_the_store(s: &SqlStore)
         .await
         .unwrap();
     assert_eq!(syd.counts.all, 1);
-    assert!(syd.entries.iter().all(|e| e.household != t.h1 && e.household != t.h2));
+    assert!(
+        syd.entries
+            .iter()
+            .all(|e| e.household != t.h1 && e.household != t.h2)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

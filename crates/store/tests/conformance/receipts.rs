@@ -203,6 +203,15 @@ async fn a_decision_is_appealed_once_and_later_words_are_additions(s: &SqlStore)
         .applicant_view(&reader, p, ApplicantScope::Everything)
         .await
         .unwrap();
+    assert!(
+        everything.months[0].extras.paid_on.is_empty(),
+        "exported (the bank file made) is not yet paid"
+    );
+    s.confirm_batch_paid(&staff, run.id).await.unwrap();
+    let everything = s
+        .applicant_view(&reader, p, ApplicantScope::Everything)
+        .await
+        .unwrap();
     assert_eq!(
         everything.months[0].extras.paid_on.get(&d.id),
         Some(&date(2026, 3, 25))

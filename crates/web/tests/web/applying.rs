@@ -12,10 +12,16 @@ async fn an_applicant_applies_online_and_the_caseworker_sees_the_declaration() {
     let csrf = page.hidden("csrf_token");
     let before = applications(&f.store).await;
     for (form, message) in [
-        ("month=2026-04&rent=femtusen", "Hyra: skriv beloppet med siffror i hela kronor"),
+        (
+            "month=2026-04&rent=femtusen",
+            "Hyra: skriv beloppet med siffror i hela kronor",
+        ),
         ("month=2026-04&rent=-5", "Hyra: beloppet kan inte vara negativt"),
         ("month=2026-03&rent=5000", "Det finns redan en ansökan"),
-        ("month=2027-09&rent=5000", "Du kan ansöka för innevarande eller nästa månad"),
+        (
+            "month=2027-09&rent=5000",
+            "Du kan ansöka för innevarande eller nästa månad",
+        ),
         ("month=&rent=5000", "Välj en månad"),
     ] {
         let r = post_form_multipart(&f.router, "/ansok", &ann, &format!("csrf_token={csrf}&{form}")).await;
@@ -73,12 +79,36 @@ async fn bad_amounts_get_a_message_next_to_the_field_and_store_nothing() {
     let before = (applications(&f.store).await, rows(&f.store, "audit_log").await);
     let long = "1".repeat(25);
     for (field, value, message) in [
-        ("m1_salary", "-100", "Lön efter skatt (Alva Ek): beloppet kan inte vara negativt"),
-        ("m1_salary", "tretusen", "Lön efter skatt (Alva Ek): skriv beloppet med siffror"),
-        ("m1_salary", "12,5", "Lön efter skatt (Alva Ek): skriv beloppet i hela kronor, utan ören"),
-        ("assets", "1234567890", "Tillgångar som kan användas: beloppet kan vara högst 999 999 999 kr"),
-        ("rent", long.as_str(), "Hyra: beloppet kan vara högst 999 999 999 kr"),
-        ("m1_unemployment_benefit", "1e5", "Arbetslöshetsersättning (Alva Ek): skriv beloppet med siffror"),
+        (
+            "m1_salary",
+            "-100",
+            "Lön efter skatt (Alva Ek): beloppet kan inte vara negativt",
+        ),
+        (
+            "m1_salary",
+            "tretusen",
+            "Lön efter skatt (Alva Ek): skriv beloppet med siffror",
+        ),
+        (
+            "m1_salary",
+            "12,5",
+            "Lön efter skatt (Alva Ek): skriv beloppet i hela kronor, utan ören",
+        ),
+        (
+            "assets",
+            "1234567890",
+            "Tillgångar som kan användas: beloppet kan vara högst 999 999 999 kr",
+        ),
+        (
+            "rent",
+            long.as_str(),
+            "Hyra: beloppet kan vara högst 999 999 999 kr",
+        ),
+        (
+            "m1_unemployment_benefit",
+            "1e5",
+            "Arbetslöshetsersättning (Alva Ek): skriv beloppet med siffror",
+        ),
     ] {
         let r = post_form_multipart(
             &f.router,

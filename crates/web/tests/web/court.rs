@@ -122,7 +122,7 @@ async fn the_courts_judgment_is_checked_recorded_once_and_carried_out() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = get(&f.router, &path, &kim).await;
     assert!(page.body.contains("Handlingar som skickades med"));
-    assert!(page.body.contains(&format!("Beslut {}", f.decision)) && page.body.contains("Överklagandet"));
+    assert!(page.body.contains(&format!("Beslut nr {}", f.decision)) && page.body.contains("Överklagandet"));
 
     let fwd: Option<String> = sqlx::Row::try_get(
         &sqlx::query("SELECT forwarded_on FROM appeals")

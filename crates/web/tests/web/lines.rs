@@ -33,9 +33,7 @@ fn visible(body: &str) -> String {
 fn assert_no_ids(f: &Fixture, text: &str, what: &str) {
     let text = visible(text);
     for id in ids(f) {
-        let found = text
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|word| word == id);
+        let found = text.split(|c: char| !c.is_alphanumeric()).any(|word| word == id);
         assert!(!found, "{what}: {id} in {text}");
     }
 }
@@ -88,7 +86,8 @@ async fn the_application_page_names_members_in_swedish_and_english() {
     let sv = get(&f.router, &path, &kim).await;
     assert_eq!(sv.status, StatusCode::OK);
     assert!(
-        sv.body.contains("Personliga kostnader, ensamstående vuxen (Alva Ek)"),
+        sv.body
+            .contains("Personliga kostnader, ensamstående vuxen (Alva Ek)"),
         "{}",
         sv.body
     );
@@ -111,7 +110,11 @@ async fn the_letter_is_from_the_configured_board_to_its_recipient_with_named_lin
     let at = "2026-03-02T08:00:00Z".parse().unwrap();
     let address = domain::person::PostalAddress::parse("Storgatan 12 B", "12345", "Västerby").unwrap();
     f.store
-        .set_postal_address(&Actor::system("test", "setup", at), domain::PersonId(f.person), &address)
+        .set_postal_address(
+            &Actor::system("test", "setup", at),
+            domain::PersonId(f.person),
+            &address,
+        )
         .await
         .unwrap();
     let kim = session(&f.router, "kim").await;
@@ -122,7 +125,9 @@ async fn the_letter_is_from_the_configured_board_to_its_recipient_with_named_lin
     // The board, the unit and the recipient come first, before the title.
     let title = first.find("Beslut om ekonomiskt bistånd 2026-02").expect("title");
     let board = first.find("Arbets- och välfärdsnämnden").expect("board");
-    let recipient = first.find("Alva Ek Storgatan 12 B 123 45 VÄSTERBY").expect("recipient and address");
+    let recipient = first
+        .find("Alva Ek Storgatan 12 B 123 45 VÄSTERBY")
+        .expect("recipient and address");
     assert!(board < recipient && recipient < title, "{first}");
     let text = normalised(&pages.join(" "));
     assert!(
@@ -131,7 +136,10 @@ async fn the_letter_is_from_the_configured_board_to_its_recipient_with_named_lin
     );
     // The rule table in words, in a footnote marked in the introduction.
     assert!(text.contains("Så här räknades det fram för månaden.¹"), "{text}");
-    assert!(text.contains("¹ Regeltabell: Riksnormen 2026 (fastställd), version"), "{text}");
+    assert!(
+        text.contains("¹ Regeltabell: Riksnormen 2026 (fastställd), version"),
+        "{text}"
+    );
     assert!(!text.contains("riksnorm 2026 (official)"), "{text}");
     assert_no_ids(&f, &text, "letter");
 

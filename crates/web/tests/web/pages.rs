@@ -144,7 +144,12 @@ async fn caseworkers_see_their_own_units_households_only() {
     let r = get(&f.router, &path, &lo).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.body.contains("Alva") && !r.body.contains("19800517"));
-    assert!(!get(&f.router, "/arenden?vy=alla", &lo).await.body.contains("Alva"));
+    assert!(
+        !get(&f.router, "/arenden?vy=alla", &lo)
+            .await
+            .body
+            .contains("Alva")
+    );
 }
 
 #[tokio::test]

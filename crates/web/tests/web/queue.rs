@@ -39,7 +39,11 @@ async fn unit(store: &SqlStore, name: &str) -> domain::UnitId {
 async fn caseworker(f: &Fixture, unit_name: &str, name: &str, username: &str) -> i64 {
     let a = Actor::system("test", "setup", "2026-03-02T08:00:00Z".parse().unwrap());
     let unit = unit(&f.store, unit_name).await;
-    let staff = f.store.create_staff(&a, unit, name, Role::Caseworker).await.unwrap();
+    let staff = f
+        .store
+        .create_staff(&a, unit, name, Role::Caseworker)
+        .await
+        .unwrap();
     f.store
         .create_account(
             &a,
@@ -76,7 +80,11 @@ async fn caseworkers_take_and_hand_back_and_unit_managers_assign() {
     // Alva's March is nobody's yet: listed under "Ej tilldelade" with a button to take it; Eva's own list is empty.
     let free = get(&f.router, "/arenden?vy=ej-tilldelade", &eva).await;
     assert_eq!(free.status, StatusCode::OK);
-    assert!(free.body.contains("Ej tilldelade (1)") && free.body.contains("Mina ärenden (0)"), "{}", free.body);
+    assert!(
+        free.body.contains("Ej tilldelade (1)") && free.body.contains("Mina ärenden (0)"),
+        "{}",
+        free.body
+    );
     assert!(free.body.contains("Alva Ek") && free.body.contains(&format!("/ansokan/{app}/ta")));
     let token = csrf(&f, &eva).await;
     let r = post(
@@ -95,21 +103,43 @@ async fn caseworkers_take_and_hand_back_and_unit_managers_assign() {
     assert!(after.body.contains("Mina ärenden (1)") && after.body.contains("Ej tilldelade (0)"));
     // Her start page is her queue: the application with a button to hand it back.
     let home = get(&f.router, "/hem", &eva).await;
-    assert!(home.body.contains("Mina ärenden (1)") && home.body.contains("Alva Ek"), "{}", home.body);
+    assert!(
+        home.body.contains("Mina ärenden (1)") && home.body.contains("Alva Ek"),
+        "{}",
+        home.body
+    );
     assert!(home.body.contains(&format!("/ansokan/{app}/lamna")));
 
     // Olle can neither take it over (it is Eva's now) nor hand it back for her: refused, nothing written.
     let olle = session(&f.router, "olle").await;
     let olle_token = csrf(&f, &olle).await;
-    let r = post(&f.router, &format!("/ansokan/{app}/ta"), &olle, &format!("csrf_token={olle_token}")).await;
+    let r = post(
+        &f.router,
+        &format!("/ansokan/{app}/ta"),
+        &olle,
+        &format!("csrf_token={olle_token}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = post(&f.router, &format!("/ansokan/{app}/lamna"), &olle, &format!("csrf_token={olle_token}")).await;
+    let r = post(
+        &f.router,
+        &format!("/ansokan/{app}/lamna"),
+        &olle,
+        &format!("csrf_token={olle_token}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(assigned_to(&f.store, app).await, Some(eva_id));
     assert_eq!(scalar(&f.store, ASSIGNS).await, 1);
 
     // Eva hands it back.
-    let r = post(&f.router, &format!("/ansokan/{app}/lamna"), &eva, &format!("csrf_token={token}")).await;
+    let r = post(
+        &f.router,
+        &format!("/ansokan/{app}/lamna"),
+        &eva,
+        &format!("csrf_token={token}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(assigned_to(&f.store, app).await, None);
 
@@ -141,10 +171,20 @@ async fn caseworkers_take_and_hand_back_and_unit_managers_assign() {
     assert_eq!(scalar(&f.store, ASSIGNS).await, 3);
 
     // Sune (Syd) may not take Nord's application, nor may a caseworker assign like a manager; refusals are audited.
-    let denied_before = scalar(&f.store, "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'").await;
+    let denied_before = scalar(
+        &f.store,
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'",
+    )
+    .await;
     let sune = session(&f.router, "sune").await;
     let sune_token = csrf(&f, &sune).await;
-    let r = post(&f.router, &format!("/ansokan/{app}/ta"), &sune, &format!("csrf_token={sune_token}")).await;
+    let r = post(
+        &f.router,
+        &format!("/ansokan/{app}/ta"),
+        &sune,
+        &format!("csrf_token={sune_token}"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.body.contains("Alva"));
     let r = post(
@@ -156,7 +196,11 @@ async fn caseworkers_take_and_hand_back_and_unit_managers_assign() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        scalar(&f.store, "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'").await,
+        scalar(
+            &f.store,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'"
+        )
+        .await,
         denied_before + 2
     );
     assert_eq!(assigned_to(&f.store, app).await, Some(olle_id));
@@ -164,11 +208,20 @@ async fn caseworkers_take_and_hand_back_and_unit_managers_assign() {
     // The manager's start page: the workload with its definitions, and who has what.
     let home = get(&f.router, "/hem", &mia).await;
     assert_eq!(home.status, StatusCode::OK);
-    for shown in ["Enhetens arbetsläge", "Vem har vad", "Olle Ås", "Eva Ek", "mer än 14 dagar"] {
+    for shown in [
+        "Enhetens arbetsläge",
+        "Vem har vad",
+        "Olle Ås",
+        "Eva Ek",
+        "mer än 14 dagar",
+    ] {
         assert!(home.body.contains(shown), "{shown}: {}", home.body);
     }
     // Olle: 1 assigned, 0 late (received 1 March, today is 2 March).
-    assert!(home.body.contains("<tr><td>Olle Ås</td><td class=\"num\">1</td><td class=\"num\">0</td></tr>"));
+    assert!(
+        home.body
+            .contains("<tr><td>Olle Ås</td><td class=\"num\">1</td><td class=\"num\">0</td></tr>")
+    );
     assert!(!home.body.contains("read_case"), "no permission codes");
 }
 
@@ -193,17 +246,29 @@ async fn crowd(f: &Fixture) {
             ("Vera Dold".to_owned(), ProtectedIdentity::SkyddadFolkbokforing)
         } else {
             let i = u8::try_from(i).unwrap();
-            let name = format!("Person {}{}", char::from(b'A' + i / 26), char::from(b'a' + i % 26));
+            let name = format!(
+                "Person {}{}",
+                char::from(b'A' + i / 26),
+                char::from(b'a' + i % 26)
+            );
             (name, ProtectedIdentity::None)
         };
         let person = f
             .store
-            .register_person(&a, NewPerson::parse(&pnr, &name, protection, date(2026, 3, 2)).unwrap())
+            .register_person(
+                &a,
+                NewPerson::parse(&pnr, &name, protection, date(2026, 3, 2)).unwrap(),
+            )
             .await
             .unwrap();
         let h = f
             .store
-            .register_household(&a, north, &[(person, norm::contract::Role::Adult)], date(2026, 1, 1))
+            .register_household(
+                &a,
+                north,
+                &[(person, norm::contract::Role::Adult)],
+                date(2026, 1, 1),
+            )
             .await
             .unwrap();
         let received = date(2026, 2, 1)
@@ -228,8 +293,15 @@ async fn the_queue_filters_searches_and_pages_with_counts() {
     assert_eq!(first.status, StatusCode::OK);
     assert!(first.body.contains("Alla i mina enheter (32)"), "{}", first.body);
     assert_eq!(rows(&first.body), 25);
-    let pager = first.body.find("class=\"pagenav pager\"").map(|i| &first.body[i..]).unwrap_or("");
-    assert!(pager.contains("Sida 1 av 2") && pager.contains("href=\"/arenden?vy=alla&#38;sida=2\""), "{pager}");
+    let pager = first
+        .body
+        .find("class=\"pagenav pager\"")
+        .map(|i| &first.body[i..])
+        .unwrap_or("");
+    assert!(
+        pager.contains("Sida 1 av 2") && pager.contains("href=\"/arenden?vy=alla&#38;sida=2\""),
+        "{pager}"
+    );
     let second = get(&f.router, "/arenden?vy=alla&sida=2", &kim).await;
     assert_eq!(rows(&second.body), 7);
     // Households are named by their people, never by a number; Vera is masked for Kim, who has no grant.
@@ -265,7 +337,11 @@ async fn the_queue_filters_searches_and_pages_with_counts() {
     // Follow-ups and appeals are views of their own.
     let follow_ups = get(&f.router, "/arenden?vy=alla&typ=bevakningar", &kim).await;
     assert_eq!(follow_ups.status, StatusCode::OK);
-    assert!(follow_ups.body.contains("Alla i mina enheter: bevakningar (0)"), "{}", follow_ups.body);
+    assert!(
+        follow_ups.body.contains("Alla i mina enheter: bevakningar (0)"),
+        "{}",
+        follow_ups.body
+    );
 }
 
 #[tokio::test]
@@ -293,7 +369,10 @@ async fn bad_query_values_get_a_clear_message_and_list_nothing() {
     }
     // Someone who may not read cases learns nothing from a bad address either.
     let pol = session(&f.router, "pol").await;
-    assert_eq!(get(&f.router, "/arenden?vy=nagon", &pol).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&f.router, "/arenden?vy=nagon", &pol).await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test]
@@ -321,13 +400,20 @@ async fn the_start_page_follows_the_role() {
         // No start page lists permission codes.
         let home = get(&f.router, "/hem", &cookie).await;
         assert_eq!(home.status, StatusCode::OK, "{user}");
-        assert!(!home.body.contains("read_case") && !home.body.contains("<code>"), "{user}");
+        assert!(
+            !home.body.contains("read_case") && !home.body.contains("<code>"),
+            "{user}"
+        );
     }
     // The job coach gets a page of their own, not the caseworker's queue.
     let jo = session(&f.router, "jo").await;
     let home = get(&f.router, "/hem", &jo).await;
     assert!(home.body.contains("Jobbcoach") && home.body.contains("Det här kan du göra i dag"));
-    assert!(!home.body.contains("Mina ärenden") && !home.body.contains("href=\"/arenden"), "{}", home.body);
+    assert!(
+        !home.body.contains("Mina ärenden") && !home.body.contains("href=\"/arenden"),
+        "{}",
+        home.body
+    );
 }
 
 #[tokio::test]

@@ -277,7 +277,7 @@ async fn decide(f: &Fixture, application: Option<i64>, month: u8, kronor: i64) -
 }
 
 /// The list item of a decision on Mina sidor.
-fn item<'a>(page: &'a str, decision: i64) -> &'a str {
+fn item(page: &str, decision: i64) -> &str {
     let start = page.find(&format!("<li><a href=\"/beslut/{decision}\"")).unwrap();
     let rest = &page[start..];
     &rest[..rest.find("</li>").unwrap()]
@@ -299,7 +299,7 @@ async fn mina_sidor_shows_each_decisions_amount_and_when_it_is_paid() {
         "{a}"
     );
 
-    // The payment run: approved is not yet paid; exported (paid on the run's pay date) is.
+    // The payment run: approved or exported is not yet paid; confirmed by the bank (paid on the run's pay date) is.
     let staff = Actor::system("test", "setup", "2026-03-20T08:00:00Z".parse().unwrap());
     let run = store::PaymentRuns::create_payment_run(
         &f.store,
@@ -313,6 +313,12 @@ async fn mina_sidor_shows_each_decisions_amount_and_when_it_is_paid() {
     let mine = get(&f.router, "/mina-sidor", &ann).await;
     assert!(item(&mine.body, march).contains("Betalas ut"));
     f.store.export_batch(&staff, run.id).await.unwrap();
+    let mine = get(&f.router, "/mina-sidor", &ann).await;
+    assert!(
+        item(&mine.body, march).contains("Betalas ut"),
+        "the bank file is made, the bank has not confirmed it"
+    );
+    f.store.confirm_batch_paid(&staff, run.id).await.unwrap();
     let mine = get(&f.router, "/mina-sidor", &ann).await;
     let m = item(&mine.body, march);
     assert!(

@@ -215,7 +215,12 @@ async fn an_administrator_creates_a_user_who_can_then_sign_in() {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let new = session_with(&f.router, "nyhandl", "ett-langt-losenord").await;
-    assert!(!get(&f.router, "/arenden?vy=alla", &new).await.body.contains("Alva"));
+    assert!(
+        !get(&f.router, "/arenden?vy=alla", &new)
+            .await
+            .body
+            .contains("Alva")
+    );
 
     // A grant, shown by person id only, and revoked again.
     let r = post(
