@@ -118,6 +118,7 @@ pub async fn build(
     let mut stored_households: BTreeMap<synth::HouseholdId, HouseholdId> = BTreeMap::new();
     let mut stored_persons: BTreeMap<synth::PersonId, PersonId> = BTreeMap::new();
     let total = town.cases.len() as u64;
+    let mut addresses = Vec::new();
     for (n, case) in town.cases.iter().enumerate() {
         let h = households
             .get(&case.household)
@@ -147,11 +148,12 @@ pub async fn build(
                 )
                 .await?;
             stored_persons.insert(p.id, id);
-            // The register's address, for the letters' address block; none for a hidden address.
+            // The register's address, for the letters' address block; none for a hidden address. Stored for all
+            // at once below: one transaction, not one per person.
             if protection == ProtectedIdentity::None
                 && let Some(address) = address::household_address(n, &town.config.name)
             {
-                store.set_postal_address(&actor, id, &address).await?;
+                addresses.push((id, address));
             }
             let role = match p.role {
                 synth::MemberRole::Adult => norm::contract::Role::Adult,
@@ -170,6 +172,7 @@ pub async fn build(
             progress("hushåll", n as u64, total);
         }
     }
+    store.set_postal_addresses(&actor, &addresses).await?;
     progress("hushåll", total, total);
     report.households = stored_households.len();
     report.persons = stored_persons.len();

@@ -114,12 +114,12 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         person: NewPerson,
     ) -> impl Future<Output = Result<PersonId>> + Send;
-    /// Records a person's postal address from register data (an audited change).
-    fn set_postal_address(
+    /// Records postal addresses from register data in one transaction (an audited change per person); nothing is
+    /// written if one person is unknown.
+    fn set_postal_addresses(
         &self,
         actor: &Actor,
-        person: PersonId,
-        address: &domain::person::PostalAddress,
+        addresses: &[(PersonId, domain::person::PostalAddress)],
     ) -> impl Future<Output = Result<()>> + Send;
     /// A person's postal address for a letter (an audited read); `None` when none is stored.
     fn postal_address(

@@ -92,27 +92,30 @@ pub(crate) async fn register_person(s: &SqlStore, actor: &Actor, p: NewPerson) -
     Ok(id)
 }
 
-/// Records the person's postal address from register data (an audited change; the address is not in the record).
-pub(crate) async fn set_postal_address(
+/// Records postal addresses from register data, all in one transaction (an audited change per person; the
+/// address is not in the record). One transaction for many because a register load brings thousands at once.
+pub(crate) async fn set_postal_addresses(
     s: &SqlStore,
     actor: &Actor,
-    person: PersonId,
-    address: &domain::person::PostalAddress,
+    addresses: &[(PersonId, domain::person::PostalAddress)],
 ) -> Result<()> {
-    let json = serde_json::to_string(address).map_err(StoreError::corrupt)?;
     let mut tx = s.begin().await?;
-    let done = sqlx::query("UPDATE persons SET postal_address = $1 WHERE id = $2")
-        .bind(json)
-        .bind(person.get())
-        .execute(tx.conn())
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound {
-            what: "person",
-            id: person.get(),
-        });
+    for (person, address) in addresses {
+        let json = serde_json::to_string(address).map_err(StoreError::corrupt)?;
+        let done = sqlx::query("UPDATE persons SET postal_address = $1 WHERE id = $2")
+            .bind(json)
+            .bind(person.get())
+            .execute(tx.conn())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "person",
+                id: person.get(),
+            });
+        }
+        tx.audit(actor, "person.address", Some(*person), json!({}))
+            .await?;
     }
-    tx.audit(actor, "person.address", Some(person), json!({})).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -37,13 +37,12 @@ impl Store for SqlStore {
     async fn register_person(&self, actor: &Actor, person: NewPerson) -> Result<PersonId> {
         people::register_person(self, actor, person).await
     }
-    async fn set_postal_address(
+    async fn set_postal_addresses(
         &self,
         actor: &Actor,
-        person: PersonId,
-        address: &domain::person::PostalAddress,
+        addresses: &[(PersonId, domain::person::PostalAddress)],
     ) -> Result<()> {
-        people::set_postal_address(self, actor, person, address).await
+        people::set_postal_addresses(self, actor, addresses).await
     }
     async fn postal_address(
         &self,

@@ -110,10 +110,9 @@ async fn the_letter_is_from_the_configured_board_to_its_recipient_with_named_lin
     let at = "2026-03-02T08:00:00Z".parse().unwrap();
     let address = domain::person::PostalAddress::parse("Storgatan 12 B", "12345", "Västerby").unwrap();
     f.store
-        .set_postal_address(
+        .set_postal_addresses(
             &Actor::system("test", "setup", at),
-            domain::PersonId(f.person),
-            &address,
+            &[(domain::PersonId(f.person), address)],
         )
         .await
         .unwrap();
