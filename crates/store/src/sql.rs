@@ -173,14 +173,24 @@ impl SqlStore {
         }
         // The read log is created by a migration; a read log file that has gone missing since (a copied main file
         // without its companion) must stop the store rather than start an empty, unchained log.
-        if sqlx::query("SELECT seq FROM readlog.read_head WHERE id = 1")
-            .fetch_optional(&pool)
-            .await
-            .ok()
-            .flatten()
-            .is_none()
-        {
-            return Err(StoreError::ReadLogMissing);
+        // A missing table or row is a missing log; any other error (a connection opened while SQLite recovers
+        // the log's WAL answers "busy" once in a while) is retried a few times and then reported as itself, not
+        // mistaken for a missing log.
+        let mut attempt = 0;
+        loop {
+            match sqlx::query("SELECT seq FROM readlog.read_head WHERE id = 1")
+                .fetch_optional(&pool)
+                .await
+            {
+                Ok(Some(_)) => break,
+                Ok(None) => return Err(StoreError::ReadLogMissing),
+                Err(e) if e.to_string().contains("no such table") => return Err(StoreError::ReadLogMissing),
+                Err(e) if attempt >= 4 => return Err(e.into()),
+                Err(_) => {
+                    attempt += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+            }
         }
         Ok(SqlStore {
             pool,
