@@ -54,4 +54,16 @@ id_type!(
     FactId,
     /// A follow-up (bevakning): something to look at again by a date.
     FollowUpId,
+    /// A version of the ladder (stegmodell): the steps in force from a date.
+    LadderVersionId,
+    /// An assessment of an adult's step and obstacles.
+    AssessmentId,
+    /// An adult's individual plan (planering mot självförsörjning).
+    PlanId,
+    /// An activity of a plan.
+    ActivityId,
+    /// An adult's exit from the ladder (and from assistance), with its reason.
+    ExitId,
+    /// A job coach's proposal to reduce or refuse assistance under 12 kap. 5 § SoL.
+    SanctionId,
 );

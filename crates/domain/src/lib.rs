@@ -21,6 +21,7 @@ pub mod membership;
 pub mod org;
 pub mod payment;
 pub mod person;
+pub mod progression;
 pub mod recovery;
 pub mod role;
 pub mod text;

@@ -93,8 +93,48 @@ pub const ITEM_DESCRIPTION: TextField = TextField {
     too_long: "beskrivningen får vara högst 200 tecken",
 };
 
+/// A ladder step's name ("Arbetsnära").
+pub const STEP_NAME: TextField = TextField {
+    field: "stegnamn",
+    max_chars: 80,
+    multi_line: false,
+    too_long: "stegets namn får vara högst 80 tecken",
+};
+
+/// What a ladder step means, so that two coaches rate a person alike.
+pub const STEP_DESCRIPTION: TextField = TextField {
+    field: "beskrivning",
+    max_chars: 1_000,
+    multi_line: true,
+    too_long: "beskrivningen får vara högst 1 000 tecken",
+};
+
+/// The goal of an individual plan, in the adult's and coach's words.
+pub const PLAN_GOAL: TextField = TextField {
+    field: "mal",
+    max_chars: 1_000,
+    multi_line: true,
+    too_long: "målet får vara högst 1 000 tecken",
+};
+
+/// Who runs an activity ("Komvux Kristianstad", "Arbetsförmedlingen").
+pub const ACTIVITY_PROVIDER: TextField = TextField {
+    field: "anordnare",
+    max_chars: 200,
+    multi_line: false,
+    too_long: "anordnaren får vara högst 200 tecken",
+};
+
+/// Why a coach proposes a sanction, or why a caseworker decides or dismisses it.
+pub const SANCTION_REASON: TextField = TextField {
+    field: "skal",
+    max_chars: 2_000,
+    multi_line: true,
+    too_long: "skälet får vara högst 2 000 tecken",
+};
+
 /// Every field, for the test that each message states its limit.
-pub const ALL: [TextField; 9] = [
+pub const ALL: [TextField; 14] = [
     DECISION_REASONS,
     JOURNAL_NOTE,
     APPEAL_GROUNDS,
@@ -104,6 +144,11 @@ pub const ALL: [TextField; 9] = [
     CORRECTION_REASON,
     FACT_SOURCE,
     ITEM_DESCRIPTION,
+    STEP_NAME,
+    STEP_DESCRIPTION,
+    PLAN_GOAL,
+    ACTIVITY_PROVIDER,
+    SANCTION_REASON,
 ];
 
 /// Why a text was refused, before it is turned into the caller's error.
