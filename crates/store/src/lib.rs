@@ -35,6 +35,7 @@ mod names;
 mod packed;
 mod payment_runs;
 mod people;
+pub mod progression;
 mod queue;
 mod read_log;
 mod reconsideration;
@@ -87,6 +88,10 @@ pub use investigation::{CorrectionView, InvestigationRecord, Investigations};
 pub use model::*;
 pub use names::{ActorName, HouseholdPerson, PersonName};
 pub use payment_runs::{BatchSummary, PaymentLine, PaymentRuns, RunLines};
+pub use progression::{
+    ActivityRef, ActivityView, AssessmentView, AttendanceDue, AttendanceView, Caseload, CaseloadPerson,
+    ExitView, NextAction, PersonAccess, PersonHousehold, PersonPath, PlanView, Progressions, ProposalToMake,
+};
 pub use queue::{
     AssignmentFacts, OPEN_STATUSES, QueueEntry, QueueKind, QueuePage, QueueQuery, QueueSearch, QueueSort,
     QueueSubject, QueueView, Queues, ViewCounts, Workload,

@@ -1552,6 +1552,8 @@ mod intake;
 mod investigation;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
+#[path = "conformance/progression.rs"]
+mod progression;
 #[path = "conformance/queue.rs"]
 mod queue;
 #[path = "conformance/receipts.rs"]
