@@ -19,6 +19,7 @@ pub mod external_auth;
 pub mod letters;
 pub mod names;
 pub mod paying;
+pub mod progression;
 pub mod queue;
 pub mod reconsidering;
 pub mod review;
@@ -47,4 +48,10 @@ pub mod views {
     pub use store::{QueueEntry, QueueKind, QueuePage, QueueSort, QueueSubject, ViewCounts, Workload};
     // Omprövning and the förvaltningsrätt (`reconsidering`).
     pub use store::{AppealCase, AppealView, ChangeView, ForwardedDocument, Judgment};
+    // The ladder work per person (`progression`).
+    pub use store::progression::{ATTENDANCE_WEEKS, ENDING_WITHIN_DAYS, REASSESS_AFTER_DAYS};
+    pub use store::{
+        ActivityView, AssessmentView, AttendanceDue, AttendanceView, Caseload, CaseloadPerson, ExitView,
+        NextAction, PersonPath, PlanView, ProposalToMake,
+    };
 }

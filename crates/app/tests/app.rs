@@ -10,6 +10,8 @@
 mod applicant;
 #[path = "app/golden.rs"]
 mod golden;
+#[path = "app/progression.rs"]
+mod progression;
 #[path = "app/reconsidering.rs"]
 mod reconsidering;
 

@@ -116,6 +116,15 @@ async fn compute(conn: &mut AnyConnection, on: Date, policy: GallringPolicy) -> 
         &mut last,
     )
     .await?;
+    // The ladder work about a person is activity too (issue #13).
+    for sql in [
+        "SELECT person_id, MAX(recorded_at) AS last_at FROM assessments GROUP BY person_id",
+        "SELECT person_id, MAX(created_at) AS last_at FROM plans GROUP BY person_id",
+        "SELECT person_id, MAX(recorded_at) AS last_at FROM ladder_exits GROUP BY person_id",
+        "SELECT person_id, MAX(recorded_at) AS last_at FROM adult_month_reasons GROUP BY person_id",
+    ] {
+        latest(conn, sql, &mut last).await?;
+    }
     let live_households = ids(conn, LIVE_HOUSEHOLDS).await?;
     let mut members: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
     let mut live: BTreeSet<i64> = BTreeSet::new();
@@ -331,6 +340,7 @@ async fn delete_person(conn: &mut AnyConnection, person: PersonId) -> Result<[i6
         .bind(person.get())
         .execute(&mut *conn)
         .await?;
+    delete_ladder_work(conn, "person_id", person.get()).await?;
     let mut counts = [0_i64; 4];
     for (i, table) in ["journal_notes", "documents", "facts"].into_iter().enumerate() {
         let n = sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1"))
@@ -350,6 +360,26 @@ async fn delete_person(conn: &mut AnyConnection, person: PersonId) -> Result<[i6
         .execute(&mut *conn)
         .await?;
     Ok(counts)
+}
+
+/// Deletes the ladder work (issue #13) recorded about a person or under a household (`column` is `person_id` or
+/// `household_id`): sanction proposals, attendance, activities, plans, assessments, exits and the register's reasons.
+/// Nothing of it is kept as statistics: the months are.
+async fn delete_ladder_work(conn: &mut AnyConnection, column: &'static str, id: i64) -> Result<()> {
+    let plans = format!("SELECT id FROM plans WHERE {column} = $1");
+    let activities = format!("SELECT id FROM activities WHERE plan_id IN ({plans})");
+    for sql in [
+        format!("DELETE FROM sanction_proposals WHERE {column} = $1 OR activity_id IN ({activities})"),
+        format!("DELETE FROM attendance WHERE activity_id IN ({activities})"),
+        format!("DELETE FROM activities WHERE plan_id IN ({plans})"),
+        format!("DELETE FROM plans WHERE {column} = $1"),
+        format!("DELETE FROM assessments WHERE {column} = $1"),
+        format!("DELETE FROM ladder_exits WHERE {column} = $1"),
+        format!("DELETE FROM adult_month_reasons WHERE {column} = $1"),
+    ] {
+        sqlx::query(&sql).bind(id).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// The household's size in a month: the frozen calculation's input, else the declaration, else the believed
@@ -477,6 +507,7 @@ async fn gallra_household(conn: &mut AnyConnection, household: HouseholdId, on: 
             .execute(&mut *conn)
             .await?;
     }
+    delete_ladder_work(conn, "household_id", household.get()).await?;
     sqlx::query("UPDATE households SET gallrad_on = $1 WHERE id = $2")
         .bind(date_text(on))
         .bind(household.get())

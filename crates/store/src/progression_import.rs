@@ -3,13 +3,13 @@
 //! One transaction: everything is stored, or nothing. Each person's records get one `progression.import` audit record
 //! naming what was stored about them (counts only: the free text never enters the audit detail).
 //!
-//! Also the ladder versions every assessment refers to ([`ensure_ladder`], [`ladder_versions`]): the product's default
-//! ladder is stored as version 1 the first time a version is needed.
+//! The product's default ladder is stored as version 1 in force from the import's first day when no version exists
+//! yet (`progression::ensure_ladder`), so every assessment refers to a stored version.
 
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use domain::progression::ladder::{Ladder, LadderStep, LadderVersion, version_on};
+use domain::progression::ladder::{LadderVersion, version_on};
 use domain::progression::{ActivityPlan, Assessment, AttendanceWeek, ExitReason, Forsorjningshinder};
 use domain::{Actor, DomainError, HouseholdId, PersonId, StaffId, Who, text};
 use jiff::civil::Date;
@@ -17,8 +17,9 @@ use norm::Month;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use crate::error::{Result, StoreError};
-use crate::sql::{AuditEntry, SqlStore, Tx, date_text, micros, parse_date, placeholders, require_ids};
+use crate::error::Result;
+use crate::progression::{ensure_ladder, read_versions};
+use crate::sql::{AuditEntry, SqlStore, date_text, micros, placeholders, require_ids};
 
 /// A register reason (försörjningshinder) of one adult in one month.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,8 +102,6 @@ pub trait ProgressionImports: Send + Sync {
         ladder_from: Date,
         batch: &ProgressionImport,
     ) -> impl Future<Output = Result<ImportCounts>> + Send;
-    /// Every ladder version, oldest first (not personal data; not audited).
-    fn ladder_versions(&self) -> impl Future<Output = Result<Vec<LadderVersion>>> + Send;
 }
 
 impl ProgressionImports for SqlStore {
@@ -125,7 +124,7 @@ impl ProgressionImports for SqlStore {
         )
         .await?;
         ensure_ladder(&mut tx, actor, ladder_from).await?;
-        let versions = ladder_versions_in(tx.conn()).await?;
+        let versions = read_versions(tx.conn()).await?;
 
         let mut counts = ImportCounts::default();
         let mut per_person: BTreeMap<PersonId, ImportCounts> = BTreeMap::new();
@@ -184,11 +183,6 @@ impl ProgressionImports for SqlStore {
         tx.commit().await?;
         Ok(counts)
     }
-
-    async fn ladder_versions(&self) -> Result<Vec<LadderVersion>> {
-        let mut tx = self.begin_read().await?;
-        ladder_versions_in(tx.conn()).await
-    }
 }
 
 /// Rows per multi-row statement: at most seven parameters a row keeps far below both databases' limits.
@@ -237,97 +231,6 @@ fn every_household(b: &ProgressionImport) -> impl Iterator<Item = i64> + '_ {
         .chain(b.plans.iter().map(|p| p.household))
         .chain(b.exits.iter().map(|e| e.household))
         .map(HouseholdId::get)
-}
-
-/// Stores the default ladder as version 1 in force from `valid_from` when no version exists yet (audited as
-/// `ladder.version`). Inside the caller's transaction.
-pub(crate) async fn ensure_ladder(tx: &mut Tx, actor: &Actor, valid_from: Date) -> Result<()> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM ladder_versions")
-        .fetch_one(tx.conn())
-        .await?;
-    if row.try_get::<i64, _>("n")? > 0 {
-        return Ok(());
-    }
-    let version = insert_ladder_version(tx.conn(), actor, valid_from, &Ladder::default_ladder()).await?;
-    tx.audit(
-        actor,
-        "ladder.version",
-        None,
-        json!({ "version": version, "valid_from": date_text(valid_from), "steps": Ladder::default_ladder().len() }),
-    )
-    .await
-}
-
-/// Inserts a ladder version with its steps; returns its number. The caller audits.
-pub(crate) async fn insert_ladder_version(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    valid_from: Date,
-    ladder: &Ladder,
-) -> Result<i64> {
-    let row = sqlx::query(
-        "INSERT INTO ladder_versions (valid_from, created_by, created_at) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(date_text(valid_from))
-    .bind(actor.who.to_string())
-    .bind(micros(actor.at))
-    .fetch_one(&mut *conn)
-    .await?;
-    let version: i64 = row.try_get("id")?;
-    let sql = format!(
-        "INSERT INTO ladder_steps (version_id, step, name_sv, name_en, description_sv, description_en) VALUES {}",
-        placeholders(ladder.steps().len(), 6)
-    );
-    let mut q = sqlx::query(&sql);
-    for (i, s) in ladder.steps().iter().enumerate() {
-        q = q
-            .bind(version)
-            .bind(i64::try_from(i + 1).unwrap_or(i64::MAX))
-            .bind(s.name_sv.clone())
-            .bind(s.name_en.clone())
-            .bind(s.description_sv.clone())
-            .bind(s.description_en.clone());
-    }
-    q.execute(&mut *conn).await?;
-    Ok(version)
-}
-
-/// Every ladder version with its steps, oldest first.
-pub(crate) async fn ladder_versions_in(conn: &mut AnyConnection) -> Result<Vec<LadderVersion>> {
-    let rows = sqlx::query(
-        "SELECT v.id, v.valid_from, s.step, s.name_sv, s.name_en, s.description_sv, s.description_en \
-         FROM ladder_versions v JOIN ladder_steps s ON s.version_id = v.id ORDER BY v.id, s.step",
-    )
-    .fetch_all(conn)
-    .await?;
-    let mut versions: Vec<(i64, Date, Vec<LadderStep>)> = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get("id")?;
-        let step = LadderStep {
-            name_sv: r.try_get("name_sv")?,
-            name_en: r.try_get("name_en")?,
-            description_sv: r.try_get("description_sv")?,
-            description_en: r.try_get("description_en")?,
-        };
-        match versions.last_mut() {
-            Some((last, _, steps)) if *last == id => steps.push(step),
-            _ => versions.push((
-                id,
-                parse_date(&r.try_get::<String, _>("valid_from")?)?,
-                vec![step],
-            )),
-        }
-    }
-    versions
-        .into_iter()
-        .map(|(number, valid_from, steps)| {
-            Ok(LadderVersion {
-                number,
-                valid_from,
-                ladder: Ladder::new(steps).map_err(StoreError::corrupt)?,
-            })
-        })
-        .collect()
 }
 
 async fn insert_reasons(conn: &mut AnyConnection, reasons: &[ImportedReason], actor: &Actor) -> Result<()> {

@@ -188,6 +188,51 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
     ("queue.read", "Arbetskö läst", "Work queue read"),
     ("staff.create", "Personal registrerad", "Staff member registered"),
     ("unit.create", "Enhet skapad", "Unit created"),
+    // The ladder work per person (issue #13).
+    ("ladder.version", "Ny version av stegen", "New ladder version"),
+    (
+        "assessment.record",
+        "Stegbedömning registrerad",
+        "Step assessment recorded",
+    ),
+    ("plan.create", "Planering upprättad", "Plan made"),
+    ("plan.close", "Planering avslutad", "Plan closed"),
+    ("activity.add", "Aktivitet tillagd", "Activity added"),
+    (
+        "activity.end",
+        "Aktivitetens sista dag satt",
+        "Activity's last day set",
+    ),
+    (
+        "attendance.record",
+        "Närvaro registrerad eller rättad",
+        "Attendance recorded or corrected",
+    ),
+    (
+        "exit.record",
+        "Avslut från stegen registrerat",
+        "Exit from the ladder recorded",
+    ),
+    (
+        "reason.record",
+        "Försörjningshinder registrerat",
+        "Reason for assistance recorded",
+    ),
+    (
+        "progression.read",
+        "Stegförflyttning läst",
+        "Step progression read",
+    ),
+    (
+        "progression.own_read",
+        "Egen planering läst i e-tjänsten",
+        "Own plan read in the e-service",
+    ),
+    (
+        "caseload.read",
+        "Jobbcoachens deltagare lästa",
+        "Job coach's participants read",
+    ),
 ];
 
 /// The event in words; an unknown code (from a newer version) reads as "other event", never as the code.
@@ -238,6 +283,34 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("from", "Från", "From"),
     ("to", "Till", "To"),
     ("records", "Antal poster", "Records"),
+    ("ladder_version", "Version av stegen", "Ladder version"),
+    ("valid_from", "Gäller från", "In force from"),
+    ("steps", "Antal steg", "Steps"),
+    ("assessment", "Bedömning", "Assessment"),
+    ("step", "Steg", "Step"),
+    ("plan", "Planering", "Plan"),
+    ("activity", "Aktivitet", "Activity"),
+    ("activities", "Aktiviteter", "Activities"),
+    ("assessments", "Bedömningar", "Assessments"),
+    ("plans", "Planeringar", "Plans"),
+    ("hours", "Timmar per vecka", "Hours per week"),
+    ("week", "Vecka från", "Week from"),
+    ("hours_attended", "Närvaro (timmar)", "Attended (hours)"),
+    ("hours_absent", "Frånvaro (timmar)", "Absent (hours)"),
+    (
+        "old_hours_attended",
+        "Tidigare närvaro (timmar)",
+        "Earlier attended (hours)",
+    ),
+    (
+        "old_hours_absent",
+        "Tidigare frånvaro (timmar)",
+        "Earlier absent (hours)",
+    ),
+    ("earlier_end", "Tidigare sista dag", "Earlier last day"),
+    ("exit", "Avslut", "Exit"),
+    ("month", "Månad", "Month"),
+    ("replaced", "Ersatte tidigare", "Replaced an earlier one"),
     ("offset", "Från post", "From record"),
     ("actor", "Användare", "User"),
     ("action", "Händelse", "Event"),
@@ -364,6 +437,12 @@ fn value(key: &str, v: &serde_json::Value, words: &LogWords, lang: PageLang) -> 
             .parse::<app::domain::role::Role>()
             .map(|r| crate::pages::role_label(r, lang.0).to_owned())
             .unwrap_or_default(),
+        // Counts and hours of the ladder work are figures, not reference numbers.
+        (
+            "step" | "steps" | "hours" | "hours_attended" | "hours_absent" | "old_hours_attended"
+            | "old_hours_absent" | "activities" | "assessments" | "plans",
+            Value::Number(n),
+        ) => n.to_string(),
         (_, Value::Array(list)) => count(list),
         (_, Value::Bool(b)) => yes_no(*b).to_owned(),
         // Numbers of their own pages (application, decision, payment run) are reference numbers, as the letter and

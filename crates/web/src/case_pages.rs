@@ -35,6 +35,8 @@ pub struct MemberRow {
     pub pnr: String,
     pub role: &'static str,
     pub protected: bool,
+    /// For an adult: the link text to their path on the ladder (`ladder_pages`).
+    pub ladder_link: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -248,6 +250,8 @@ fn household_view(h: &HouseholdOverview, lang: PageLang, today: Date, form: Hous
             pnr: m.person.pnr.to_string(),
             role: role(m.role),
             protected: m.person.protection.is_protected(),
+            ladder_link: (m.role == app::norm::contract::Role::Adult)
+                .then_some(crate::ladder_texts::LadderTexts::of(lang.0).step_link),
         })
         .collect();
     let membership = h

@@ -39,6 +39,10 @@ impl NavUser {
         }
         if actor.require(Permission::ApplyOwn).is_ok() {
             links.push(("/mina-sidor", t.my_pages));
+            links.push((
+                "/mina-sidor/planering",
+                crate::ladder_texts::LadderTexts::of(lang).my_plan,
+            ));
             links.push(("/ansok", t.apply));
         }
         if actor.require(Permission::ReadAccessLog).is_ok() {
@@ -47,6 +51,10 @@ impl NavUser {
         if actor.require(Permission::ManageUsers).is_ok() {
             links.push(("/admin/anvandare", t.users));
             links.push(("/admin/enheter", t.units_label));
+            links.push((
+                "/admin/stege",
+                crate::ladder_texts::LadderTexts::of(lang).ladder_link,
+            ));
         }
         NavUser {
             display_name: actor.display_name.clone(),

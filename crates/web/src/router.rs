@@ -12,9 +12,9 @@ use crate::config::Config;
 use crate::lang::PageLang;
 use crate::pages::error_page;
 use crate::{
-    api, appeal_pages, application_pages, apply_pages, auth_pages, case_pages, decision_pages,
-    document_pages, eid_pages, lang, oidc, oidc_pages, payment_pages, queue_pages, receipt_pages,
-    review_pages, security, start_pages,
+    api, appeal_pages, application_pages, apply_pages, auth_pages, case_pages, coach_pages, decision_pages,
+    document_pages, eid_pages, ladder_pages, lang, oidc, oidc_pages, payment_pages, queue_pages,
+    receipt_pages, review_pages, security, start_pages,
 };
 
 #[derive(Debug)]
@@ -109,6 +109,28 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/admin/enheter",
             get(review_pages::units).post(review_pages::create_unit),
         )
+        // The ladder work per person (issue #13).
+        .route("/person/{id}/steg", get(ladder_pages::person_steps))
+        .route("/person/{id}/steg/bedomning", post(ladder_pages::add_assessment))
+        .route("/person/{id}/steg/planering", post(ladder_pages::add_plan))
+        .route(
+            "/person/{id}/steg/avsluta-planering",
+            post(ladder_pages::close_plan),
+        )
+        .route("/person/{id}/steg/aktivitet", post(ladder_pages::add_activity))
+        .route(
+            "/person/{id}/steg/avsluta-aktivitet",
+            post(ladder_pages::end_activity),
+        )
+        .route("/person/{id}/steg/narvaro", post(ladder_pages::record_attendance))
+        .route("/person/{id}/steg/avslut", post(ladder_pages::record_exit))
+        .route("/person/{id}/steg/hinder", post(ladder_pages::record_reason))
+        .route("/jobbcoach", get(coach_pages::coach))
+        .route(
+            "/admin/stege",
+            get(ladder_pages::admin_ladder).post(ladder_pages::create_ladder_version),
+        )
+        .route("/mina-sidor/planering", get(ladder_pages::my_plan))
         .route("/sprak/{code}", get(lang::switch))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(stylesheet))

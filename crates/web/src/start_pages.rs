@@ -88,6 +88,10 @@ pub async fn home(State(state): State<Arc<AppState>>, lang: PageLang, signed: Si
         let mine = [("vy".to_owned(), "mina".to_owned())];
         return crate::queue_pages::queue_page(&state, &signed, lang, &mine, None).await;
     }
+    if actor.role == Role::JobCoach {
+        // The job coach's working view (`coach_pages`).
+        return crate::coach_pages::coach_home(&state, &signed, lang, 0).await;
+    }
     let user = Some(NavUser::new(&signed.signed_in, lang.0));
     let t = lang.texts();
     let workload = if actor.role == Role::UnitManager {

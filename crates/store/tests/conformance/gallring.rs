@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Connection, Executor, Row};
 use store::{
     AccountStore, AuditVerdict, Backend, ExternalSignIn, FollowUps, GallringPolicy, Intake, NewAccount,
-    NewDocument, NewPerson, SqlStore, Store, token_hash,
+    NewDocument, NewPerson, Progressions, SqlStore, Store, token_hash,
 };
 
 use super::support::{actor, backends, count, pnr, ts};
@@ -439,6 +439,73 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
     )
     .await
     .unwrap();
+    // Her ladder work (issue #13): an assessment, a plan with an activity and a week's attendance, an exit and the
+    // register's reason for June, and a read of it all. Everything goes with her.
+    let ladder = domain::progression::Ladder::default_ladder();
+    let assessment = domain::progression::Assessment::new(
+        &ladder,
+        date(2019, 6, 3),
+        date(2019, 6, 3),
+        2,
+        Some(3),
+        &[(
+            domain::progression::LifeArea::MentalHealth,
+            domain::progression::ObstacleLevel::Major,
+        )],
+    )
+    .unwrap();
+    s.record_assessment(&staff, g, hg, domain::LadderVersionId(1), &assessment)
+        .await
+        .unwrap();
+    let plan = s
+        .create_plan(
+            &staff,
+            g,
+            hg,
+            "Gunnel vill bli undersköterska",
+            date(2019, 6, 3),
+            None,
+        )
+        .await
+        .unwrap();
+    let rehab = domain::progression::ActivityPlan::new(
+        domain::progression::ActivityKind::Rehabilitation,
+        "Vårdcentralen Gunnelsborg",
+        date(2019, 6, 3),
+        None,
+        10,
+    )
+    .unwrap();
+    let activity = s.add_activity(&staff, plan, &rehab).await.unwrap();
+    let week = domain::progression::AttendanceWeek::new(
+        date(2019, 6, 3),
+        date(2019, 6, 3),
+        8,
+        2,
+        Some(domain::progression::Absence::Sick),
+        10,
+    )
+    .unwrap();
+    s.record_attendance(&staff, activity, &week).await.unwrap();
+    s.record_exit(
+        &staff,
+        g,
+        hg,
+        date(2019, 6, 3),
+        domain::progression::ExitReason::Work,
+    )
+    .await
+    .unwrap();
+    s.record_reason(
+        &staff,
+        g,
+        hg,
+        june,
+        domain::progression::Forsorjningshinder::SocialReasons,
+    )
+    .await
+    .unwrap();
+    s.person_path(&staff, g, false).await.unwrap();
     s.append_journal(&staff, g, NoteKind::Note, "Gunnel berättar om sin depression")
         .await
         .unwrap();
@@ -521,6 +588,8 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
         "Kronofogden".into(),
         "lakarintyg".into(),
         "gunnel70".into(),
+        "undersköterska".into(),
+        "Gunnelsborg".into(),
     ];
     needles.extend(pnr_forms(&g_pnr));
     needles.extend(pnr_forms(&c_pnr));
@@ -579,6 +648,20 @@ async fn nothing_of_a_gallrad_household_is_left_anywhere(s: &SqlStore) {
     // Nothing of them is left, anywhere.
     let after = search(s, &needles, &ids).await;
     assert!(after.is_empty(), "left after gallring: {after:?}");
+    for table in [
+        "assessments",
+        "plans",
+        "activities",
+        "attendance",
+        "ladder_exits",
+        "adult_month_reasons",
+    ] {
+        assert_eq!(
+            count(s, &format!("SELECT COUNT(*) FROM {table}")).await,
+            0,
+            "{table} after gallring"
+        );
+    }
     intact(s).await;
 
     // The research-sample person is kept whole: her data, her household's declaration and every log record.

@@ -18,7 +18,7 @@ use jiff::civil::date;
 use norm::Month;
 use store::{
     ImportedActivity, ImportedAssessment, ImportedExit, ImportedPlan, ImportedReason, ProgressionImport,
-    ProgressionImports, SqlStore, Store, StoreError,
+    ProgressionImports, Progressions, SqlStore, Store, StoreError,
 };
 
 use super::support::{actor, backends, count, counts, household};

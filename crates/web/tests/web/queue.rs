@@ -405,10 +405,10 @@ async fn the_start_page_follows_the_role() {
             "{user}"
         );
     }
-    // The job coach gets a page of their own, not the caseworker's queue.
+    // The job coach gets a page of their own, not the caseworker's queue: their working view (`coach_pages`).
     let jo = session(&f.router, "jo").await;
     let home = get(&f.router, "/hem", &jo).await;
-    assert!(home.body.contains("Jobbcoach") && home.body.contains("Det här kan du göra i dag"));
+    assert!(home.body.contains("Jobbcoach") && home.body.contains("Mina deltagare"));
     assert!(
         !home.body.contains("Mina ärenden") && !home.body.contains("href=\"/arenden"),
         "{}",
