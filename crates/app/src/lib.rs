@@ -22,6 +22,7 @@ pub mod paying;
 pub mod queue;
 pub mod reconsidering;
 pub mod review;
+pub mod sanctions;
 pub mod seed;
 pub mod service;
 pub mod shown;
@@ -47,4 +48,6 @@ pub mod views {
     pub use store::{QueueEntry, QueueKind, QueuePage, QueueSort, QueueSubject, ViewCounts, Workload};
     // Omprövning and the förvaltningsrätt (`reconsidering`).
     pub use store::{AppealCase, AppealView, ChangeView, ForwardedDocument, Judgment};
+    // Sanction proposals under 12 kap. 5 § SoL (`sanctions`).
+    pub use store::{ProposalContext, SanctionView};
 }

@@ -12,6 +12,8 @@ mod applicant;
 mod golden;
 #[path = "app/reconsidering.rs"]
 mod reconsidering;
+#[path = "app/sanctions.rs"]
+mod sanctions;
 
 use std::sync::Arc;
 

@@ -39,6 +39,7 @@ mod queue;
 mod read_log;
 mod reconsideration;
 mod records;
+mod sanctions;
 mod sql;
 mod store_impl;
 mod worklists;
@@ -92,6 +93,10 @@ pub use queue::{
     QueueSubject, QueueView, Queues, ViewCounts, Workload,
 };
 pub use reconsideration::{AppealCase, ChangeView, ForwardedDocument, Judgment, Reconsider, Reconsideration};
+pub use sanctions::{
+    HouseholdSanctions, NewSanction, ProposalContext, RequirementCheck, SanctionFacts, SanctionSubject,
+    SanctionView, Sanctions,
+};
 pub use sql::{Backend, SqlStore, StoreConfig, read_log_path};
 pub use worklists::{AppealItem, FollowUpItem, HouseholdAccess, QueueItem, WorkQueue, Worklists};
 

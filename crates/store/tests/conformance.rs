@@ -1558,3 +1558,5 @@ mod queue;
 mod receipts;
 #[path = "conformance/reconsideration.rs"]
 mod reconsideration;
+#[path = "conformance/sanctions.rs"]
+mod sanctions;
