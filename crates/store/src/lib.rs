@@ -35,6 +35,7 @@ mod names;
 mod packed;
 mod payment_runs;
 mod people;
+mod progression_import;
 mod queue;
 mod read_log;
 mod reconsideration;
@@ -88,6 +89,10 @@ pub use investigation::{CorrectionView, InvestigationRecord, Investigations};
 pub use model::*;
 pub use names::{ActorName, HouseholdPerson, PersonName};
 pub use payment_runs::{BatchSummary, PaymentLine, PaymentRuns, RunLines};
+pub use progression_import::{
+    ImportCounts, ImportedActivity, ImportedAssessment, ImportedExit, ImportedPlan, ImportedReason,
+    ProgressionImport, ProgressionImports,
+};
 pub use queue::{
     AssignmentFacts, OPEN_STATUSES, QueueEntry, QueueKind, QueuePage, QueueQuery, QueueSearch, QueueSort,
     QueueSubject, QueueView, Queues, ViewCounts, Workload,

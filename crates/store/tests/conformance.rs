@@ -1552,6 +1552,8 @@ mod intake;
 mod investigation;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
+#[path = "conformance/progression_import.rs"]
+mod progression_import;
 #[path = "conformance/queue.rs"]
 mod queue;
 #[path = "conformance/receipts.rs"]
