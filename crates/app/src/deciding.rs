@@ -41,6 +41,8 @@ pub struct ApplicationCase {
     pub calculation: Option<Result<CalcResponse, String>>,
     /// The attachments sent with the application, oldest first.
     pub documents: Vec<DocumentInfo>,
+    /// The open sanction proposals about the household's members (issue #13), for the decision form.
+    pub open_sanctions: Vec<store::SanctionView>,
 }
 
 impl ApplicationCase {
@@ -94,6 +96,10 @@ pub struct DecisionForm {
     pub reasons: String,
     pub extra: Vec<ExtraItem>,
     pub reduction: Option<Reduction>,
+    /// Job coaches' proposals under 12 kap. 5 § this decision carries out through its reduction (issue #13;
+    /// `crate::sanctions`): their grounds are added to the reduction's reasons and they are marked decided in the
+    /// decision's transaction.
+    pub sanction: Option<crate::sanctions::SanctionChoice>,
 }
 
 /// The most extra items one decision takes from the form.
@@ -160,7 +166,19 @@ impl App {
             .as_ref()
             .map(|r| self.calculate_shown(r, lang, &names).map_err(|e| e.to_string()));
         let documents = self.store.application_documents(&ctx, id).await?;
+        let open_sanctions = store::Sanctions::household_sanctions(
+            &self.store,
+            &ctx,
+            application.household,
+            ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date(),
+        )
+        .await?
+        .proposals
+        .into_iter()
+        .filter(|p| p.outcome.is_none())
+        .collect();
         Ok(ApplicationCase {
+            open_sanctions,
             application,
             declared: record.declared,
             corrections: record.corrections,
@@ -256,6 +274,17 @@ impl App {
                 field: "ansokan",
                 reason: e.to_string(),
             })?;
+        // Proposals under 12:5 carried out by this decision: their grounds go into the reduction's reasons.
+        let (form, carried) = match form.sanction.clone() {
+            None => (form, None),
+            Some(choice) => {
+                let household = self.store.application_access(id).await?.household;
+                let grounds = self.sanction_grounds(&ctx, household, &choice).await?;
+                let norm = kronor(response.norm, "ansokan")?;
+                let (form, own) = crate::sanctions::carry_into(form, &choice, &grounds, norm)?;
+                (form, Some((choice, own)))
+            }
+        };
         let decision = whole_decision(
             &form,
             &declared,
@@ -265,7 +294,7 @@ impl App {
             &changes,
             decided_on,
         )?;
-        let decision = NewDecision {
+        let mut decision = NewDecision {
             calculation: Some(FrozenCalculation {
                 changes,
                 rule_table: response.rule_table.clone(),
@@ -275,7 +304,25 @@ impl App {
             }),
             ..decision
         };
-        Ok(self.store.decide(&ctx, id, version, decision).await?)
+        match carried {
+            None => Ok(self.store.decide(&ctx, id, version, decision).await?),
+            Some((choice, own)) => {
+                if choice.outcome == domain::progression::SanctionOutcome::Refuse {
+                    crate::sanctions::name_refusal(&mut decision, declared.month);
+                }
+                Ok(store::Sanctions::decide_with_sanctions(
+                    &self.store,
+                    &ctx,
+                    id,
+                    version,
+                    decision,
+                    &choice.proposals,
+                    choice.outcome,
+                    &own,
+                )
+                .await?)
+            }
+        }
     }
 
     /// Checks the permission and the household's unit and grants before anything personal is read; refusals are

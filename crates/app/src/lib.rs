@@ -23,6 +23,7 @@ pub mod progression;
 pub mod queue;
 pub mod reconsidering;
 pub mod review;
+pub mod sanctions;
 pub mod seed;
 pub mod service;
 pub mod shown;
@@ -54,4 +55,6 @@ pub mod views {
         ActivityView, AssessmentView, AttendanceDue, AttendanceView, Caseload, CaseloadPerson, ExitView,
         NextAction, PersonPath, PlanView, ProposalToMake,
     };
+    // Sanction proposals under 12 kap. 5 § SoL (`sanctions`).
+    pub use store::{ProposalContext, SanctionView};
 }

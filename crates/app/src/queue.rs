@@ -50,6 +50,8 @@ pub struct QueueRequest {
     pub sort: QueueSort,
     /// 1-based.
     pub page: i64,
+    /// Only households with an adult the activity requirement flags (`crate::sanctions`).
+    pub requirement_only: bool,
 }
 
 /// One page of the queue, protected names masked for a reader without the grant.
@@ -135,6 +137,8 @@ impl App {
             sort: req.sort,
             offset: (page - 1).saturating_mul(QUEUE_PAGE_SIZE),
             limit: QUEUE_PAGE_SIZE,
+            requirement: self.requirement_check(today),
+            requirement_only: req.requirement_only,
         };
         let mut answer = self.store.queue_page(&ctx, &query).await?;
         for e in &mut answer.entries {
@@ -244,7 +248,12 @@ impl App {
         self.enforce(&ctx, "hem", check).await?;
         let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
         let units: Vec<_> = actor.units.iter().copied().collect();
-        Ok((self.store.workload(&units, late_before(today)).await?, today))
+        let mut workload = self.store.workload(&units, late_before(today)).await?;
+        if let Some(check) = self.requirement_check(today) {
+            workload.requirement_flagged =
+                store::Sanctions::requirement_count(&self.store, &units, &check).await?;
+        }
+        Ok((workload, today))
     }
 }
 

@@ -81,6 +81,9 @@ pub struct App {
     /// The municipality's guidelines (rent ceilings by household size); none unless configured
     /// ([`App::with_guidelines`]).
     pub(crate) guidelines: Arc<norm::Guidelines>,
+    /// The activity requirement's rules switched on ([`App::with_requirements`]); by default the municipality's
+    /// activity guarantee only (`crate::sanctions`).
+    pub(crate) requirements: Arc<domain::progression::Requirements>,
 }
 
 /// A fresh session: the cookie token and the CSRF token bound to it.
@@ -106,6 +109,7 @@ impl App {
             clock,
             policy,
             guidelines: Arc::new(norm::Guidelines::none()),
+            requirements: Arc::new(domain::progression::Requirements::configured(true, false)),
         }
     }
 

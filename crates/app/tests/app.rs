@@ -14,6 +14,8 @@ mod golden;
 mod progression;
 #[path = "app/reconsidering.rs"]
 mod reconsidering;
+#[path = "app/sanctions.rs"]
+mod sanctions;
 
 use std::sync::Arc;
 

@@ -35,12 +35,13 @@ mod names;
 mod packed;
 mod payment_runs;
 mod people;
-mod progression_import;
 pub mod progression;
+mod progression_import;
 mod queue;
 mod read_log;
 mod reconsideration;
 mod records;
+mod sanctions;
 mod sql;
 mod store_impl;
 mod worklists;
@@ -89,19 +90,23 @@ pub use investigation::{CorrectionView, InvestigationRecord, Investigations};
 pub use model::*;
 pub use names::{ActorName, HouseholdPerson, PersonName};
 pub use payment_runs::{BatchSummary, PaymentLine, PaymentRuns, RunLines};
-pub use progression_import::{
-    ImportCounts, ImportedActivity, ImportedAssessment, ImportedExit, ImportedPlan, ImportedReason,
-    ProgressionImport, ProgressionImports,
-};
 pub use progression::{
     ActivityRef, ActivityView, AssessmentView, AttendanceDue, AttendanceView, Caseload, CaseloadPerson,
     ExitView, NextAction, PersonAccess, PersonHousehold, PersonPath, PlanView, Progressions, ProposalToMake,
+};
+pub use progression_import::{
+    ImportCounts, ImportedActivity, ImportedAssessment, ImportedExit, ImportedPlan, ImportedReason,
+    ProgressionImport, ProgressionImports,
 };
 pub use queue::{
     AssignmentFacts, OPEN_STATUSES, QueueEntry, QueueKind, QueuePage, QueueQuery, QueueSearch, QueueSort,
     QueueSubject, QueueView, Queues, ViewCounts, Workload,
 };
 pub use reconsideration::{AppealCase, ChangeView, ForwardedDocument, Judgment, Reconsider, Reconsideration};
+pub use sanctions::{
+    HouseholdSanctions, NewSanction, ProposalContext, RequirementCheck, SanctionFacts, SanctionSubject,
+    SanctionView, Sanctions,
+};
 pub use sql::{Backend, SqlStore, StoreConfig, read_log_path};
 pub use worklists::{AppealItem, FollowUpItem, HouseholdAccess, QueueItem, WorkQueue, Worklists};
 

@@ -88,6 +88,10 @@ pub struct QueueQuery {
     /// 0-based offset and page size.
     pub offset: i64,
     pub limit: i64,
+    /// The activity requirement's rules in force today (issue #13): rows are marked by it; `None` when no rule is.
+    pub requirement: Option<crate::sanctions::RequirementCheck>,
+    /// Only households with an adult the activity requirement flags.
+    pub requirement_only: bool,
 }
 
 /// Never prints the search.
@@ -127,6 +131,10 @@ pub struct QueueEntry {
     /// The household's current members (person, name, protected), adults first, then by id: the first is the
     /// applicant the household is named by.
     pub members: Vec<(PersonId, String, bool)>,
+    /// An adult of the household is flagged by the activity requirement (issue #13).
+    pub requirement_flag: bool,
+    /// The household's open sanction proposals under 12 kap. 5 § SoL.
+    pub open_sanctions: i64,
 }
 
 /// Never prints names.
@@ -175,6 +183,8 @@ pub struct Workload {
     pub unassigned_late: i64,
     /// (caseworker, name, assigned open applications, late among them), every active caseworker of the units.
     pub per_caseworker: Vec<(StaffId, String, i64, i64)>,
+    /// Adults of the units' households flagged by the activity requirement (issue #13; filled by the app).
+    pub requirement_flagged: i64,
 }
 
 pub trait Queues: Send + Sync {
@@ -334,6 +344,15 @@ fn filters(q: &QueueQuery, k: &KindSql, b: &mut Bound) -> String {
     if let Some(before) = q.before {
         sql.push_str(&format!(" AND {} < {}", k.day, b.text(date_text(before))));
     }
+    if q.requirement_only {
+        match &q.requirement {
+            Some(check) => sql.push_str(&format!(
+                " AND {}",
+                crate::sanctions::household_flagged_sql(check, "h.id")
+            )),
+            None => sql.push_str(" AND 1 = 0"),
+        }
+    }
     match &q.search {
         None => {}
         Some(QueueSearch::Pnr(pnr)) => {
@@ -387,6 +406,8 @@ fn entry_from_row(kind: QueueKind, r: &AnyRow) -> Result<QueueEntry> {
             status: r.try_get("status")?,
             assignee,
             members: Vec::new(),
+            requirement_flag: false,
+            open_sanctions: 0,
         },
         QueueKind::FollowUps => {
             let f = follow_up_from_row(r)?;
@@ -398,6 +419,8 @@ fn entry_from_row(kind: QueueKind, r: &AnyRow) -> Result<QueueEntry> {
                 status: String::new(),
                 assignee,
                 members: Vec::new(),
+                requirement_flag: false,
+                open_sanctions: 0,
             }
         }
         QueueKind::Appeals => QueueEntry {
@@ -408,6 +431,8 @@ fn entry_from_row(kind: QueueKind, r: &AnyRow) -> Result<QueueEntry> {
             status: String::new(),
             assignee,
             members: Vec::new(),
+            requirement_flag: false,
+            open_sanctions: 0,
         },
     })
 }
@@ -501,9 +526,15 @@ impl Queues for SqlStore {
                 parse::<ProtectedIdentity>(&protection)?.is_protected(),
             ));
         }
+        let marks =
+            crate::sanctions::household_marks(&mut *conn, &households, q.requirement.as_ref()).await?;
         rx.finish().await?;
         for e in &mut entries {
             e.members = members.get(&e.household.get()).cloned().unwrap_or_default();
+            if let Some((flag, open)) = marks.get(&e.household.get()) {
+                e.requirement_flag = *flag;
+                e.open_sanctions = *open;
+            }
         }
         let households: Vec<i64> = households.into_iter().collect();
         self.record_read(

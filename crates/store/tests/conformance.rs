@@ -1552,13 +1552,15 @@ mod intake;
 mod investigation;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
-#[path = "conformance/progression_import.rs"]
-mod progression_import;
 #[path = "conformance/progression.rs"]
 mod progression;
+#[path = "conformance/progression_import.rs"]
+mod progression_import;
 #[path = "conformance/queue.rs"]
 mod queue;
 #[path = "conformance/receipts.rs"]
 mod receipts;
 #[path = "conformance/reconsideration.rs"]
 mod reconsideration;
+#[path = "conformance/sanctions.rs"]
+mod sanctions;

@@ -144,6 +144,10 @@ pub struct ApplicationPage {
     pub extra_rows: Vec<ExtraRow>,
     pub form_reduction_amount: String,
     pub form_reduction_reasons: String,
+    /// The household's open sanction proposals, to carry into the decision (`sanction_pages`).
+    pub st: &'static crate::sanction_texts::SanctionTexts,
+    pub sanction_rows: Vec<crate::sanction_pages::DecisionFormRow>,
+    pub form_sanction_outcome: String,
 }
 
 impl ApplicationPage {
@@ -215,6 +219,8 @@ pub struct DecideForm {
     reasons: String,
     reduction_amount: String,
     reduction_reasons: String,
+    /// `reduce` or `refuse`, for the proposals checked (`sanction_{id}`).
+    sanction_outcome: String,
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
 }
@@ -276,9 +282,19 @@ impl DecideForm {
                 reasons: reasons.to_owned(),
             });
         }
+        let sanction = self.sanction_choice()?;
+        let refusing = sanction
+            .as_ref()
+            .is_some_and(|c| c.outcome == app::domain::progression::SanctionOutcome::Refuse);
         let reduction = if self.reduction_amount.trim().is_empty() && self.reduction_reasons.trim().is_empty()
         {
             None
+        } else if refusing && self.reduction_amount.trim().is_empty() {
+            // A refusal withholds the whole riksnorm: the amount is the use case's, not typed.
+            Some(Reduction {
+                amount: Money::ZERO,
+                reasons: self.reduction_reasons.clone(),
+            })
         } else {
             let amount = parse_kronor(&self.reduction_amount)
                 .ok()
@@ -297,7 +313,34 @@ impl DecideForm {
             reasons: self.reasons.clone(),
             extra,
             reduction,
+            sanction,
         })
+    }
+
+    /// The proposals checked (`sanction_{id}`) and how they are decided.
+    fn sanction_choice(&self) -> Result<Option<app::sanctions::SanctionChoice>, AppError> {
+        use app::domain::progression::SanctionOutcome;
+        let proposals: Vec<app::domain::SanctionId> = self
+            .rest
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .filter_map(|(k, _)| k.strip_prefix("sanction_")?.parse::<i64>().ok())
+            .map(app::domain::SanctionId)
+            .collect();
+        if proposals.is_empty() {
+            return Ok(None);
+        }
+        let outcome = match self.sanction_outcome.as_str() {
+            "reduce" => SanctionOutcome::Reduce,
+            "refuse" => SanctionOutcome::Refuse,
+            _ => {
+                return Err(AppError::Invalid {
+                    field: "sanction",
+                    reason: "välj nedsättning eller vägran för förslaget".to_owned(),
+                });
+            }
+        };
+        Ok(Some(app::sanctions::SanctionChoice { proposals, outcome }))
     }
 }
 
@@ -498,7 +541,7 @@ enum Posted<'a> {
 fn anchor(field: &'static str) -> &'static str {
     match field {
         "fact" | "member" | "income_kind" | "value" | "reason" | "source" | "source_detail" | "reasons"
-        | "reduction_amount" | "reduction_reasons" | "extra_1" | "extra_2" | "extra_3" => field,
+        | "reduction_amount" | "reduction_reasons" | "extra_1" | "extra_2" | "extra_3" | "sanction" => field,
         "extra" | "what" => "extra_1",
         _ => "outcome",
     }
@@ -553,6 +596,10 @@ async fn rerender_with_error(
                     p.form_reasons = f.reasons.clone();
                     p.form_reduction_amount = f.reduction_amount.clone();
                     p.form_reduction_reasons = f.reduction_reasons.clone();
+                    p.form_sanction_outcome = f.sanction_outcome.clone();
+                    for r in &mut p.sanction_rows {
+                        r.checked = f.rest.get(&r.field).is_some_and(|v| !v.trim().is_empty());
+                    }
                     for row in &mut p.extra_rows {
                         select(&mut row.purposes, f.field("purpose", row.n));
                         row.what = f.field("what", row.n).to_owned();
@@ -863,6 +910,9 @@ fn page(case: &ApplicationCase, signed: &SignedIn, lang: PageLang, here: String)
             .collect(),
         form_reduction_amount: String::new(),
         form_reduction_reasons: String::new(),
+        st: crate::sanction_texts::SanctionTexts::of(lang.0),
+        sanction_rows: crate::sanction_pages::decision_form_rows(&case.open_sanctions, signed, lang.0),
+        form_sanction_outcome: String::new(),
     }
 }
 

@@ -186,6 +186,21 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
     ("person.lookup", "Person sökt i registret", "Person looked up"),
     ("person.register", "Person registrerad", "Person registered"),
     ("queue.read", "Arbetskö läst", "Work queue read"),
+    (
+        "sanction.decide",
+        "Förslag om nedsättning avgjort",
+        "Proposal to reduce decided",
+    ),
+    (
+        "sanction.propose",
+        "Förslag om nedsättning (12 kap. 5 § SoL) lämnat",
+        "Proposal to reduce (ch. 12 s. 5 SoL) made",
+    ),
+    (
+        "sanction.read",
+        "Förslag om nedsättning läst",
+        "Proposal to reduce read",
+    ),
     ("staff.create", "Personal registrerad", "Staff member registered"),
     ("unit.create", "Enhet skapad", "Unit created"),
     // The ladder work per person (issue #13).
@@ -333,6 +348,11 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("issuer", "Inloggningstjänst", "Sign-in service"),
     ("key", "Nyckel", "Key"),
     ("ground", "Grund", "Ground"),
+    ("sanction", "Förslag om nedsättning", "Proposal to reduce"),
+    ("sanction_ground", "Grund", "Ground"),
+    ("sanction_outcome", "Utfall", "Outcome"),
+    ("week", "Vecka", "Week"),
+    ("activity", "Aktivitet", "Activity"),
     ("applied_months", "Sökta månader", "Months applied for"),
     ("history_months", "Månader i historiken", "Months in the history"),
     ("facts", "Uppgifter", "Facts"),
@@ -424,6 +444,20 @@ fn value(key: &str, v: &serde_json::Value, words: &LogWords, lang: PageLang) -> 
             .map(crate::time::second)
             .unwrap_or_default(),
         ("status", Value::String(s)) => lang.texts().application_status(s).to_owned(),
+        ("sanction_ground", Value::String(s)) => app::domain::progression::SanctionGround::parse(s)
+            .map(|g| {
+                crate::sanction_texts::SanctionTexts::of(lang.0)
+                    .ground(g)
+                    .to_owned()
+            })
+            .unwrap_or_default(),
+        ("sanction_outcome", Value::String(s)) => app::domain::progression::SanctionOutcome::parse(s)
+            .map(|o| {
+                crate::sanction_texts::SanctionTexts::of(lang.0)
+                    .outcome(Some(o))
+                    .to_owned()
+            })
+            .unwrap_or_default(),
         ("actor", Value::String(s)) => doer(s, &words.doers, lang),
         ("action", Value::String(s)) => {
             if EVENTS.iter().any(|(c, _, _)| c == s) {

@@ -164,6 +164,9 @@ pub struct HouseholdPage {
     /// Omprövning and the court: every decision, how it was replaced, its appeals (`appeal_pages`).
     pub ct: &'static crate::appeal_pages::CourtTexts,
     pub decision_rows: Vec<crate::appeal_pages::DecisionRow>,
+    /// Sanction proposals and the activity requirement per adult (`sanction_pages`).
+    pub st: &'static crate::sanction_texts::SanctionTexts,
+    pub sanctions: crate::sanction_pages::HouseholdSection,
 }
 
 /// What was typed into the household page's forms, and the problems with it (field id, message).
@@ -217,6 +220,17 @@ async fn household_page(
         Ok(h) => {
             let page = household_view(&h, lang, today(state), form);
             let can_decide = actor.require(Permission::Decide).is_ok();
+            let sanctions = match state.app.household_sanctions(actor, HouseholdId(id)).await {
+                Ok(v) => {
+                    let names = h
+                        .members
+                        .iter()
+                        .map(|m| (m.person.id.get(), m.person.name.clone()))
+                        .collect();
+                    crate::sanction_pages::household_section(&v, &names, &signed.signed_in, lang.0)
+                }
+                Err(e) => return app_error(e, lang, user, &here),
+            };
             render(
                 status,
                 &HouseholdPage {
@@ -225,6 +239,7 @@ async fn household_page(
                     csrf_token: signed.signed_in.csrf_token.clone(),
                     can_edit: actor.require(Permission::EditCase).is_ok(),
                     decision_rows: crate::appeal_pages::decision_rows(&h, lang.0, can_decide),
+                    sanctions,
                     ..page
                 },
             )
@@ -334,6 +349,8 @@ fn household_view(h: &HouseholdOverview, lang: PageLang, today: Date, form: Hous
         form,
         ct: crate::appeal_pages::court_texts(lang.0),
         decision_rows: Vec::new(),
+        st: crate::sanction_texts::SanctionTexts::of(lang.0),
+        sanctions: crate::sanction_pages::HouseholdSection::default(),
     }
 }
 

@@ -57,6 +57,35 @@ pub struct Config {
     pub guidelines: app::norm::Guidelines,
     /// The municipality as its letters name it (`[municipality]`).
     pub municipality: MunicipalityConfig,
+    /// The activity requirement's rules, each on or off (`[aktivitetskrav]`, issue #13).
+    pub aktivitetskrav: AktivitetskravConfig,
+}
+
+/// The `[aktivitetskrav]` section: which dated rules flag adults below full time after three consecutive months on
+/// assistance (`app::domain::progression::requirement`). The municipality's own activity guarantee (from
+/// 2024-01-01) is on by default; the national aktivitetskrav (proposed from 2026-07-01, its status uncertain) is off
+/// until the municipality turns it on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AktivitetskravConfig {
+    pub activity_guarantee: bool,
+    pub national: bool,
+}
+
+impl Default for AktivitetskravConfig {
+    fn default() -> Self {
+        AktivitetskravConfig {
+            activity_guarantee: true,
+            national: false,
+        }
+    }
+}
+
+impl AktivitetskravConfig {
+    /// The rules as the application core takes them.
+    pub fn requirements(&self) -> app::domain::progression::Requirements {
+        app::domain::progression::Requirements::configured(self.activity_guarantee, self.national)
+    }
 }
 
 /// The `[municipality]` section: what the decision letter says the decision is the board's.
@@ -370,6 +399,7 @@ impl Default for Config {
             eid: None,
             guidelines: app::norm::Guidelines::none(),
             municipality: MunicipalityConfig::default(),
+            aktivitetskrav: AktivitetskravConfig::default(),
         }
     }
 }
@@ -403,6 +433,7 @@ impl fmt::Debug for Config {
             .field("eid", &self.eid)
             .field("guidelines", &self.guidelines)
             .field("municipality", &self.municipality)
+            .field("aktivitetskrav", &self.aktivitetskrav)
             .finish()
     }
 }
@@ -989,6 +1020,20 @@ mod tests {
         ));
         let c = Config::from_toml("trusted_proxies = [\"10.0.0.1\", \"::1\"]\n").unwrap();
         assert_eq!(c.trusted_proxies.len(), 2);
+    }
+
+    #[test]
+    fn the_activity_requirement_rules_are_switched_in_their_section() {
+        let c = Config::default();
+        assert!(c.aktivitetskrav.activity_guarantee && !c.aktivitetskrav.national);
+        let day = jiff::civil::date(2026, 12, 3);
+        assert_eq!(c.aktivitetskrav.requirements().in_force(day).len(), 1);
+        let c = Config::from_toml("[aktivitetskrav]\nactivity_guarantee = false\nnational = true\n").unwrap();
+        let rules = c.aktivitetskrav.requirements();
+        assert_eq!(rules.in_force(day).len(), 1);
+        // The national rule is not in force before its day.
+        assert!(rules.in_force(jiff::civil::date(2026, 6, 30)).is_empty());
+        assert!(Config::from_toml("[aktivitetskrav]\nnationell = true\n").is_err());
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub mod queue_texts;
 pub mod receipt_pages;
 pub mod review_pages;
 pub mod router;
+pub mod sanction_pages;
+pub mod sanction_texts;
 pub mod security;
 pub mod session;
 pub mod staff_texts;

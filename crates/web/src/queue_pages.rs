@@ -39,6 +39,8 @@ pub struct QueueParams {
     pub sok: String,
     pub sortera: String,
     pub sida: i64,
+    /// Only households the activity requirement flags (issue #13).
+    pub aktivitetskrav: bool,
 }
 
 /// The parameters' names: anything else in the address is ignored.
@@ -128,6 +130,14 @@ pub fn parse_params(
                     errors.push(("sen", qt.bad_late));
                 }
             }
+            "aktivitetskrav" if !v.is_empty() => {
+                if v == "1" {
+                    p.aktivitetskrav = true;
+                    req.requirement_only = true;
+                } else {
+                    errors.push(("aktivitetskrav", qt.bad_requirement));
+                }
+            }
             "sok" => {
                 p.sok = v.to_owned();
                 req.search = v.to_owned();
@@ -178,6 +188,9 @@ pub fn href(req: &QueueRequest, view: ViewChoice, kind: QueueKind, page: i64) ->
         if req.late {
             parts.push("sen=1".to_owned());
         }
+        if req.requirement_only {
+            parts.push("aktivitetskrav=1".to_owned());
+        }
         if !req.search.is_empty() {
             parts.push(format!("sok={}", crate::session::urlencode(&req.search)));
         }
@@ -215,6 +228,10 @@ pub struct Row {
     pub can_forward: bool,
     /// A unit manager's choice of caseworkers for this row: (staff id, name, currently assigned).
     pub options: Vec<(i64, String, bool)>,
+    /// An adult of the household is below full time under the activity requirement.
+    pub requirement_flag: bool,
+    /// The household's open sanction proposals.
+    pub open_sanctions: i64,
 }
 
 #[derive(Debug, Template)]
@@ -247,6 +264,8 @@ pub struct QueuePage {
     pub can_decide: bool,
     /// A unit manager's choice of caseworkers: (staff id, name).
     pub caseworkers: Vec<(i64, String)>,
+    /// The activity requirement's and the sanction proposals' words (`sanction_texts`).
+    pub st: &'static crate::sanction_texts::SanctionTexts,
 }
 
 impl QueuePage {
@@ -303,6 +322,7 @@ pub async fn queue_page(
         can_take: actor.role == Role::Caseworker && actor.staff.is_some(),
         can_decide: actor.require(Permission::Decide).is_ok(),
         caseworkers: Vec::new(),
+        st: crate::sanction_texts::SanctionTexts::of(lang.0),
     };
     let mut status = StatusCode::OK;
     if let Some((code, field, msg)) = message {
@@ -441,6 +461,8 @@ fn row(
         last_day: String::new(),
         can_forward: false,
         options: Vec::new(),
+        requirement_flag: e.requirement_flag,
+        open_sanctions: e.open_sanctions,
     };
     match &e.subject {
         QueueSubject::Application { id, .. } => {

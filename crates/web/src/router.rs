@@ -135,6 +135,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(stylesheet))
         .merge(api::routes())
+        .merge(crate::sanction_pages::routes())
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(styled_rejections))

@@ -66,6 +66,7 @@ pub struct HomePage {
     pub coach: bool,
     /// The unit manager's figures, when this is their page.
     pub workload: Option<WorkloadView>,
+    pub st: &'static crate::sanction_texts::SanctionTexts,
 }
 
 #[derive(Debug)]
@@ -78,6 +79,8 @@ pub struct WorkloadView {
     pub unassigned_late: i64,
     /// (caseworker's name, assigned open applications, late among them)
     pub per_caseworker: Vec<(String, i64, i64)>,
+    /// Adults below full time under the activity requirement (issue #13).
+    pub requirement_flagged: i64,
 }
 
 /// `/hem`: the caseworker's "Mina ärenden", the unit manager's workload, the job coach's page, or links to the
@@ -106,6 +109,7 @@ pub async fn home(State(state): State<Arc<AppState>>, lang: PageLang, signed: Si
                 late: w.late,
                 unassigned: w.unassigned,
                 unassigned_late: w.unassigned_late,
+                requirement_flagged: w.requirement_flagged,
                 per_caseworker: w
                     .per_caseworker
                     .into_iter()
@@ -129,6 +133,7 @@ pub async fn home(State(state): State<Arc<AppState>>, lang: PageLang, signed: Si
             role_label: role_label(actor.role, lang.0),
             coach: actor.role == Role::JobCoach,
             workload,
+            st: crate::sanction_texts::SanctionTexts::of(lang.0),
         },
     )
 }

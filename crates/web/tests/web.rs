@@ -51,5 +51,7 @@ mod receipts;
 mod review;
 #[path = "web/routes.rs"]
 mod routes;
+#[path = "web/sanctions.rs"]
+mod sanctions;
 #[path = "web/staff_words.rs"]
 mod staff_words;

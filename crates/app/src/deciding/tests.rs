@@ -58,6 +58,7 @@ fn form(verdict: Verdict, reasons: &str) -> DecisionForm {
         reasons: reasons.into(),
         extra: Vec::new(),
         reduction: None,
+        sanction: None,
     }
 }
 

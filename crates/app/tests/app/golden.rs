@@ -289,6 +289,7 @@ impl Case {
                     reasons: String::new(),
                     extra: Vec::new(),
                     reduction: None,
+                    sanction: None,
                 },
             )
             .await

@@ -11,6 +11,7 @@ pub mod exit;
 pub mod hinder;
 pub mod ladder;
 pub mod plan;
+pub mod requirement;
 pub mod sanction;
 
 pub use assessment::{Assessment, LifeArea, ObstacleLevel};
@@ -18,4 +19,5 @@ pub use exit::{ExitReason, Reentry};
 pub use hinder::Forsorjningshinder;
 pub use ladder::{Ladder, LadderStep, LadderVersion, StepNo};
 pub use plan::{Absence, ActivityKind, ActivityPlan, AttendanceWeek, FULL_TIME_HOURS};
+pub use requirement::{RequirementKind, RequirementRule, Requirements};
 pub use sanction::{SanctionGround, SanctionOutcome, SanctionStatus};

@@ -41,7 +41,8 @@ pub fn serve(config: Config) -> Result<()> {
             .await
             .context("cannot open the database")?;
         let app = app::App::new(store, super::clock::from_env()?, config.policy())
-            .with_guidelines(config.guidelines.clone());
+            .with_guidelines(config.guidelines.clone())
+            .with_requirements(config.aktivitetskrav.requirements());
         let every = Duration::from_secs(u64::from(config.audit_checkpoint_minutes) * 60);
         let checkpoints = match &anchor {
             // A checkpoint directory that cannot be written stops the start, rather than running unanchored.

@@ -81,6 +81,8 @@ fn query(units: &[UnitId], view: QueueView) -> QueueQuery {
         sort: QueueSort::Waiting,
         offset: 0,
         limit: 25,
+        requirement: None,
+        requirement_only: false,
     }
 }
 

@@ -131,8 +131,9 @@ fn column(share: f32, align: Align) -> Column {
     Column { share, align }
 }
 
-/// The letter's text in reading order, from the decision as the application core gave it.
-fn content(
+/// The letter's text in reading order, from the decision as the application core gave it (public so that its
+/// content is tested without drawing a PDF).
+pub fn content(
     letter: &DecisionLetter,
     calculation: Option<&ShownCalculation>,
     board: &str,
@@ -284,6 +285,15 @@ fn content(
 
     blocks.push(heading(2, t.how_to_appeal));
     blocks.extend(t.letter_appeal.iter().map(|p| paragraph(*p)));
+    // A reduction or refusal under 12 kap. 5 § SoL is a decision of its own within the letter: say it is appealable.
+    if d.items
+        .iter()
+        .any(|i| i.purpose == app::domain::decision::Purpose::Nedsattning)
+    {
+        blocks.push(paragraph(
+            crate::sanction_texts::SanctionTexts::of(lang).letter_appeal,
+        ));
+    }
     if let Some(served) = d.served_on {
         let mut text = format!("{} {served}.", t.letter_served_on);
         if let Some(last) = appeal_deadline(served) {
