@@ -18,6 +18,8 @@ pub mod decision_texts;
 pub mod document_pages;
 pub mod eid_pages;
 pub mod i18n;
+pub mod ladder_stats_pages;
+pub mod ladder_stats_texts;
 pub mod lang;
 pub mod letter;
 pub mod oidc;

@@ -66,6 +66,8 @@ pub struct HomePage {
     pub coach: bool,
     /// The unit manager's figures, when this is their page.
     pub workload: Option<WorkloadView>,
+    /// The ladder's statistics (`/stegforflyttning`) for a unit manager: the link's words.
+    pub ladder_stats: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -124,6 +126,8 @@ pub async fn home(State(state): State<Arc<AppState>>, lang: PageLang, signed: Si
             display_name: actor.display_name.clone(),
             role_label: role_label(actor.role, lang.0),
             coach: actor.role == Role::JobCoach,
+            ladder_stats: (actor.role == Role::UnitManager)
+                .then(|| crate::ladder_stats_texts::LadderStatsTexts::of(lang.0).heading),
             workload,
         },
     )

@@ -31,6 +31,8 @@ mod deciding;
 mod eid;
 #[path = "web/hardening.rs"]
 mod hardening;
+#[path = "web/ladder_stats.rs"]
+mod ladder_stats;
 #[path = "web/letter.rs"]
 mod letter;
 #[path = "web/lines.rs"]
