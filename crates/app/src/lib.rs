@@ -16,6 +16,7 @@ pub mod clock;
 pub mod deciding;
 pub mod documents;
 pub mod external_auth;
+pub mod ladder_stats;
 pub mod letters;
 pub mod names;
 pub mod paying;

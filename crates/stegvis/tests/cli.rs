@@ -735,3 +735,160 @@ fn gallring_reports_then_removes_the_household_and_the_chains_verify() {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
 }
+
+// --- the ladder's statistics ------------------------------------------------------------------------------------
+
+/// A valid personnummer born 1980-01-01 with this serial (the Luhn check digit computed).
+fn pnr(serial: u16) -> domain::Personnummer {
+    let s = format!("19800101{serial:03}");
+    let sum: u32 = s[2..]
+        .chars()
+        .map(|c| c.to_digit(10).unwrap())
+        .enumerate()
+        .map(|(i, d)| {
+            let p = d * if i % 2 == 0 { 2 } else { 1 };
+            p / 10 + p % 10
+        })
+        .sum();
+    domain::Personnummer::from_canonical(&format!("{s}{}", (10 - sum % 10) % 10)).unwrap()
+}
+
+/// A database with a three-step ladder and three persons' histories (see the test for the figures).
+fn ladder_town(dir: &Path) -> String {
+    use store::Store;
+    let url = format!("sqlite://{}?mode=rwc", dir.join("ladder.db").display());
+    runtime().block_on(async {
+        let s = store::SqlStore::connect(&url).await.unwrap();
+        let a = domain::Actor::system("test", "test", "2026-01-01T09:00:00Z".parse().unwrap());
+        let unit = s.create_unit(&a, "Enhet").await.unwrap();
+        let exec = |sql: String| {
+            let pool = s.pool().clone();
+            async move { sqlx::query(&sql).execute(&pool).await.unwrap() }
+        };
+        exec("INSERT INTO ladder_versions (id, valid_from, created_by, created_at) VALUES (1, '2025-01-01', 'test', 0)".into()).await;
+        for n in 1..=3 {
+            exec(format!(
+                "INSERT INTO ladder_steps (version_id, step, name_sv, name_en, description_sv, description_en) \
+                 VALUES (1, {n}, 'Steg {n}', 'Step {n}', '', '')"
+            ))
+            .await;
+        }
+        let histories: [(&[(&str, u8)], Option<(&str, &str)>); 3] = [
+            (&[("2025-11-10", 1), ("2026-01-20", 2)], None),
+            (&[("2025-12-01", 2)], Some(("2026-01-15", "work"))),
+            (&[("2026-01-05", 3)], Some(("2026-02-05", "moved"))),
+        ];
+        for (i, (assessments, exit)) in histories.iter().enumerate() {
+            let p = s
+                .register_person(
+                    &a,
+                    store::NewPerson {
+                        pnr: pnr(u16::try_from(i).unwrap() + 1),
+                        name: "Test".into(),
+                        protection: domain::ProtectedIdentity::None,
+                    },
+                )
+                .await
+                .unwrap();
+            let h = s
+                .register_household(&a, unit, &[(p, norm::contract::Role::Adult)], jiff::civil::date(2025, 1, 1))
+                .await
+                .unwrap();
+            for (day, step) in *assessments {
+                exec(format!(
+                    "INSERT INTO assessments (person_id, household_id, assessed_on, ladder_version, step, own_step, \
+                     obstacles, assessed_by, recorded_at) VALUES ({}, {}, '{day}', 1, {step}, NULL, '{{}}', 'test', 0)",
+                    p.get(),
+                    h.get()
+                ))
+                .await;
+            }
+            if let Some((day, reason)) = exit {
+                exec(format!(
+                    "INSERT INTO ladder_exits (person_id, household_id, exited_on, reason, recorded_by, recorded_at) \
+                     VALUES ({}, {}, '{day}', '{reason}', 'test', 0)",
+                    p.get(),
+                    h.get()
+                ))
+                .await;
+            }
+        }
+        s.close().await;
+    });
+    url
+}
+
+fn statistics_reads(url: &str) -> i64 {
+    runtime().block_on(async {
+        let s = store::SqlStore::connect(url).await.unwrap();
+        let row = sqlx::query("SELECT COUNT(*) FROM readlog.read_log WHERE action = 'statistics.read'")
+            .fetch_one(s.pool())
+            .await
+            .unwrap();
+        s.close().await;
+        sqlx::Row::try_get::<i64, _>(&row, 0).unwrap()
+    })
+}
+
+fn ladder(url: &str, from: &str, to: &str, format: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stegvis"))
+        .args([
+            "ladder", "--db", url, "--from", from, "--to", to, "--format", format,
+        ])
+        .env("STEGVIS_FIXED_NOW", "2027-04-01T10:00:00Z")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn ladder_prints_the_transition_matrix_and_exit_rates_and_refuses_bad_arguments() {
+    let dir = scratch("ladder");
+    let url = ladder_town(&dir).replace("mode=rwc", "mode=rw");
+    let out = ladder(&url, "2026-01", "2026-02", "json");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // January, on the ladder on 1 Jan: the first person (step 1, up to 2 on 20 Jan) and the second (step 2, exits
+    // to work on 15 Jan); the third starts on 5 Jan. February: the first (step 2, stays) and the third (step 3,
+    // moves away 5 Feb).
+    let jan = &v["months"][0]["matrix"]["rows"];
+    assert_eq!(v["months"][0]["month"], "2026-01");
+    assert_eq!(jan[0]["at_start"], 1);
+    assert_eq!(jan[0]["at_end_on_step"]["2"], 1);
+    assert_eq!(jan[1]["exited"]["work"], 1);
+    let total = &v["total"]["rows"];
+    assert_eq!(v["total"]["at_start"], 4);
+    assert_eq!(total[1]["at_start"], 2);
+    assert_eq!(total[1]["at_end_on_step"]["2"], 1);
+    assert_eq!(total[1]["exited_total"], 1);
+    assert_eq!(total[2]["exited"]["moved"], 1);
+    // Exit rate by step: step 1 0 of 1, step 2 1 of 2, step 3 1 of 1.
+    let rates = &v["exit_rate_by_step"];
+    assert_eq!(rates[0]["exit_rate"], 0.0);
+    assert_eq!(rates[1]["exit_rate"], 0.5);
+    assert_eq!(rates[1]["person_months"], 2);
+    assert_eq!(rates[2]["exit_rate"], 1.0);
+    assert_eq!(v["steps"][2]["name_sv"], "Steg 3");
+    assert_eq!(statistics_reads(&url), 1, "one read record for the run");
+
+    // Bad arguments: one line on stderr, status 2, nothing on stdout and no read.
+    for (from, to, format) in [
+        ("2026-13", "2026-02", "json"),
+        ("2026-01", "februari", "json"),
+        ("2026-03", "2026-02", "json"),
+        ("2026-01", "2027-04", "json"),
+        ("2026-01", "2026-02", "csv"),
+    ] {
+        let out = ladder(&url, from, to, format);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{from} {to} {format}: {stderr}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.starts_with("stegvis ladder: --"), "{stderr}");
+    }
+    assert_eq!(statistics_reads(&url), 1, "nothing read for bad arguments");
+}

@@ -1550,6 +1550,8 @@ mod gallring;
 mod intake;
 #[path = "conformance/investigation.rs"]
 mod investigation;
+#[path = "conformance/ladder_stats.rs"]
+mod ladder_stats;
 #[path = "conformance/payment_runs.rs"]
 mod payment_runs;
 #[path = "conformance/progression.rs"]

@@ -202,6 +202,11 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
         "Proposal to reduce read",
     ),
     ("staff.create", "Personal registrerad", "Staff member registered"),
+    (
+        "statistics.read",
+        "Statistik läst (endast summor)",
+        "Statistics read (totals only)",
+    ),
     ("unit.create", "Enhet skapad", "Unit created"),
     // The ladder work per person (issue #13).
     ("ladder.version", "Ny version av stegen", "New ladder version"),
@@ -357,6 +362,9 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("history_months", "Månader i historiken", "Months in the history"),
     ("facts", "Uppgifter", "Facts"),
     ("statistics", "Statistikrader", "Statistics rows"),
+    ("report", "Rapport", "Report"),
+    ("until", "Till och med", "Up to and including"),
+    ("histories", "Personer i underlaget", "Persons in the basis"),
     ("due", "Förfallna", "Due"),
     ("kept_for_research", "Sparade för forskning", "Kept for research"),
     ("kept_live", "Fortfarande aktuella", "Still current"),
@@ -458,6 +466,8 @@ fn value(key: &str, v: &serde_json::Value, words: &LogWords, lang: PageLang) -> 
                     .to_owned()
             })
             .unwrap_or_default(),
+        // A count of persons behind a statistics read, not a reference number.
+        ("histories", Value::Number(n)) => n.to_string(),
         ("actor", Value::String(s)) => doer(s, &words.doers, lang),
         ("action", Value::String(s)) => {
             if EVENTS.iter().any(|(c, _, _)| c == s) {

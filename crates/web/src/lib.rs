@@ -20,6 +20,8 @@ pub mod document_pages;
 pub mod eid_pages;
 pub mod i18n;
 pub mod ladder_pages;
+pub mod ladder_stats_pages;
+pub mod ladder_stats_texts;
 pub mod ladder_texts;
 pub mod lang;
 pub mod letter;

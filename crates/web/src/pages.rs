@@ -45,6 +45,13 @@ impl NavUser {
             ));
             links.push(("/ansok", t.apply));
         }
+        // What moves people on the ladder, in aggregate (issue #13): every role that reads aggregates.
+        if actor.require(Permission::ReadAggregates).is_ok() {
+            links.push((
+                crate::ladder_stats_pages::PATH,
+                crate::ladder_stats_texts::LadderStatsTexts::of(lang).heading,
+            ));
+        }
         if actor.require(Permission::ReadAccessLog).is_ok() {
             links.push(("/granskning", t.access_log));
         }

@@ -13,8 +13,8 @@ use crate::lang::PageLang;
 use crate::pages::error_page;
 use crate::{
     api, appeal_pages, application_pages, apply_pages, auth_pages, case_pages, coach_pages, decision_pages,
-    document_pages, eid_pages, ladder_pages, lang, oidc, oidc_pages, payment_pages, queue_pages,
-    receipt_pages, review_pages, security, start_pages,
+    document_pages, eid_pages, ladder_pages, ladder_stats_pages, lang, oidc, oidc_pages, payment_pages,
+    queue_pages, receipt_pages, review_pages, security, start_pages,
 };
 
 #[derive(Debug)]
@@ -94,6 +94,7 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .layer(DefaultBodyLimit::max(apply_pages::BODY_LIMIT)),
         )
         .route("/dokument/{id}", get(document_pages::download))
+        .route(ladder_stats_pages::PATH, get(ladder_stats_pages::page))
         .route("/granskning", get(review_pages::search))
         .route("/granskning/person/{id}", get(review_pages::extract))
         .route("/granskning/kedja", get(review_pages::chain))

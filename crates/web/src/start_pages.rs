@@ -67,6 +67,8 @@ pub struct HomePage {
     /// The unit manager's figures, when this is their page.
     pub workload: Option<WorkloadView>,
     pub st: &'static crate::sanction_texts::SanctionTexts,
+    /// The ladder's statistics (`/stegforflyttning`) for a unit manager: the link's words.
+    pub ladder_stats: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -132,6 +134,8 @@ pub async fn home(State(state): State<Arc<AppState>>, lang: PageLang, signed: Si
             display_name: actor.display_name.clone(),
             role_label: role_label(actor.role, lang.0),
             coach: actor.role == Role::JobCoach,
+            ladder_stats: (actor.role == Role::UnitManager)
+                .then(|| crate::ladder_stats_texts::LadderStatsTexts::of(lang.0).heading),
             workload,
             st: crate::sanction_texts::SanctionTexts::of(lang.0),
         },

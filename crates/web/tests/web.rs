@@ -33,6 +33,8 @@ mod eid;
 mod hardening;
 #[path = "web/ladder.rs"]
 mod ladder;
+#[path = "web/ladder_stats.rs"]
+mod ladder_stats;
 #[path = "web/letter.rs"]
 mod letter;
 #[path = "web/lines.rs"]

@@ -6,6 +6,7 @@
 //! ([`ladder::step_on`]), so every figure can be recomputed for any earlier day. A person is *on the ladder* from an
 //! assessment until their next exit; an assessment after an exit starts a new period (a re-entry, [`exit`]).
 
+pub mod analysis;
 pub mod assessment;
 pub mod exit;
 pub mod hinder;

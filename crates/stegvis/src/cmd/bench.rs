@@ -24,6 +24,8 @@ pub struct BenchArgs {
 enum BenchTarget {
     /// The försörjningsstöd calculation (norm crate).
     Norm(NormArgs),
+    /// The board's ladder page (`/stegforflyttning`) against the same matrix in SQL alone.
+    Ladder(super::bench_ladder::LadderBenchArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -61,8 +63,11 @@ struct NormArgs {
 }
 
 pub fn run(args: BenchArgs) -> ExitCode {
-    let BenchTarget::Norm(a) = args.target;
-    match bench_norm(&a) {
+    let result = match args.target {
+        BenchTarget::Norm(a) => bench_norm(&a),
+        BenchTarget::Ladder(a) => super::bench_ladder::run(&a),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("stegvis bench: {e:#}");

@@ -2,12 +2,14 @@
 
 mod audit;
 mod bench;
+mod bench_ladder;
 mod bench_store;
 mod build_town;
 mod calc;
 mod clock;
 mod demo;
 mod gallring;
+mod ladder;
 mod serve;
 mod synth;
 
@@ -28,6 +30,8 @@ pub enum Command {
     Audit(audit::AuditCommand),
     /// Gallring per SoL 16 kap. (a dry run unless --execute is given).
     Gallring(gallring::GallringArgs),
+    /// The ladder's transition matrix and exit rate by step for a month range, as JSON.
+    Ladder(ladder::LadderArgs),
     /// Benchmarks of the calculation engine (e.g. `bench norm --households N`).
     Bench(bench::BenchArgs),
     /// Benchmark: storing a month's decisions with audit records (docs/benchmarks.md).
@@ -43,6 +47,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Synth(args) => exit(synth::run(args)),
         Command::Audit(c) => exit(audit::run(c)),
         Command::Gallring(a) => exit(gallring::run(a)),
+        // ladder has its own exit statuses (2 for bad arguments).
+        Command::Ladder(a) => ladder::run(a),
         Command::Bench(args) => bench::run(args),
         Command::BenchStore(a) => exit(bench_store::run(a)),
     }
