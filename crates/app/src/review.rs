@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use domain::role::Role;
-use domain::{HouseholdId, PersonId, UnitId};
+use domain::{HouseholdId, PersonId, Personnummer, UnitId};
 use store::{
     Account, AccountId, AccountStore, AuditPage, AuditQuery, AuditSearch, AuditVerdict, CheckpointReport,
     LogNames, NewAccount, PersonExtract, Store, StoreError,
@@ -52,6 +52,15 @@ pub enum Problem {
     NameTooLong,
     /// The unit, person or account does not exist.
     Unknown,
+    /// A protected-identity grant for a person who has no protected identity.
+    NotProtected,
+}
+
+/// A person an account may see despite their protected identity, as the administrator's page lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantedPerson {
+    pub personnummer: String,
+    pub name: String,
 }
 
 /// (form field name, problem), in the order of the form.
@@ -326,7 +335,9 @@ impl App {
         }
     }
 
-    /// Grants or revokes an account's access to one person with protected identity. `person` is the id as typed.
+    /// Grants or revokes an account's access to one person with protected identity. `person` is the personnummer
+    /// as typed (the administrator knows whom by number, never by an internal id); the lookup is audited. Only a
+    /// person with protected identity can be granted: for anyone else a grant would mean nothing.
     pub async fn admin_set_grant(
         &self,
         actor: &Actor,
@@ -337,20 +348,47 @@ impl App {
         let page = format!("admin/anvandare/{}", id.0);
         self.require_audited(actor, Permission::ManageUsers, &page)
             .await?;
-        let person = match person.trim() {
-            "" => return Err(AdminError::Invalid(vec![("person", Problem::Missing)])),
-            p => match p.parse::<i64>() {
-                Ok(n) if n > 0 => PersonId(n),
-                _ => return Err(AdminError::Invalid(vec![("person", Problem::Invalid)])),
-            },
-        };
         let ctx = self.audit_ctx(actor, &page);
-        match self.store.set_protected_grant(&ctx, id, person, granted).await {
+        let today = ctx.at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let pnr = match person.trim() {
+            "" => return Err(AdminError::Invalid(vec![("person", Problem::Missing)])),
+            p => Personnummer::parse(p, today)
+                .map_err(|_| AdminError::Invalid(vec![("person", Problem::Invalid)]))?,
+        };
+        let Some(found) = self.store.find_person(&ctx, &pnr).await? else {
+            return Err(AdminError::Invalid(vec![("person", Problem::Unknown)]));
+        };
+        if granted && !found.protection.is_protected() {
+            return Err(AdminError::Invalid(vec![("person", Problem::NotProtected)]));
+        }
+        match self.store.set_protected_grant(&ctx, id, found.id, granted).await {
             Err(StoreError::NotFound { what: "person", .. }) => {
                 Err(AdminError::Invalid(vec![("person", Problem::Unknown)]))
             }
             other => Ok(other?),
         }
+    }
+
+    /// The persons an account has a protected-identity grant for, by personnummer and name (an audited read).
+    pub async fn admin_account_grants(
+        &self,
+        actor: &Actor,
+        id: AccountId,
+    ) -> Result<Vec<GrantedPerson>, AppError> {
+        let page = format!("admin/anvandare/{}", id.0);
+        self.require_audited(actor, Permission::ManageUsers, &page)
+            .await?;
+        let ctx = self.audit_ctx(actor, &page);
+        Ok(self
+            .store
+            .granted_persons(&ctx, id)
+            .await?
+            .into_iter()
+            .map(|p| GrantedPerson {
+                personnummer: p.pnr.to_string(),
+                name: p.name,
+            })
+            .collect())
     }
 
     /// Creates an organisation unit.

@@ -22,6 +22,7 @@ use synth::{Municipality, StaffRole as SynthRole};
 
 mod address;
 mod casework;
+mod progression;
 
 /// The demo sign-ins (password `demo`, demo mode only), with the role each one has.
 pub const DEMO_STAFF_ACCOUNTS: [(&str, Role); 7] = [
@@ -73,6 +74,8 @@ pub struct SeedReport {
     pub claims: usize,
     pub journal_notes: usize,
     pub follow_ups: usize,
+    /// Register reasons, assessments, plans, activities, attendance weeks and exits.
+    pub progression: store::ImportCounts,
 }
 
 /// Progress of a long build: (what, done, total).
@@ -301,6 +304,9 @@ pub async fn build(
     };
     (report.journal_notes, report.follow_ups) =
         casework::seed(store, town, &stored, &actor, today, current).await?;
+    progress("stegförflyttning", 0, 1);
+    report.progression = progression::seed(store, town, &stored, &actor, today, current).await?;
+    progress("stegförflyttning", 1, 1);
 
     // Sign-ins for the demo. The demo applicants live in the demo caseworker's unit, so that one can follow an
     // application from the e-service to the decision with the demo accounts.

@@ -126,6 +126,45 @@ async fn a_small_town_is_stored_completely_and_consistently() {
         .await as usize,
         report.follow_ups
     );
+    // Step progression, counted straight from the generated history: a register reason for every adult-month of
+    // a month decided or applied for by today, and an exit for every adult of a spell that ended by today.
+    let reasons: usize = town
+        .cases
+        .iter()
+        .flat_map(|c| &c.months)
+        .filter(|m| m.month < current || m.application_received <= today)
+        .map(|m| m.adults.len())
+        .sum();
+    let exits: usize = town
+        .cases
+        .iter()
+        .flat_map(|c| &c.spells)
+        .filter(|s| s.exit.is_some() && s.end.is_some_and(|e| e < current))
+        .map(|s| s.plans.len())
+        .sum();
+    let p = report.progression;
+    assert_eq!((p.reasons, p.exits), (reasons, exits));
+    assert_eq!(
+        scalar(&store, "SELECT COUNT(*) FROM adult_month_reasons").await as usize,
+        reasons
+    );
+    // At least one assessment per adult and period with a stored month; one plan per adult and period.
+    assert!(p.assessments >= p.plans / 2 && p.plans > 0 && p.activities > 0 && p.attendance_weeks > 0);
+    assert_eq!(scalar(&store, "SELECT COUNT(*) FROM ladder_versions").await, 1);
+    // Nobody has two open plans, and the demo coach follows people.
+    assert_eq!(
+        scalar(&store, "SELECT COUNT(*) FROM (SELECT person_id FROM plans WHERE closed_on IS NULL GROUP BY person_id HAVING COUNT(*) > 1) t").await,
+        0
+    );
+    assert!(
+        scalar(
+            &store,
+            "SELECT COUNT(*) FROM plans p JOIN accounts a ON a.staff_id = p.job_coach_id \
+             WHERE a.username = 'coach' AND p.closed_on IS NULL"
+        )
+        .await
+            > 0
+    );
     assert_eq!(report.accounts, 12);
     for name in [
         "handlaggare",

@@ -168,6 +168,13 @@ pub trait AccountStore: Send + Sync {
         person: PersonId,
         granted: bool,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// The persons an account has a protected-identity grant for, by name, for the administrator's page: one
+    /// `person.lookup` record per person in the same transaction (their names and numbers are shown).
+    fn granted_persons(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+    ) -> impl Future<Output = Result<Vec<crate::PersonView>>> + Send;
     /// Deactivates (or reactivates) an account (audited). Deactivating ends every session of the account.
     fn set_account_active(
         &self,
@@ -572,6 +579,34 @@ impl AccountStore for SqlStore {
         tx.audit(actor, action, Some(person), json!({ "account": account.0 }))
             .await?;
         tx.commit().await
+    }
+
+    async fn granted_persons(&self, actor: &Actor, account: AccountId) -> Result<Vec<crate::PersonView>> {
+        let mut tx = self.begin().await?;
+        require(tx.conn(), "accounts", "konto", account.0).await?;
+        let rows = sqlx::query(
+            "SELECT p.id, p.pnr, p.name, p.protection FROM protected_grants g JOIN persons p ON p.id = g.person_id \
+             WHERE g.account_id = $1 ORDER BY p.name, p.id",
+        )
+        .bind(account.0)
+        .fetch_all(tx.conn())
+        .await?;
+        let people = rows
+            .iter()
+            .map(crate::people::person_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let details: Vec<_> = people
+            .iter()
+            .map(|p| {
+                (
+                    Some(p.id),
+                    json!({ "found": true, "protected": p.protection.is_protected(), "account": account.0 }),
+                )
+            })
+            .collect();
+        tx.audit_many(actor, "person.lookup", &details).await?;
+        tx.commit().await?;
+        Ok(people)
     }
 
     async fn set_account_active(&self, actor: &Actor, account: AccountId, active: bool) -> Result<()> {

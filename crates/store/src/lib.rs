@@ -36,6 +36,7 @@ mod packed;
 mod payment_runs;
 mod people;
 pub mod progression;
+mod progression_import;
 mod queue;
 mod read_log;
 mod reconsideration;
@@ -91,6 +92,10 @@ pub use payment_runs::{BatchSummary, PaymentLine, PaymentRuns, RunLines};
 pub use progression::{
     ActivityRef, ActivityView, AssessmentView, AttendanceDue, AttendanceView, Caseload, CaseloadPerson,
     ExitView, NextAction, PersonAccess, PersonHousehold, PersonPath, PlanView, Progressions, ProposalToMake,
+};
+pub use progression_import::{
+    ImportCounts, ImportedActivity, ImportedAssessment, ImportedExit, ImportedPlan, ImportedReason,
+    ProgressionImport, ProgressionImports,
 };
 pub use queue::{
     AssignmentFacts, OPEN_STATUSES, QueueEntry, QueueKind, QueuePage, QueueQuery, QueueSearch, QueueSort,

@@ -17,7 +17,8 @@ use crate::error::{Result, StoreError};
 use crate::model::{AppealView, ApplicationView, AuditRecord, ClaimView, DecisionView, MonthDecision};
 use crate::packed::Columns;
 use crate::sql::{
-    SqlStore, Tx, date_text, from_micros, micros, parse, parse_date, require, unique_as_duplicate,
+    SqlStore, Tx, date_text, from_micros, micros, parse, parse_date, placeholders, require, require_ids,
+    unique_as_duplicate,
 };
 
 const APP_COLUMNS: &str = "id, household_id, month, status, received_on, current_decision_id, version";
@@ -314,7 +315,13 @@ pub(crate) async fn decide_month(
         .apply(ApplicationEvent::StartInvestigation)?
         .apply(ApplicationEvent::Decide)?;
     let mut tx = s.begin().await?;
-    require_households(tx.conn(), items.iter().map(|m| m.household)).await?;
+    require_ids(
+        tx.conn(),
+        "households",
+        "hushåll",
+        items.iter().map(|m| m.household.get()),
+    )
+    .await?;
     // Multi-row statements, a chunk of households at a time: a few dozen round trips instead of thousands.
     let mut ids = Vec::with_capacity(items.len());
     for chunk in items.chunks(MONTH_CHUNK) {
@@ -453,47 +460,6 @@ pub(crate) async fn decide_month(
 /// Households per multi-row statement in `decide_month` (at most 8 parameters a row: far below both databases'
 /// parameter limits).
 const MONTH_CHUNK: usize = 200;
-
-/// `($1, $2), ($3, $4)` for `rows` rows of `cols` parameters.
-fn placeholders(rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let ps: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
-            format!("({})", ps.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Checks many household ids with a few queries instead of one per id; the first missing id is `NotFound`.
-async fn require_households(conn: &mut AnyConnection, ids: impl Iterator<Item = HouseholdId>) -> Result<()> {
-    let wanted: Vec<i64> = ids
-        .map(HouseholdId::get)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    for chunk in wanted.chunks(500) {
-        let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT id FROM households WHERE id IN ({})", params.join(", "));
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        let found: std::collections::BTreeSet<i64> = q
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| r.try_get::<i64, _>("id"))
-            .collect::<Result<_, _>>()?;
-        if let Some(missing) = chunk.iter().find(|id| !found.contains(id)) {
-            return Err(StoreError::NotFound {
-                what: "hushåll",
-                id: *missing,
-            });
-        }
-    }
-    Ok(())
-}
 
 pub(crate) async fn load_decision(conn: &mut AnyConnection, id: DecisionId) -> Result<DecisionView> {
     let row = sqlx::query(

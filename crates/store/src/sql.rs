@@ -576,3 +576,45 @@ pub(crate) async fn require(
         Err(StoreError::NotFound { what, id })
     }
 }
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `cols` parameters: one multi-row statement instead of a round trip a row.
+pub(crate) fn placeholders(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let ps: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", ps.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Checks many ids of `table` with a few queries instead of one per id; the first missing id is `NotFound`.
+pub(crate) async fn require_ids(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    what: &'static str,
+    ids: impl Iterator<Item = i64>,
+) -> Result<()> {
+    let wanted: Vec<i64> = ids
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in wanted.chunks(500) {
+        let params: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id FROM {table} WHERE id IN ({})", params.join(", "));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        let found: std::collections::BTreeSet<i64> = q
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| sqlx::Row::try_get::<i64, _>(r, "id"))
+            .collect::<std::result::Result<_, _>>()?;
+        if let Some(missing) = chunk.iter().find(|id| !found.contains(id)) {
+            return Err(StoreError::NotFound { what, id: *missing });
+        }
+    }
+    Ok(())
+}

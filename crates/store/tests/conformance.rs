@@ -1554,6 +1554,8 @@ mod investigation;
 mod payment_runs;
 #[path = "conformance/progression.rs"]
 mod progression;
+#[path = "conformance/progression_import.rs"]
+mod progression_import;
 #[path = "conformance/queue.rs"]
 mod queue;
 #[path = "conformance/receipts.rs"]

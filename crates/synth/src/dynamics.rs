@@ -284,6 +284,33 @@ fn plan_goal(reason: Forsorjningshinder) -> &'static str {
     }
 }
 
+/// How a household's exit hazard scales with its best-placed adult's step: below 1 far from work, above 1 close to
+/// it. Centred on the middle step so that the stock calibrated by [`hazard`] moves little.
+fn step_exit_factor(step: u8) -> f64 {
+    match step {
+        0 | 1 => 0.70,
+        2 => 0.85,
+        3 => 1.0,
+        4 => 1.2,
+        _ => 1.35,
+    }
+}
+
+/// How the exit hazard goes with the running activity of the best-placed adult (none: parental leave, or between
+/// activities). Work-like activities go with more exits; health and language activities with fewer.
+fn activity_exit_factor(kind: Option<ActivityKind>) -> f64 {
+    match kind {
+        Some(ActivityKind::SubsidisedEmployment) => 1.3,
+        Some(ActivityKind::WorkPractice) => 1.15,
+        Some(ActivityKind::JobSearch) => 1.05,
+        Some(ActivityKind::AdultEducation) => 1.0,
+        Some(ActivityKind::WorkTraining) => 0.95,
+        Some(ActivityKind::Sfi) => 0.85,
+        Some(ActivityKind::HealthRehabilitation) => 0.8,
+        None => 0.9,
+    }
+}
+
 fn is_labour_market(kind: ActivityKind) -> bool {
     matches!(
         kind,
@@ -643,10 +670,21 @@ impl Sim<'_> {
             return Ok(true);
         }
         let duration = u32::try_from(mwa + 1).unwrap_or(1);
-        if !chance(rng, hazard(&cfg.dynamics, active.group, duration)) {
+        let top_step = active.adults.iter().map(|a| a.step).max().unwrap_or(1);
+        // Who is closest to work carries the household out: higher steps leave faster, and the activity that adult
+        // is in goes with more or fewer exits (the statistics page shows this association; it is not an effect).
+        let lead = active.adults.iter().max_by_key(|a| a.step);
+        let activity = lead
+            .and_then(|a| a.plan.activities.last())
+            .filter(|x| x.end.is_none())
+            .map(|x| x.kind);
+        let factor = step_exit_factor(top_step) * activity_exit_factor(activity);
+        if !chance(
+            rng,
+            (hazard(&cfg.dynamics, active.group, duration) * factor).min(0.95),
+        ) {
             return Ok(true);
         }
-        let top_step = active.adults.iter().map(|a| a.step).max().unwrap_or(1);
         // Work, studies, other benefit, moved, unknown.
         let weights: [f64; 5] = match (active.group, top_step >= 4) {
             (LatentGroup::Fast, true) => [0.55, 0.08, 0.17, 0.06, 0.14],

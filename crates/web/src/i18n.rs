@@ -358,6 +358,7 @@ pub struct Texts {
     pub link_external: &'static str,
     pub unlink_external: &'static str,
     pub error_unknown: &'static str,
+    pub error_not_protected: &'static str,
     pub log_user_col: &'static str,
     pub log_action_col: &'static str,
     // Decision letter (PDF)
@@ -690,7 +691,7 @@ pub static SV: Texts = Texts {
     activate: "Aktivera kontot",
     protected_grants: "Behörighet till personer med skyddad identitet",
     no_grants: "Inga särskilda behörigheter.",
-    person_id: "Person-id",
+    person_id: "Personnummer",
     grant: "Ge behörighet",
     revoke: "Ta bort",
     create_unit: "Skapa enhet",
@@ -733,6 +734,7 @@ pub static SV: Texts = Texts {
     link_external: "Koppla",
     unlink_external: "Ta bort kopplingen",
     error_unknown: "Finns inte",
+    error_not_protected: "Personen har inte skyddad identitet, så ingen särskild behörighet behövs",
     log_user_col: "Användare",
     log_action_col: "Händelse",
     // Decision letter (PDF)
@@ -1071,7 +1073,7 @@ pub static EN: Texts = Texts {
     activate: "Activate the account",
     protected_grants: "Access to persons with protected identity",
     no_grants: "No special access.",
-    person_id: "Person id",
+    person_id: "Personal identity number",
     grant: "Grant access",
     revoke: "Revoke",
     create_unit: "Create unit",
@@ -1114,6 +1116,7 @@ pub static EN: Texts = Texts {
     link_external: "Link",
     unlink_external: "Remove the link",
     error_unknown: "Does not exist",
+    error_not_protected: "The person has no protected identity, so no grant is needed",
     log_user_col: "User",
     log_action_col: "Action",
     // Decision letter (PDF)

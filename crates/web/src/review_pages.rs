@@ -59,6 +59,7 @@ impl Errors {
                         Problem::TooLong => t.error_too_long,
                         Problem::NameTooLong => t.error_search_too_long,
                         Problem::Unknown => t.error_unknown,
+                        Problem::NotProtected => t.error_not_protected,
                     };
                     (*field, msg)
                 })
@@ -178,7 +179,8 @@ pub struct AccountRow {
     pub role: &'static str,
     pub active: bool,
     pub units: String,
-    pub grants: Vec<i64>,
+    /// The persons the account may see despite protected identity: (personnummer, name).
+    pub grants: Vec<(String, String)>,
 }
 
 /// A unit as a checkbox.
@@ -684,7 +686,7 @@ fn account_row(a: &Account, units: &[(UnitId, String)], lang: Lang) -> AccountRo
             .map(|(_, name)| name.clone())
             .collect::<Vec<_>>()
             .join(", "),
-        grants: a.protected_grants.iter().map(|p| p.get()).collect(),
+        grants: Vec::new(),
     }
 }
 
@@ -825,13 +827,23 @@ async fn user_page(
         .into_iter()
         .map(|l| (l.issuer, l.subject))
         .collect();
+    let grants = state
+        .app
+        .admin_account_grants(actor, AccountId(id))
+        .await?
+        .into_iter()
+        .map(|g| (g.personnummer, g.name))
+        .collect();
     let checked: Vec<UnitId> = account.units.iter().copied().collect();
     Ok(UserPage {
         lang: lang.0,
         t: lang.texts(),
         user: Some(NavUser::new(&signed.signed_in, lang.0)),
         here: format!("/admin/anvandare/{id}"),
-        account: account_row(&account, &units, lang.0),
+        account: AccountRow {
+            grants,
+            ..account_row(&account, &units, lang.0)
+        },
         units: unit_boxes(&units, &checked),
         person: typed.person,
         oidc_enabled: state.oidc.is_some(),

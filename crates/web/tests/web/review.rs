@@ -497,3 +497,76 @@ async fn the_chain_page_compares_the_chains_with_the_signed_checkpoints() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The administrator grants a caseworker access to a person with protected identity by personnummer, sees the
+/// grant by number and name (never an internal id), and revokes it. A number nobody has, or a person without
+/// protected identity, gives a field error and changes nothing.
+#[tokio::test]
+async fn protected_identity_grants_are_given_by_personnummer_and_listed_by_name() {
+    let f = fixture().await;
+    let adm = session(&f.router, "adm").await;
+    let kim: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE username = 'kim'")
+        .fetch_one(f.store.pool())
+        .await
+        .unwrap();
+    let path = format!("/admin/anvandare/{kim}");
+    let page = get(&f.router, &path, &adm).await;
+    let csrf = page.hidden("csrf_token");
+    let grant = |pnr: &str| format!("csrf_token={csrf}&action=grant&person={pnr}");
+    let grants = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM protected_grants")
+            .fetch_one(f.store.pool())
+            .await
+            .unwrap()
+    };
+    let before = grants().await;
+
+    // Vera is not registered yet: "Finns inte", next to the field.
+    let unknown = post(&f.router, &path, &adm, &grant("19850312-2387")).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.body);
+    assert!(unknown.body.contains("id=\"person-error\"") && unknown.body.contains("Finns inte"));
+    // Alva has no protected identity: no grant is needed.
+    let plain = post(&f.router, &path, &adm, &grant("19800517-1239")).await;
+    assert_eq!(plain.status, StatusCode::BAD_REQUEST);
+    assert!(plain.body.contains("har inte skyddad identitet"));
+    let typo = post(&f.router, &path, &adm, &grant("19850312-2388")).await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST);
+    assert_eq!(grants().await, before);
+
+    let at = "2026-03-02T09:00:00Z".parse().unwrap();
+    let vera = f
+        .store
+        .register_person(
+            &Actor::system("test", "setup", at),
+            NewPerson::parse(
+                "19850312-2387",
+                "Vera Dold",
+                ProtectedIdentity::SkyddadFolkbokforing,
+                date(2026, 3, 2),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let given = post(&f.router, &path, &adm, &grant("198503122387")).await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+    assert_eq!(grants().await, before + 1);
+    let shown = get(&f.router, &path, &adm).await;
+    assert!(shown.body.contains("19850312-2387") && shown.body.contains("Vera Dold"));
+    assert!(
+        !shown.body.contains(&format!(">{}<", vera.get())),
+        "no internal id on the page"
+    );
+    assert!(shown.body.contains(">Personnummer<"));
+
+    let revoked = post(
+        &f.router,
+        &path,
+        &adm,
+        &format!("csrf_token={csrf}&action=revoke&person=19850312-2387"),
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert_eq!(grants().await, before);
+    assert!(!get(&f.router, &path, &adm).await.body.contains("Vera Dold"));
+}
