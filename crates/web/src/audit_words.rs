@@ -239,6 +239,11 @@ pub const EVENTS: &[(&str, &str, &str)] = &[
         "Reason for assistance recorded",
     ),
     (
+        "progression.import",
+        "Stegförflyttning inläst",
+        "Step progression imported",
+    ),
+    (
         "progression.read",
         "Stegförflyttning läst",
         "Step progression read",
