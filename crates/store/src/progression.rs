@@ -370,6 +370,19 @@ pub trait Progressions: Send + Sync {
     ) -> impl Future<Output = Result<Caseload>> + Send;
 }
 
+/// Stores the product's default ladder as the first version, in force from `valid_from`, when no version is stored.
+/// Inside the caller's transaction, with its audit record (`ladder.version`).
+pub(crate) async fn ensure_ladder(tx: &mut Tx, actor: &Actor, valid_from: Date) -> Result<()> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM ladder_versions")
+        .fetch_one(tx.conn())
+        .await?
+        .try_get("n")?;
+    if n == 0 {
+        insert_version(tx, actor, valid_from, &Ladder::default_ladder()).await?;
+    }
+    Ok(())
+}
+
 async fn insert_version(
     tx: &mut Tx,
     actor: &Actor,
@@ -537,7 +550,7 @@ impl Progressions for SqlStore {
         ladder: &Ladder,
     ) -> Result<LadderVersionId> {
         let mut tx = self.begin().await?;
-        crate::progression_import::ensure_ladder(&mut tx, actor, DEFAULT_LADDER_FROM).await?;
+        ensure_ladder(&mut tx, actor, DEFAULT_LADDER_FROM).await?;
         let same: i64 = sqlx::query("SELECT COUNT(*) AS n FROM ladder_versions WHERE valid_from = $1")
             .bind(date_text(valid_from))
             .fetch_one(tx.conn())
@@ -684,7 +697,7 @@ impl Progressions for SqlStore {
     ) -> Result<AssessmentId> {
         let mut tx = self.begin().await?;
         require_member(tx.conn(), person, household).await?;
-        crate::progression_import::ensure_ladder(&mut tx, actor, DEFAULT_LADDER_FROM).await?;
+        ensure_ladder(&mut tx, actor, DEFAULT_LADDER_FROM).await?;
         let versions = read_versions(tx.conn()).await?;
         let in_force = domain::progression::ladder::version_on(&versions, assessment.assessed_on);
         if in_force.map(|v| v.number) != Some(version.get()) {
