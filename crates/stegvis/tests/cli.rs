@@ -753,6 +753,10 @@ fn pnr(serial: u16) -> domain::Personnummer {
     domain::Personnummer::from_canonical(&format!("{s}{}", (10 - sum % 10) % 10)).unwrap()
 }
 
+/// (day, step) of an assessment and (day, reason) of an exit.
+type Rating = (&'static str, u8);
+type Exit = (&'static str, &'static str);
+
 /// A database with a three-step ladder and three persons' histories (see the test for the figures).
 fn ladder_town(dir: &Path) -> String {
     use store::Store;
@@ -773,7 +777,7 @@ fn ladder_town(dir: &Path) -> String {
             ))
             .await;
         }
-        let histories: [(&[(&str, u8)], Option<(&str, &str)>); 3] = [
+        let histories: [(&[Rating], Option<Exit>); 3] = [
             (&[("2025-11-10", 1), ("2026-01-20", 2)], None),
             (&[("2025-12-01", 2)], Some(("2026-01-15", "work"))),
             (&[("2026-01-05", 3)], Some(("2026-02-05", "moved"))),

@@ -840,8 +840,8 @@ fn bar_chart(
             Legend {
                 x: f(x),
                 y: f(8.0),
-                fill: *fill,
-                dash: *dash,
+                fill,
+                dash,
                 text_x: f(x + 16.0),
                 text_y: f(18.0),
                 label: (*label).to_owned(),
