@@ -40,6 +40,8 @@ pub const DEMO_ASSIGNED: usize = 12;
 const OPEN_APPEAL_DAYS: i64 = 35;
 /// In the demo's history the förvaltningsrätt judges a forwarded appeal this many days after it was forwarded.
 const COURT_DAYS: i64 = 90;
+/// Open sanction proposals the demo coach has made (from weeks absent without an acceptable reason).
+const DEMO_PROPOSALS: usize = 3;
 /// Applicants `sokande1` .. `sokande5`.
 pub const DEMO_APPLICANTS: usize = 5;
 
@@ -76,6 +78,7 @@ pub struct SeedReport {
     pub follow_ups: usize,
     /// Register reasons, assessments, plans, activities, attendance weeks and exits.
     pub progression: store::ImportCounts,
+    pub sanction_proposals: usize,
 }
 
 /// Progress of a long build: (what, done, total).
@@ -312,6 +315,7 @@ pub async fn build(
     // application from the e-service to the decision with the demo accounts.
     let mut caseworker_unit = None;
     let mut demo_caseworker = None;
+    let mut demo_coach = None;
     for (username, role) in DEMO_STAFF_ACCOUNTS {
         let member = staff
             .values()
@@ -323,6 +327,9 @@ pub async fn build(
         }
         if role == Role::Caseworker {
             demo_caseworker = Some(staff_id);
+        }
+        if role == Role::JobCoach {
+            demo_coach = Some(staff_id);
         }
         let units_for = account_units(role, unit, &town.units, &units);
         create_demo_account(
@@ -351,6 +358,10 @@ pub async fn build(
                 .assign_application(&actor, *app, None, Some(staff_id))
                 .await?;
         }
+    }
+    if let Some(coach) = demo_coach {
+        report.sanction_proposals =
+            progression::propose_for_demo(store, &actor, coach, today, DEMO_PROPOSALS).await?;
     }
     let mut applicants = 0;
     for case in town

@@ -165,6 +165,16 @@ async fn a_small_town_is_stored_completely_and_consistently() {
         .await
             > 0
     );
+    // The demo coach has proposed sanctions for absences without an acceptable reason, and they are open.
+    assert_eq!(
+        scalar(
+            &store,
+            "SELECT COUNT(*) FROM sanction_proposals WHERE outcome IS NULL AND week_start IS NOT NULL"
+        )
+        .await as usize,
+        report.sanction_proposals
+    );
+    assert!(report.sanction_proposals > 0);
     assert_eq!(report.accounts, 12);
     for name in [
         "handlaggare",

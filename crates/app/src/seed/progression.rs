@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use domain::progression::plan::week_of;
 use domain::progression::{
     Absence, ActivityKind, ActivityPlan, Assessment, AttendanceWeek, ExitReason, Forsorjningshinder, Ladder,
-    LifeArea, ObstacleLevel,
+    LifeArea, ObstacleLevel, SanctionGround,
 };
 use domain::{Actor, HouseholdId, PersonId, Who};
 use jiff::Span;
@@ -21,7 +21,7 @@ use jiff::civil::Date;
 use norm::Month;
 use store::{
     ImportCounts, ImportedActivity, ImportedAssessment, ImportedExit, ImportedPlan, ImportedReason,
-    ProgressionImport, ProgressionImports, SqlStore,
+    NewSanction, ProgressionImport, ProgressionImports, Progressions, Sanctions, SqlStore,
 };
 
 use super::casework::Stored;
@@ -124,6 +124,47 @@ pub(super) async fn seed(
         }
     }
     Ok(store.import_progression(system, ladder_from, &batch).await?)
+}
+
+/// The demo coach proposes a sanction for the first `n` absences without an acceptable reason among the people
+/// they follow (the caseload's "proposals to make"), so the caseworker's decision form has proposals to decide. The
+/// caseload is read as the system (the read log says the demo's build read it, not the coach).
+pub(super) async fn propose_for_demo(
+    store: &SqlStore,
+    system: &Actor,
+    coach: domain::StaffId,
+    today: Date,
+    n: usize,
+) -> Result<usize, SeedError> {
+    let caseload = store.caseload(system, coach, today, 500, 0).await?;
+    let by = super::actor_on(&Actor::staff(coach, system.page.clone(), system.at), today);
+    let mut made = 0;
+    for p in &caseload.persons {
+        if made == n {
+            break;
+        }
+        let Some(week) = p.proposals_to_make.first() else {
+            continue;
+        };
+        let ground = if week.absence == Absence::Refused {
+            SanctionGround::Refusal
+        } else {
+            SanctionGround::UnexcusedAbsence
+        };
+        let proposal = NewSanction {
+            person: p.person,
+            household: p.household,
+            activity: week.activity,
+            week: Some(week.week_start),
+            ground,
+            reason:
+                "Uteblev utan att höra av sig trots påminnelse. Vi har pratat om vad frånvaron kan leda till."
+                    .to_owned(),
+        };
+        store.propose_sanction(&by, &proposal).await?;
+        made += 1;
+    }
+    Ok(made)
 }
 
 /// The register reason of every month, and an assessment in the first month and whenever the step changes.

@@ -166,6 +166,18 @@ pub fn print_report(report: &app::seed::SeedReport) {
         report.follow_ups,
         report.accounts
     );
+    let p = &report.progression;
+    eprintln!(
+        "stegförflyttning: {} bedömningar, {} planer med {} aktiviteter och {} veckors närvaro, {} avslut, \
+         {} försörjningshinder per vuxen och månad, {} förslag om nedsättning",
+        p.assessments,
+        p.plans,
+        p.activities,
+        p.attendance_weeks,
+        p.exits,
+        p.reasons,
+        report.sanction_proposals
+    );
 }
 
 #[cfg(test)]
